@@ -1,0 +1,22 @@
+# textvae: the experiments of the beta_C-VAE (Prokhorov et al. 2019) and AutoGen
+# (Mansbridge et al. 2018) papers, on built-in or real corpora.  See README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.tables.input,
+        rules.figures.input,

@@ -1,0 +1,42 @@
+"""Batches of sentences of similar length, so that padding wastes little compute."""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+
+def length_batches(lengths: list[int], batch_size: int, seed: int | None) -> list[list[int]]:
+    """Index lists of at most `batch_size` sentences of similar length.
+
+    Sentences are sorted by length (ties in a seeded random order), cut into consecutive
+    batches, and the batch order is shuffled with `seed`; seed None keeps sorted order."""
+    order = list(range(len(lengths)))
+    if seed is not None:
+        rng = random.Random(seed)
+        rng.shuffle(order)
+    order.sort(key=lambda i: lengths[i])  # stable: the shuffle breaks ties
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if seed is not None:
+        rng.shuffle(batches)
+    return batches
+
+
+def collate(sentences: list[list[int]], bos: int, eos: int, device=None):
+    """Token id lists -> (enc_in, lengths, dec_in, targets), padded with 0 on the right.
+
+    enc_in = x; dec_in = <bos> x; targets = x <eos>."""
+    lengths = torch.tensor([len(s) for s in sentences])
+    width = int(lengths.max()) + 1
+    enc_in = torch.zeros(len(sentences), width - 1, dtype=torch.long)
+    dec_in = torch.zeros(len(sentences), width, dtype=torch.long)
+    targets = torch.zeros(len(sentences), width, dtype=torch.long)
+    for row, s in enumerate(sentences):
+        ids = torch.tensor(s, dtype=torch.long)
+        enc_in[row, : len(s)] = ids
+        dec_in[row, 0] = bos
+        dec_in[row, 1: len(s) + 1] = ids
+        targets[row, : len(s)] = ids
+        targets[row, len(s)] = eos
+    return tuple(t.to(device) for t in (enc_in, lengths, dec_in, targets))

@@ -1,0 +1,131 @@
+"""The pipeline's config: model ids, the cells of each experiment, each cell's settings, and
+the checks a config must pass before any job starts.
+
+A model id names what makes a cell, readable in a path:
+`{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal]`, e.g. `lstm-betac-C15`, `lstm-vae`,
+`lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`.
+A cell is (corpus, model id).  Its settings are, from lowest to highest precedence: the
+config's `defaults`, the `settings` of the experiments that list it (which must agree), and
+`cells["{corpus}/{model id}"]`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .models import ARCHS
+from .objectives import OBJECTIVES
+
+MODEL_ID = re.compile(
+    r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?$"
+)
+_VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae": None}
+GRID_VALUES = {"C": "C", "m": "m", "b": "beta"}
+
+
+class ConfigError(ValueError):
+    """A config that cannot be run; the message names the key, the value and what is expected."""
+
+
+def number(x: float) -> str:
+    """3.0 -> '3', 2.5 -> '2.5': numbers as they appear in model ids."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def parse_model_id(model_id: str) -> dict:
+    """'lstm-betac-C15' -> {arch: lstm, objective: betac, C: 15.0, m: 0.0, beta: 1.0, anneal: False}."""
+    match = MODEL_ID.match(model_id)
+    if not match:
+        raise ConfigError(f"model id {model_id!r} is not of the form "
+                          "{arch}-{objective}[-C<C>|-m<m>|-b<beta>][-anneal], e.g. lstm-betac-C15")
+    arch, objective, key = match["arch"], match["objective"], match["key"]
+    if arch not in ARCHS:
+        raise ConfigError(f"model id {model_id!r}: unknown architecture {arch!r}; expected one of {ARCHS}")
+    if objective not in OBJECTIVES:
+        raise ConfigError(f"model id {model_id!r}: unknown objective {objective!r}; "
+                          f"expected one of {OBJECTIVES}")
+    if key != _VALUE_KEY[objective]:
+        wanted = _VALUE_KEY[objective]
+        raise ConfigError(f"model id {model_id!r}: objective {objective} takes "
+                          + (f"a -{wanted}<number> part" if wanted else "no number part"))
+    spec = dict(arch=arch, objective=objective, C=0.0, m=0.0, beta=1.0, anneal=bool(match["anneal"]))
+    if key:
+        spec[GRID_VALUES[key]] = float(match["value"])
+    return spec
+
+
+def experiment_models(experiment: dict) -> list[str]:
+    """The model ids of an experiment: its `models` list and/or its grid
+    (`archs` x `objective` x the values of `C`, `m` or `b`)."""
+    ids = list(experiment.get("models", []))
+    if "archs" in experiment:
+        objective = experiment.get("objective", "betac")
+        key = _VALUE_KEY.get(objective)
+        values = experiment.get(key, []) if key else [None]
+        for arch in experiment["archs"]:
+            for value in values:
+                suffix = f"-{key}{number(value)}" if value is not None else ""
+                ids.append(f"{arch}-{objective}{suffix}" + ("-anneal" if experiment.get("anneal") else ""))
+    return ids
+
+
+def experiment_cells(config: dict, name: str) -> list[tuple[str, str]]:
+    """(corpus, model id) for every cell of experiment `name`, in config order."""
+    experiment = config["experiments"][name]
+    return [(c, m) for c in experiment["corpora"] for m in experiment_models(experiment)]
+
+
+def all_cells(config: dict) -> list[tuple[str, str]]:
+    """Every cell of every experiment, once, sorted."""
+    return sorted({cell for name in config["experiments"] for cell in experiment_cells(config, name)})
+
+
+def cell_params(config: dict, corpus: str, model_id: str) -> dict:
+    """Every setting of a cell as plain values (the params of its Snakemake jobs)."""
+    settings = dict(config["defaults"])
+    chosen = None
+    for name, experiment in config["experiments"].items():
+        if (corpus, model_id) in experiment_cells(config, name):
+            mine = experiment.get("settings", {})
+            if chosen is not None and chosen[1] != mine:
+                raise ConfigError(
+                    f"cell {corpus}/{model_id} is in experiments {chosen[0]} and {name} with different "
+                    f"settings ({chosen[1]} vs {mine}); set them once under cells: {corpus}/{model_id}"
+                )
+            chosen = (name, mine)
+    if chosen:
+        settings.update(chosen[1])
+    settings.update(config.get("cells", {}).get(f"{corpus}/{model_id}", {}))
+    spec = parse_model_id(model_id)
+    settings["anneal"] = settings.pop("anneal_schedule") if spec.pop("anneal") else None
+    settings.update(spec)
+    return settings
+
+
+def check_config(config: dict) -> None:
+    """Checks beyond the JSON schema: every name that must refer to something does, every
+    model id parses, every grid is non-empty, every corpus file exists."""
+    corpora = config["corpora"]
+    for name, experiment in config["experiments"].items():
+        for corpus in experiment["corpora"]:
+            if corpus not in corpora:
+                raise ConfigError(f"experiments.{name}.corpora: corpus {corpus!r} is not defined "
+                                  f"under corpora (defined: {sorted(corpora)})")
+        models = experiment_models(experiment)
+        if not models or not experiment["corpora"]:
+            raise ConfigError(f"experiments.{name}: the grid is empty; give corpora and "
+                              "models (or archs with objective and its values)")
+        for model_id in models:
+            parse_model_id(model_id)
+    for cell in config.get("cells", {}):
+        corpus, _, model_id = cell.partition("/")
+        if (corpus, model_id) not in all_cells(config):
+            raise ConfigError(f"cells.{cell}: no experiment has this cell; expected corpus/model id "
+                              "of a cell listed by an experiment")
+    for name, corpus in corpora.items():
+        for split in ("path", "train", "valid", "test"):
+            if split in corpus and not os.path.exists(corpus[split]):
+                raise ConfigError(f"corpora.{name}.{split}: file {corpus[split]!r} does not exist")
+    for cell in all_cells(config):
+        cell_params(config, *cell)  # refuses a cell whose experiments disagree on its settings

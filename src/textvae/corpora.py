@@ -1,0 +1,232 @@
+"""Corpora: reading sentence files in several formats, tokenising, filtering, splitting,
+sampling the built-in grammar corpora, and the vocabulary.
+
+Formats (`format:` in a corpus's config entry):
+- `lines`: one sentence a line.
+- `jsonl`: one JSON object a line; the sentence or document is in `text_field`.
+- `cbt`: Children's Book Test files: one sentence a line, `_BOOK_TITLE_` lines skipped.
+- `wikitext`: WikiText paragraphs: ` = Heading = ` lines skipped, `@-@`, `@,@`, `@.@` joined.
+Raw documents (several sentences a line or a JSON text) are cut into sentences with
+`split_sentences: true` (the default for wikitext), and tokenised here with `tokenized: false`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
+SPECIALS = (PAD, UNK, BOS, EOS)
+FORMATS = ("lines", "jsonl", "cbt", "wikitext")
+
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
+_SENTENCE_END = {".", "!", "?"}
+_WIKI_JOINERS = {" @-@ ": "-", " @,@ ": ",", " @.@ ": "."}
+_WIKI_HEADING = re.compile(r"^\s*=.*=\s*$")
+
+
+class CorpusError(ValueError):
+    """A corpus file that cannot be used; the message names the file and, where known, the line."""
+
+
+def tokenize(text: str) -> list[str]:
+    """Words (with inner apostrophes and hyphens) and single punctuation marks."""
+    return _TOKEN.findall(text)
+
+
+def sentence_split(tokens: list[str]) -> list[list[str]]:
+    """Cut a token sequence after each '.', '!' or '?' token."""
+    out, current = [], []
+    for tok in tokens:
+        current.append(tok)
+        if tok in _SENTENCE_END:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def _read_lines(path: Path, encoding_errors: str) -> list[str]:
+    if not path.exists():
+        raise CorpusError(f"{path}: corpus file does not exist")
+    raw = path.read_bytes()
+    if encoding_errors == "strict":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise CorpusError(
+                f"{path}, line {line}: bytes that are not UTF-8 ({err.reason}); "
+                "set encoding_errors: replace to replace them"
+            ) from None
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise CorpusError(f"{path}: the file is empty")
+    return lines
+
+
+def _json_texts(path: Path, lines: list[str], field: str) -> list[str]:
+    texts = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise CorpusError(f"{path}, line {number}: not valid JSON ({err.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get(field), str):
+            raise CorpusError(f"{path}, line {number}: no text field {field!r} in the JSON object")
+        texts.append(record[field])
+    return texts
+
+
+def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "text",
+                   lowercase: bool = False, tokenized: bool = True,
+                   split_sentences: bool | None = None,
+                   encoding_errors: str = "strict") -> list[list[str]]:
+    """Read one corpus file into a list of token lists (before length filtering)."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise CorpusError(f"{path}: unknown format {fmt!r}; expected one of {FORMATS}")
+    lines = _read_lines(path, encoding_errors)
+    if split_sentences is None:
+        split_sentences = fmt == "wikitext"
+    if fmt == "jsonl":
+        texts = _json_texts(path, lines, text_field)
+    elif fmt == "cbt":
+        texts = [line for line in lines if not line.startswith("_BOOK_TITLE_")]
+    elif fmt == "wikitext":
+        texts = [line for line in lines if not _WIKI_HEADING.match(line)]
+        for marker, joined in _WIKI_JOINERS.items():
+            texts = [t.replace(marker, joined) for t in texts]
+    else:
+        texts = lines
+    sentences = []
+    for text in texts:
+        if lowercase:
+            text = text.lower()
+        tokens = text.split() if tokenized else tokenize(text)
+        if split_sentences:
+            sentences.extend(sentence_split(tokens))
+        elif tokens:
+            sentences.append(tokens)
+    return sentences
+
+
+def normalise_unknown(sentences: list[list[str]], markers: list[str]) -> list[list[str]]:
+    """Replace a corpus's own unknown-word markers (`_UNK`, `<unk>`, ...) by `<unk>`."""
+    marks = set(markers)
+    return [[UNK if tok in marks else tok for tok in s] for s in sentences]
+
+
+def filter_length(sentences: list[list[str]], min_len: int, max_len: int,
+                  source: str) -> list[list[str]]:
+    """Keep sentences with min_len <= tokens <= max_len; refuse a corpus left empty."""
+    kept = [s for s in sentences if min_len <= len(s) <= max_len]
+    if not kept:
+        raise CorpusError(
+            f"{source}: no sentence left after length filtering to {min_len}..{max_len} tokens "
+            f"({len(sentences)} sentences before)"
+        )
+    return kept
+
+
+def split_by_fractions(sentences: list[list[str]], valid: float, test: float,
+                       seed: int) -> dict[str, list[list[str]]]:
+    """Shuffle with `seed`, then cut into train / valid / test by the given fractions."""
+    order = list(range(len(sentences)))
+    random.Random(seed).shuffle(order)
+    n_valid, n_test = round(valid * len(order)), round(test * len(order))
+    pick = lambda idx: [sentences[i] for i in idx]  # noqa: E731
+    return {"valid": pick(order[:n_valid]), "test": pick(order[n_valid:n_valid + n_test]),
+            "train": pick(order[n_valid + n_test:])}
+
+
+def sentences_frame(sentences: list[list[str]]) -> pd.DataFrame:
+    """The Parquet layout of a split: `text` (tokens joined by spaces) and `n_tokens`."""
+    return pd.DataFrame({"text": [" ".join(s) for s in sentences],
+                         "n_tokens": [len(s) for s in sentences]})
+
+
+class Vocab:
+    """Token <-> id maps; ids 0-3 are <pad>, <unk>, <bos>, <eos>."""
+
+    def __init__(self, tokens: list[str]):
+        self.itos = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
+        self.stoi = {t: i for i, t in enumerate(self.itos)}
+        self.pad, self.unk, self.bos, self.eos = (self.stoi[t] for t in SPECIALS)
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def encode(self, tokens: list[str]) -> list[int]:
+        return [self.stoi.get(t, self.unk) for t in tokens]
+
+    def decode(self, ids) -> list[str]:
+        return [self.itos[i] for i in ids]
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "Vocab":
+        return cls(list(frame.sort_values("id")["token"]))
+
+
+def build_vocab(sentences: list[list[str]], size: int | None = None,
+                extra: list[str] = ()) -> pd.DataFrame:
+    """The `size` most frequent tokens (specials included in the count; ties broken
+    alphabetically), then the `extra` tokens never seen, as a frame with columns token, id,
+    count."""
+    counts = Counter(tok for s in sentences for tok in s)
+    ranked = sorted((t for t in counts if t not in SPECIALS), key=lambda t: (-counts[t], t))
+    if size is not None:
+        ranked = ranked[: max(size - len(SPECIALS), 0)]
+    ranked += sorted(set(extra) - set(ranked) - set(SPECIALS))
+    tokens = list(SPECIALS) + ranked
+    return pd.DataFrame({"token": tokens, "id": range(len(tokens)),
+                         "count": [counts.get(t, 0) for t in tokens]})
+
+
+def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list[str]]]:
+    """Read a real corpus as its config entry `spec` says: `files` maps train/valid/test to
+    their files, or `all` to one file cut by the fractions of spec["split"]."""
+    read = dict(fmt=spec["format"], text_field=spec["text_field"], lowercase=spec["lowercase"],
+                tokenized=spec["tokenized"], split_sentences=spec["split_sentences"],
+                encoding_errors=spec["encoding_errors"])
+
+    def load(path):
+        sentences = normalise_unknown(read_sentences(path, **read), spec["unk_markers"])
+        return filter_length(sentences, spec["min_len"], spec["max_len"], str(path))
+
+    if "all" in files:
+        fractions = spec["split"]
+        splits = split_by_fractions(load(files["all"]), fractions.get("valid", 0.1),
+                                    fractions.get("test", 0.1), spec["seed"])
+    else:
+        splits = {split: load(files[split]) for split in ("train", "valid", "test")}
+    for split, cap in spec.get("limit", {}).items():
+        splits[split] = splits[split][:cap]
+    for split, sentences in splits.items():
+        if not sentences:
+            raise CorpusError(f"{files.get(split, files.get('all'))}: the {split} split is empty")
+    return splits
+
+
+def grammar_splits(grammar, sizes: dict[str, int], seed: int) -> dict[str, pd.DataFrame]:
+    """Sample each split from the grammar (seeded per split) with the exact log p(x) of each
+    sentence in column `logp_true`."""
+    out = {}
+    for offset, split in enumerate(("train", "valid", "test")):
+        rng = random.Random(seed * 1000 + offset)
+        sentences = [grammar.sample(rng) for _ in range(sizes[split])]
+        frame = sentences_frame(sentences)
+        if split != "train":  # the true probabilities are needed for evaluation only
+            frame["logp_true"] = [grammar.logprob(s) for s in sentences]
+        out[split] = frame
+    return out

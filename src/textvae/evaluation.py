@@ -1,0 +1,72 @@
+"""Evaluation of a trained VAE on a test split: the statistics of SPEC's metric definitions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from .batching import collate, length_batches
+from .metrics import active_units, aggregate_posterior_kl, log_det_cov, mean_norm2
+
+
+@torch.no_grad()
+def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: int,
+                            mu=None, logvar=None) -> torch.Tensor:
+    """-log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x) (Burda et al.
+    2016), per sentence; an upper bound on -log p(x) that tightens as K grows."""
+    if mu is None:
+        mu, logvar = model.encoder(enc_in, lengths)
+    std = torch.exp(0.5 * logvar)
+    log_w = []
+    for _ in range(samples):
+        eps = torch.randn_like(mu)
+        z = mu + eps * std
+        log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)
+        log_qz = -0.5 * (eps.pow(2) + math.log(2 * math.pi) + logvar).sum(-1)
+        log_w.append(model.reconstruction(z, dec_in, targets) + log_pz - log_qz)
+    return -(torch.logsumexp(torch.stack(log_w), dim=0) - math.log(samples))
+
+
+@torch.no_grad()
+def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_samples: int,
+             repeats: int, au_threshold: float, seed: int, batch_size: int = 256,
+             device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:
+    """Distortion D = mean -log p(x|z), z ~ q(z|x); rate R = mean KL(q(z|x) || N(0, I));
+    ELBO = -(D + R); LogDetCov, ||mu||^2 and the aggregate-posterior KL from one z ~ q(z|x)
+    per sentence, averaged over `repeats` draws; active units from the posterior means;
+    importance-weighted NLL with `iw_samples` samples and perplexity exp(sum NLL / tokens),
+    tokens counting </s>.  With `logp_true` (the true log p(x) of each sentence) also the
+    entropy H = mean -log p(x) and the bound check D + R >= H."""
+    model.eval()
+    torch.manual_seed(seed)
+    rec, kl, iw, mus, logvars = [], [], [], [], []
+    for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
+        enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
+        lens = lens.to(device)
+        r, k, mu, logvar = model(enc_in, lens, dec_in, targets)
+        for store, value in ((rec, r), (kl, k), (mus, mu), (logvars, logvar)):
+            store.append(value.cpu())
+        iw.append(importance_weighted_nll(model, enc_in, lens, dec_in, targets, iw_samples,
+                                          mu, logvar).cpu())
+    mu, logvar = torch.cat(mus).numpy(), torch.cat(logvars).numpy()
+    stats = {"logdetcov": [], "mu_norm2": [], "aggregate_kl": []}
+    rng = np.random.default_rng(seed)
+    for _ in range(repeats):
+        z = mu + rng.standard_normal(mu.shape) * np.exp(0.5 * logvar)
+        stats["logdetcov"].append(log_det_cov(z))
+        stats["mu_norm2"].append(mean_norm2(z))
+        stats["aggregate_kl"].append(aggregate_posterior_kl(z))
+    distortion, rate = -torch.cat(rec).mean().item(), torch.cat(kl).mean().item()
+    nll = torch.cat(iw).numpy()
+    n_tokens = sum(len(s) + 1 for s in sentences)
+    out = dict(n_sentences=len(sentences), distortion=distortion, rate=rate,
+               elbo=-(distortion + rate), **{k: float(np.mean(v)) for k, v in stats.items()},
+               active_units=active_units(mu, au_threshold), iw_nll=float(nll.mean()),
+               perplexity=float(np.exp(nll.sum() / n_tokens)))
+    if logp_true is not None:
+        entropy = float(-np.mean(logp_true))
+        out.update(entropy=entropy, bound_gap=distortion + rate - entropy,
+                   bound_ok=distortion + rate >= entropy)
+    return out

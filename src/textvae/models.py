@@ -1,0 +1,135 @@
+"""Encoders, decoders and the VAE that joins them.
+
+Architectures (SPEC, paper A): `lstm` = LSTM encoder + LSTM decoder; `gru` = GRU encoder + GRU
+decoder; `cnn` = LSTM encoder + gated convolutional decoder (Dauphin et al. 2017).
+The encoder reads the whole sentence; mu and log sigma^2 are linear maps of its last state.
+The decoder sees z concatenated to the word embedding at every step; RNN decoders start from
+a zero state.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .objectives import gaussian_kl
+
+ARCHS = ("lstm", "gru", "cnn")
+_RNN = {"lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class Encoder(nn.Module):
+    """q(z|x) = N(mu(x), diag(exp(logvar(x)))) from the RNN state after the last token."""
+
+    def __init__(self, vocab_size: int, emb: int, hidden: int, z: int, cell: str = "lstm"):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
+        self.rnn = _RNN[cell](emb, hidden, batch_first=True)
+        self.to_mu = nn.Linear(hidden, z)
+        self.to_logvar = nn.Linear(hidden, z)
+
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor):
+        """tokens (B, T) right-padded, lengths (B,) -> mu, logvar (B, z)."""
+        out, _ = self.rnn(self.embed(tokens))
+        # a unidirectional RNN's output at position len-1 depends on no padding after it
+        last = out[torch.arange(tokens.size(0), device=tokens.device), lengths - 1]
+        return self.to_mu(last), self.to_logvar(last)
+
+
+class RNNDecoder(nn.Module):
+    """p(x_t | x_<t, z): RNN over [embedding(x_{t-1}); z], zero initial state."""
+
+    def __init__(self, vocab_size: int, emb: int, hidden: int, z: int, cell: str = "lstm"):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
+        self.rnn = _RNN[cell](emb + z, hidden, batch_first=True)
+        self.out = nn.Linear(hidden, vocab_size)
+
+    def features(self, inputs: torch.Tensor, z: torch.Tensor, state=None):
+        """inputs (B, T), z (B, z) -> hidden features (B, T, hidden) and the final state."""
+        x = self.embed(inputs)
+        x = torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1)
+        return self.rnn(x, state)
+
+
+class CausalGLUBlock(nn.Module):
+    """Residual bottleneck block: x + up(GLU(causal_conv_k(GLU(down(x))))), where every
+    convolution at position t sees positions <= t only (left padding of k-1)."""
+
+    def __init__(self, channels: int, inner: int, width: int):
+        super().__init__()
+        self.width = width
+        self.down = nn.Conv1d(channels, 2 * inner, 1)
+        self.conv = nn.Conv1d(inner, 2 * inner, width)
+        self.up = nn.Conv1d(inner, channels, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, channels, T)
+        h = F.glu(self.down(x), dim=1)
+        h = F.glu(self.conv(F.pad(h, (self.width - 1, 0))), dim=1)
+        return x + self.up(h)
+
+
+class CNNDecoder(nn.Module):
+    """Gated convolutional decoder over [embedding(x_{t-1}); z] (Dauphin et al. 2017)."""
+
+    def __init__(self, vocab_size: int, emb: int, z: int, channels: int, inner: int,
+                 width: int, blocks: int):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
+        self.project_in = nn.Linear(emb + z, channels)
+        self.blocks = nn.ModuleList(CausalGLUBlock(channels, inner, width) for _ in range(blocks))
+        self.out = nn.Linear(channels, vocab_size)
+
+    def features(self, inputs: torch.Tensor, z: torch.Tensor, state=None):
+        x = self.embed(inputs)
+        x = self.project_in(torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1))
+        h = x.transpose(1, 2)
+        for block in self.blocks:
+            h = block(h)
+        return h.transpose(1, 2), None
+
+
+class VAE(nn.Module):
+    """Sentence VAE: log p(x|z) summed over the tokens of x and </s>, and KL(q(z|x) || N(0, I))."""
+
+    def __init__(self, encoder: nn.Module, decoder: nn.Module, word_dropout: float = 0.0,
+                 unk_id: int = 1):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+        self.word_dropout, self.unk_id = word_dropout, unk_id
+
+    def reconstruction(self, z: torch.Tensor, dec_in: torch.Tensor,
+                       targets: torch.Tensor) -> torch.Tensor:
+        """log p(x|z) per sentence; targets are padded with 0, which is never scored.
+        Only non-padding positions reach the output layer and the softmax."""
+        if self.training and self.word_dropout > 0:
+            drop = torch.rand(dec_in.shape, device=dec_in.device) < self.word_dropout
+            drop[:, 0] = False  # keep <bos>
+            dec_in = dec_in.masked_fill(drop & (dec_in != 0), self.unk_id)
+        feats, _ = self.decoder.features(dec_in, z)
+        mask = targets != 0
+        nll = F.cross_entropy(self.decoder.out(feats[mask]), targets[mask], reduction="none")
+        per_sentence = torch.zeros(targets.size(0), device=nll.device, dtype=nll.dtype)
+        return -per_sentence.index_add_(0, mask.nonzero()[:, 0], nll)
+
+    def forward(self, enc_in, lengths, dec_in, targets):
+        """-> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence."""
+        mu, logvar = self.encoder(enc_in, lengths)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return self.reconstruction(z, dec_in, targets), gaussian_kl(mu, logvar), mu, logvar
+
+
+def build_vae(arch: str, vocab_size: int, emb: int, hidden: int, z: int,
+              cnn_channels: int = 512, cnn_inner: int = 128, cnn_width: int = 20,
+              cnn_blocks: int = 2, word_dropout: float = 0.0) -> VAE:
+    """The model of SPEC for `arch` in ARCHS."""
+    if arch not in ARCHS:
+        raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHS}")
+    cell = "gru" if arch == "gru" else "lstm"
+    encoder = Encoder(vocab_size, emb, hidden, z, cell)
+    if arch == "cnn":
+        decoder = CNNDecoder(vocab_size, emb, z, cnn_channels, cnn_inner, cnn_width, cnn_blocks)
+    else:
+        decoder = RNNDecoder(vocab_size, emb, hidden, z, cell)
+    return VAE(encoder, decoder, word_dropout)

@@ -1,0 +1,27 @@
+"""What every workflow script shares: its log, its thread count, and one clear error line."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+
+def run(main, smk) -> None:
+    """Call main(smk) with stdout and stderr sent to smk.log[0] and torch limited to
+    smk.threads; on failure, the log gets the traceback and the terminal the error line."""
+    import torch
+
+    terminal = sys.stderr
+    log = open(smk.log[0], "w", buffering=1) if smk.log else terminal
+    sys.stdout = sys.stderr = log
+    torch.set_num_threads(max(1, int(getattr(smk, "threads", 1))))
+    try:
+        main(smk)
+    except Exception as err:
+        traceback.print_exc()
+        print(f"error: {err}", file=terminal)
+        raise SystemExit(1) from None
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, terminal
+        if log is not terminal:
+            log.close()

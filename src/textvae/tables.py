@@ -1,0 +1,26 @@
+"""Writing tables: Parquet for programs, Markdown for people, both replaced atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+
+def write_parquet(frame: pd.DataFrame, path) -> None:
+    """Write to a temporary name, then rename: a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def write_table(frame: pd.DataFrame, parquet, md, title: str) -> None:
+    """The table as Parquet and as a Markdown page headed by `title`."""
+    write_parquet(frame, parquet)
+    md = Path(md)
+    tmp = md.with_name(md.name + ".tmp")
+    tmp.write_text(f"# {title}\n\n{frame.to_markdown(index=False, floatfmt='.2f')}\n")
+    os.replace(tmp, md)

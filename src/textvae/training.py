@@ -1,0 +1,155 @@
+"""Training one cell (corpus x model): Adam over length-bucketed batches, a checkpoint after
+every epoch that a rerun resumes from, a history row every `history_every` steps, and a hard
+stop on a non-finite loss."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+from tqdm import tqdm
+
+from .batching import collate, length_batches
+from .models import build_vae
+from .objectives import kl_share, kl_weight, linear_ramp, training_loss
+
+MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
+              "cnn_blocks", "word_dropout")
+
+
+class NonFiniteLoss(RuntimeError):
+    """The loss became NaN or infinite; the message names the cell, step and last finite values."""
+
+
+def fingerprint(params: dict) -> str:
+    """A hash of the cell's settings: a checkpoint of other settings is never resumed."""
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def atomic_save(obj, path: Path) -> None:
+    """torch.save to a temporary name, then rename: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def new_model(params: dict, vocab_size: int):
+    return build_vae(vocab_size=vocab_size, **{k: params[k] for k in MODEL_KEYS})
+
+
+def load_model(path, device="cpu"):
+    """The trained VAE saved by `train_cell`, in eval mode, and its cell settings."""
+    saved = torch.load(path, map_location=device, weights_only=True)
+    model = new_model(saved["params"], saved["vocab_size"])
+    model.load_state_dict(saved["state_dict"])
+    return model.to(device).eval(), saved["params"]
+
+
+def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
+               out_dir: str | Path, cell: str, device=torch.device("cpu"),
+               log=print) -> pd.DataFrame:
+    """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
+    the history.  `checkpoint.pt` in out_dir holds the state after the last whole epoch."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ckpt_path = out_dir / "checkpoint.pt"
+    torch.manual_seed(params["seed"])
+    model = new_model(params, vocab_size).to(device)
+    optimiser = torch.optim.Adam(model.parameters(), lr=params["lr"])
+    lengths = [len(s) for s in sentences]
+    steps_per_epoch = math.ceil(len(sentences) / params["batch_size"])
+    total_steps = steps_per_epoch * params["epochs"]
+    c_ramp_steps = round(params["c_ramp_epochs"] * steps_per_epoch)
+    anneal_steps = round(params["anneal_epochs"] * steps_per_epoch)
+    key = fingerprint(params)
+    start_epoch, step, history = 0, 0, []
+    if ckpt_path.exists():
+        ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
+        if ckpt["fingerprint"] == key:
+            model.load_state_dict(ckpt["model"])
+            optimiser.load_state_dict(ckpt["optimiser"])
+            torch.set_rng_state(ckpt["rng"])
+            if device.type == "cuda" and ckpt.get("cuda_rng") is not None:
+                torch.cuda.set_rng_state(ckpt["cuda_rng"], device)
+            start_epoch, step, history = ckpt["epoch"], ckpt["step"], ckpt["history"]
+            log(f"{cell}: resuming from the checkpoint after epoch {start_epoch} (step {step})")
+        else:
+            log(f"{cell}: ignoring a checkpoint written with other settings")
+
+    window = dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
+    last_finite = None
+    progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
+                    mininterval=10, ascii=True)
+    model.train()
+    for epoch in range(start_epoch, params["epochs"]):
+        for batch in length_batches(lengths, params["batch_size"], params["seed"] * 1000 + epoch):
+            enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
+            rec, kl, _, _ = model(enc_in, lens.to(device), dec_in, targets)
+            for group in optimiser.param_groups:
+                group["lr"] = learning_rate(params["lr"], params["lr_schedule"], step, total_steps)
+            C = linear_ramp(step, c_ramp_steps, params["C"])
+            weight = kl_weight(params["anneal"], step, anneal_steps)
+            loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"],
+                                 m=params["m"], weight=weight)
+            if not torch.isfinite(loss):
+                raise NonFiniteLoss(
+                    f"{cell}: non-finite loss {loss.item()} at step {step} (epoch {epoch + 1}); "
+                    f"last finite values: {last_finite}; the checkpoint of the last whole epoch "
+                    f"({ckpt_path}) is kept; lower lr or set grad_clip"
+                )
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            if params["grad_clip"]:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), params["grad_clip"])
+            optimiser.step()
+            step += 1
+            values = dict(loss=loss.item(), rec=rec.mean().item(), kl=kl.mean().item())
+            last_finite = dict(step=step, **{k: round(v, 4) for k, v in values.items()})
+            for k, v in values.items():
+                window[k] += v
+            window["tokens"] += int(lens.sum()) + len(batch)
+            window["steps"] += 1
+            # a row every history_every steps and at each epoch's end, so that a resumed run
+            # writes the same rows as an uninterrupted one
+            if step % params["history_every"] == 0 or step % steps_per_epoch == 0:
+                history.append(_history_row(window, step, epoch, C, weight, params["m"]))
+                window = dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
+            progress.update(1)
+        atomic_save({"fingerprint": key, "model": model.state_dict(),
+                     "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
+                     "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+                     "epoch": epoch + 1, "step": step, "history": history}, ckpt_path)
+    progress.close()
+    atomic_save({"params": params, "vocab_size": vocab_size,
+                 "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}},
+                out_dir / "model.pt")
+    return pd.DataFrame(history)
+
+
+def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> float:
+    """constant: lr; cosine: lr * (1 + cos(pi * step / total_steps)) / 2, falling to 0 at the
+    end, which lets the rate settle on its target C instead of oscillating around it."""
+    if schedule == "constant":
+        return lr
+    if schedule == "cosine":
+        return lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
+    raise ValueError(f"unknown lr_schedule {schedule!r}; expected constant or cosine")
+
+
+def _history_row(window: dict, step: int, epoch: int, C: float, weight: float, m: float) -> dict:
+    """Means over the steps since the last row; ELBO = rec - KL; tokens/s counts the real
+    tokens and </s> of each sentence."""
+    n = window["steps"]
+    rec, kl = window["rec"] / n, window["kl"] / n
+    return dict(step=step, epoch=epoch + 1, loss=window["loss"] / n, reconstruction=rec, kl=kl,
+                elbo=rec - kl,
+                kl_share=kl_share(rec, kl, m), C=C, kl_weight=weight,
+                tokens_per_s=window["tokens"] / max(time.perf_counter() - window["t0"], 1e-9))
+

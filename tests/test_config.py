@@ -1,0 +1,68 @@
+import copy
+
+import pytest
+import yaml
+
+from conftest import REPO
+from textvae import config as tvc
+from textvae.config import ConfigError
+
+
+def smoke():
+    return yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
+
+
+def test_model_ids_parse():
+    assert tvc.parse_model_id("lstm-betac-C15") == dict(arch="lstm", objective="betac", C=15.0, m=0.0,
+                                                        beta=1.0, anneal=False)
+    assert tvc.parse_model_id("gru-autogen-m0.5")["m"] == 0.5
+    assert tvc.parse_model_id("lstm-vae-anneal")["anneal"] is True
+    assert tvc.parse_model_id("cnn-beta-b0.25")["beta"] == 0.25
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("rnn-betac-C3", "unknown architecture 'rnn'"),
+    ("lstm-wae-C3", "unknown objective 'wae'"),
+    ("lstm-betac", "takes a -C<number> part"),
+    ("lstm-vae-C3", "takes no number part"),
+    ("lstm-betac-C-3", "not of the form"),
+])
+def test_bad_model_ids(bad, message):
+    with pytest.raises(ConfigError, match=message):
+        tvc.parse_model_id(bad)
+
+
+def test_grid_expansion_and_cells():
+    cfg = smoke()
+    assert tvc.experiment_models(cfg["experiments"]["A1"])[:2] == ["lstm-betac-C3", "lstm-betac-C10"]
+    cells = tvc.all_cells(cfg)
+    assert len(cells) == len(set(cells)) == 12 + 4  # A3's gru cells are A1's
+    assert ("short", "lstm-autogen-m2") in cells
+
+
+def test_settings_precedence():
+    cfg = smoke()
+    cfg["cells"] = {"short/lstm-vae-anneal": {"lr": 0.5}}
+    p = tvc.cell_params(cfg, "short", "lstm-vae-anneal")
+    assert p["lr"] == 0.5 and p["word_dropout"] == 0.3 and p["anneal"] == "linear"
+    assert tvc.cell_params(cfg, "short", "lstm-vae")["anneal"] is None
+    assert tvc.cell_params(cfg, "short", "lstm-betac-C3")["word_dropout"] == 0.0
+
+
+def check(cfg):
+    tvc.check_config(cfg)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["experiments"]["A1"].update(corpora=["yelp"]), "corpus 'yelp' is not defined"),
+    (lambda c: c["experiments"]["A1"].update(C=[]), "experiments.A1: the grid is empty"),
+    (lambda c: c["experiments"]["B1"].update(models=["lstm-vae-X"]), "not of the form"),
+    (lambda c: c["corpora"].update(real={"path": "/no/such/file.txt"}), "corpora.real.path: file '/no/such/file.txt' does not exist"),
+    (lambda c: c.update(cells={"short/gru-betac-C99": {"lr": 1.0}}), "cells.short/gru-betac-C99: no experiment"),
+    (lambda c: c["experiments"]["A3"].update(settings={"lr": 0.1}), "in experiments A1 and A3 with different settings"),
+])
+def test_config_errors_name_the_key(edit, message):
+    cfg = copy.deepcopy(smoke())
+    edit(cfg)
+    with pytest.raises(ConfigError, match=message):
+        tvc.check_config(cfg)

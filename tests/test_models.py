@@ -1,0 +1,67 @@
+import torch
+import torch.nn.functional as F
+
+from textvae.models import CNNDecoder, Encoder, build_vae
+
+
+def test_glu_decoder_cannot_see_the_future():
+    torch.manual_seed(0)
+    dec = CNNDecoder(vocab_size=20, emb=6, z=3, channels=8, inner=4, width=3, blocks=2).eval()
+    z = torch.randn(1, 3)
+    a = torch.tensor([[2, 5, 7, 9, 11, 4]])
+    b = a.clone()
+    b[0, 4:] = torch.tensor([13, 14])  # change the future from position 4 on
+    fa, _ = dec.features(a, z)
+    fb, _ = dec.features(b, z)
+    assert torch.equal(fa[0, :4], fb[0, :4])
+    assert not torch.allclose(fa[0, 4:], fb[0, 4:])
+
+
+def test_encoder_ignores_padding_after_the_last_token():
+    torch.manual_seed(0)
+    enc = Encoder(vocab_size=20, emb=6, hidden=8, z=3, cell="gru").eval()
+    short = torch.tensor([[4, 5, 6]])
+    padded = torch.tensor([[4, 5, 6, 0, 0], [7, 8, 9, 10, 11]])
+    mu1, lv1 = enc(short, torch.tensor([3]))
+    mu2, lv2 = enc(padded, torch.tensor([3, 5]))
+    assert torch.allclose(mu1[0], mu2[0], atol=1e-6) and torch.allclose(lv1[0], lv2[0], atol=1e-6)
+
+
+def test_reconstruction_is_the_summed_token_log_likelihood():
+    torch.manual_seed(0)
+    vae = build_vae("lstm", vocab_size=12, emb=5, hidden=7, z=3).eval()
+    z = torch.randn(2, 3)
+    dec_in = torch.tensor([[2, 5, 6, 7], [2, 8, 0, 0]])
+    targets = torch.tensor([[5, 6, 7, 3], [8, 3, 0, 0]])
+    logp = F.log_softmax(vae.decoder.out(vae.decoder.features(dec_in, z)[0]), dim=-1)
+    by_hand = [sum(logp[0, t, targets[0, t]] for t in range(4)), logp[1, 0, 8] + logp[1, 1, 3]]
+    got = vae.reconstruction(z, dec_in, targets)
+    assert torch.allclose(got, torch.stack(by_hand), atol=1e-5)
+
+
+def test_word_dropout_only_while_training():
+    torch.manual_seed(0)
+    vae = build_vae("gru", vocab_size=12, emb=5, hidden=7, z=3, word_dropout=1.0)
+    z = torch.randn(1, 3)
+    dec_in, targets = torch.tensor([[2, 5, 6]]), torch.tensor([[5, 6, 3]])
+    all_unk = torch.tensor([[2, 1, 1]])
+    vae.train()
+    dropped = vae.reconstruction(z, dec_in, targets)
+    vae.word_dropout = 0.0
+    assert torch.allclose(dropped, vae.reconstruction(z, all_unk, targets))
+    vae.word_dropout = 1.0
+    vae.eval()
+    kept = vae.reconstruction(z, dec_in, targets)
+    assert not torch.allclose(kept, dropped)
+    vae.word_dropout = 0.0
+    assert torch.equal(kept, vae.reconstruction(z, dec_in, targets))
+
+
+def test_every_architecture_builds_and_gives_per_sentence_terms():
+    for arch in ("lstm", "gru", "cnn"):
+        vae = build_vae(arch, vocab_size=12, emb=5, hidden=7, z=3, cnn_channels=8, cnn_inner=4,
+                        cnn_width=3, cnn_blocks=2)
+        enc_in = torch.tensor([[5, 6, 7], [8, 0, 0]])
+        rec, kl, mu, logvar = vae(enc_in, torch.tensor([3, 1]), torch.tensor([[2, 5, 6, 7], [2, 8, 0, 0]]),
+                                  torch.tensor([[5, 6, 7, 3], [8, 3, 0, 0]]))
+        assert rec.shape == kl.shape == (2,) and (rec < 0).all() and (kl >= 0).all()

@@ -1,0 +1,97 @@
+"""The smoke config end to end through the snakemake command, in a temporary folder."""
+
+import re
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+
+SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
+
+
+def snakemake(workdir, *args, config=None):
+    cfg = workdir / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config or SMOKE))
+    return subprocess.run(["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+                           "--configfile", str(cfg), "--cores", "2", *args],
+                          capture_output=True, text=True, timeout=900)
+
+
+def planned_jobs(output: str) -> list[tuple[str, str]]:
+    """(rule, wildcards) of every job in a dry run's output."""
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
+        rule = re.match(r"(?:local)?rule (\w+):", block.strip())
+        if rule:
+            wildcards = re.search(r"wildcards: (.*)", block)
+            jobs.append((rule.group(1), wildcards.group(1) if wildcards else ""))
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("smoke")
+    run = snakemake(workdir, "tables")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return workdir
+
+
+def test_smoke_tables_and_figures(smoke_run):
+    tables = smoke_run / "results" / "tables"
+    rd = pd.read_parquet(tables / "rate_distortion.parquet")
+    a1 = SMOKE["experiments"]["A1"]
+    expected = {(c, a, float(C)) for c in a1["corpora"] for a in a1["archs"] for C in a1["C"]}
+    assert set(zip(rd["corpus"], rd["arch"], rd["C"])) == expected and len(rd) == len(expected)
+    assert rd["bound_ok"].all() and (rd["distortion"] + rd["rate"] >= rd["entropy"]).all()
+    assert rd["entropy"].notna().all()
+    ap = pd.read_parquet(tables / "aggregate_posterior.parquet")
+    assert list(ap["model"]) == ["gru-betac-C3", "gru-betac-C10"]
+    b1 = pd.read_parquet(tables / "autogen_training.parquet")
+    assert set(b1["model"]) == set(SMOKE["experiments"]["B1"]["models"])
+    for name in ("rate_distortion", "logdetcov", "autogen_training"):
+        for ext in ("png", "pdf"):
+            assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
+    for name in ("rate_distortion", "aggregate_posterior", "autogen_training"):
+        assert (tables / f"{name}.md").read_text().startswith("# ")
+    assert "Nothing to be done" in snakemake(smoke_run, "-n", "tables").stdout
+
+
+def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_run):
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["cells"] = {"short/lstm-betac-C3": {"lr": 0.001}}
+    run = snakemake(smoke_run, "-n", "tables", config=config)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert sorted(planned_jobs(run.stdout)) == sorted([
+        ("train", "corpus=short, model=lstm-betac-C3"),
+        ("evaluate", "corpus=short, model=lstm-betac-C3"),
+        ("table_rate_distortion", ""),
+        ("figure", "figure=rate_distortion"),
+        ("figure", "figure=logdetcov"),
+        ("tables", ""),
+    ])
+
+
+def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["experiments"]["B1"]["settings"]["word_dropout"] = 0.5
+    run = snakemake(smoke_run, "-n", "tables", config=config)
+    jobs = planned_jobs(run.stdout)
+    assert sorted(w for r, w in jobs if r == "train") == [
+        f"corpus=short, model={m}" for m in sorted(SMOKE["experiments"]["B1"]["models"])]
+    assert {r for r, _ in jobs} == {"train", "table_autogen_training", "figure", "tables"}
+
+
+def test_bad_config_is_refused_before_any_job(tmp_path):
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["defaults"]["learning_rate"] = 0.1
+    run = snakemake(tmp_path, "tables", config=config)
+    assert run.returncode != 0 and "learning_rate" in run.stderr
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["experiments"]["A1"]["corpora"] = ["short", "yelp"]
+    run = snakemake(tmp_path, "tables", config=config)
+    assert run.returncode != 0 and "corpus 'yelp' is not defined" in run.stderr
+    assert not (tmp_path / "results").exists()

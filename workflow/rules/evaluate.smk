@@ -1,0 +1,24 @@
+# Posterior statistics and likelihood bounds of each cell on its corpus's test split.
+
+
+rule evaluate:
+    input:
+        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
+        test=f"{R}/data/{{corpus}}/test.parquet",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+    output:
+        summary=f"{R}/eval/{{corpus}}/{{model}}/summary.parquet",
+    params:
+        evaluation=config["evaluation"],
+        cell="{corpus}/{model}",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/evaluate/{{corpus}}/{{model}}.log",
+    benchmark:
+        f"{R}/benchmarks/evaluate/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/evaluate.py"

@@ -1,0 +1,35 @@
+"""Evaluate one cell on its corpus's test split: one row of statistics."""
+
+import pandas as pd
+
+from textvae.corpora import Vocab
+from textvae.device import select_device
+from textvae.evaluation import evaluate
+from textvae.scripting import run
+from textvae.tables import write_parquet
+from textvae.training import load_model
+
+
+def main(smk):
+    settings = smk.params.evaluation
+    vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
+    test = pd.read_parquet(smk.input.test)
+    device = select_device()
+    model, params = load_model(smk.input.model, device)
+    stats = evaluate(model, [vocab.encode(t.split()) for t in test["text"]], vocab.bos, vocab.eos,
+                     iw_samples=settings["iw_samples"], repeats=settings["logdetcov_repeats"],
+                     au_threshold=settings["au_threshold"], seed=settings["seed"],
+                     batch_size=settings.get("batch_size", 256), device=device,
+                     logp_true=test["logp_true"].to_numpy() if "logp_true" in test else None)
+    corpus, model_id = smk.params.cell.split("/")
+    row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta")},
+               anneal=params["anneal"] or "", **stats)
+    if "bound_ok" in stats and not stats["bound_ok"]:
+        print(f"BUG: {smk.params.cell}: D + R = {stats['distortion'] + stats['rate']:.3f} is below the "
+              f"true entropy H = {stats['entropy']:.3f}; the ELBO cannot exceed log p(x)")
+    write_parquet(pd.DataFrame([row]), smk.output.summary)
+    print({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

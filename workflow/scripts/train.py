@@ -1,0 +1,26 @@
+"""Train one cell's VAE; resume from its checkpoint when rerun after an interruption."""
+
+import pandas as pd
+
+from textvae.corpora import Vocab
+from textvae.device import select_device
+from textvae.scripting import run
+from textvae.tables import write_parquet
+from textvae.training import train_cell
+
+
+def main(smk):
+    vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
+    sentences = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.train)["text"]]
+    device = select_device()
+    history = train_cell(smk.params.settings, sentences, len(vocab), vocab.bos, vocab.eos,
+                         out_dir=smk.output.model.rsplit("/", 1)[0], cell=smk.params.cell,
+                         device=device)
+    write_parquet(history, smk.output.history)
+    last = history.iloc[-1]
+    print(f"{smk.params.cell}: done after {int(last['step'])} steps; "
+          f"last rec {last['reconstruction']:.2f}, KL {last['kl']:.2f}")
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

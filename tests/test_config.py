@@ -66,3 +66,22 @@ def test_config_errors_name_the_key(edit, message):
     edit(cfg)
     with pytest.raises(ConfigError, match=message):
         tvc.check_config(cfg)
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "configs/smoke.yaml", "configs/paper.yaml"])
+def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch):
+    from snakemake.utils import validate
+
+    cfg = yaml.safe_load((REPO / name).read_text())
+    validate(cfg, str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
+    monkeypatch.chdir(tmp_path)  # the paper's corpus files, stubbed where the config expects them
+    for corpus in cfg["corpora"].values():
+        for key in ("train", "valid", "test", "path"):
+            if key in corpus:
+                (tmp_path / corpus[key]).parent.mkdir(parents=True, exist_ok=True)
+                (tmp_path / corpus[key]).write_text("a b c\n")
+    tvc.check_config(cfg)
+    if name == "configs/paper.yaml":
+        # A1: 2 corpora x 3 archs x 10 C; A3 adds gru-C5 (gru-C100 is A1's); B1: 4 models
+        assert len(tvc.all_cells(cfg)) == 60 + 2 + 4
+        assert tvc.cell_params(cfg, "yahoo", "cnn-betac-C100")["cnn_width"] == 20

@@ -20,7 +20,8 @@ def write(tmp_path, name, content):
 
 def test_formats(tmp_path):
     lines = write(tmp_path, "a.txt", "the cat sat .\n\nA dog _UNK !\n")
-    assert corpora.read_sentences(lines, lowercase=True) == [["the", "cat", "sat", "."], ["a", "dog", "_unk", "!"]]
+    assert corpora.read_sentences(lines, lowercase=True, unk_markers=["_UNK"]) == [
+        ["the", "cat", "sat", "."], ["a", "dog", "<unk>", "!"]]
     jsonl = write(tmp_path, "a.jsonl", json.dumps({"text": "Hello, world. It's here!"}) + "\n")
     assert corpora.read_sentences(jsonl, "jsonl", tokenized=False, split_sentences=True) == [
         ["Hello", ",", "world", "."], ["It's", "here", "!"]]
@@ -31,8 +32,9 @@ def test_formats(tmp_path):
         ["A", "well-known", "<unk>", "."], ["It", "ran", "1,000", "km", "."]]
 
 
-def test_unknown_markers_become_one_token():
-    assert corpora.normalise_unknown([["a", "_UNK", "<unk>"]], ["_UNK", "<unk>"]) == [["a", "<unk>", "<unk>"]]
+def test_unknown_markers_become_one_token(tmp_path):
+    path = write(tmp_path, "u.txt", "a _UNK <unk> UNK\n")
+    assert corpora.read_sentences(path, unk_markers=["_UNK", "<unk>"]) == [["a", "<unk>", "<unk>", "UNK"]]
 
 
 @pytest.mark.parametrize("content, fmt, message", [

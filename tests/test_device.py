@@ -44,3 +44,17 @@ def test_cpu_when_no_cuda(monkeypatch):
     monkeypatch.setattr(device.torch.cuda, "is_available", lambda: False)
     assert device.select_device(said.append).type == "cpu"
     assert "running on the CPU" in said[0]
+
+
+def test_several_visible_gpus_are_claimed_one_each(monkeypatch, tmp_path):
+    monkeypatch.setattr(device.torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(device.torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path))
+    other = claim_in_child(tmp_path, 2, hold=30)
+    assert other.stdout.readline().strip() == "0"
+    said = []
+    assert device.select_device(said.append) == device.torch.device("cuda:1")
+    assert said == ["device: claimed cuda:1"]
+    other.kill()
+    other.wait()
+    device.release_gpus()

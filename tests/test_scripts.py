@@ -52,7 +52,8 @@ def trained(corpus, tmp_path_factory):
     folder = tmp_path_factory.mktemp("model")
     settings = dict(tvc.cell_params(SMOKE, "short", "lstm-betac-C3"), epochs=1)
     load_script("train").main(job(
-        input=dict(train=str(corpus / "train.parquet"), vocab=str(corpus / "vocab.parquet")),
+        input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
+                   vocab=str(corpus / "vocab.parquet")),
         output=dict(model=str(folder / "model.pt"), history=str(folder / "history.parquet")),
         params=dict(settings=settings, cell="short/lstm-betac-C3")))
     return folder
@@ -61,6 +62,8 @@ def trained(corpus, tmp_path_factory):
 def test_train_writes_model_and_history(trained):
     history = pd.read_parquet(trained / "history.parquet")
     assert history["step"].iloc[-1] == 2  # 60 sentences in batches of 32
+    held_out = history["held_out_elbo"]
+    assert (held_out == history["held_out_reconstruction"] - history["held_out_kl"]).all() and (held_out < 0).all()
     assert (trained / "model.pt").exists() and (trained / "checkpoint.pt").exists()
 
 

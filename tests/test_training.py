@@ -57,6 +57,15 @@ def test_history_rows_and_ramped_C(tmp_path):
     assert list(history["epoch"]) == [1, 1, 2, 2, 2]
 
 
+def test_held_out_terms_leave_training_unchanged(tmp_path):
+    plain = train(tmp_path, "plain")
+    with_held_out = training.train_cell(PARAMS, data(), 15, 2, 3, tmp_path / "h", cell="toy/h",
+                                        log=lambda *a: None, held_out=data(10, seed=5))
+    pd.testing.assert_frame_equal(plain.drop(columns="tokens_per_s"),
+                                  with_held_out[plain.columns].drop(columns="tokens_per_s"))
+    assert (with_held_out["held_out_kl"] >= 0).all() and with_held_out["held_out_elbo"].notna().all()
+
+
 def test_resume_after_an_interruption_gives_the_same_model(tmp_path, monkeypatch):
     whole = train(tmp_path, "whole")
     real_save, saves = training.atomic_save, []

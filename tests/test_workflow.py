@@ -1,8 +1,8 @@
 """The smoke config end to end through the snakemake command, in a temporary folder."""
 
 import re
-import shutil
 import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -16,7 +16,7 @@ SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
 def snakemake(workdir, *args, config=None):
     cfg = workdir / "config.yaml"
     cfg.write_text(yaml.safe_dump(config or SMOKE))
-    return subprocess.run(["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+    return subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
                            "--configfile", str(cfg), "--cores", "2", *args],
                           capture_output=True, text=True, timeout=900)
 

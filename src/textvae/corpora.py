@@ -90,9 +90,10 @@ def _json_texts(path: Path, lines: list[str], field: str) -> list[str]:
 
 def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "text",
                    lowercase: bool = False, tokenized: bool = True,
-                   split_sentences: bool | None = None,
+                   split_sentences: bool | None = None, unk_markers: list[str] = (),
                    encoding_errors: str = "strict") -> list[list[str]]:
-    """Read one corpus file into a list of token lists (before length filtering)."""
+    """Read one corpus file into a list of token lists (before length filtering); the corpus's
+    own unknown-word markers (`_UNK`, `<unk>`, ...) become `<unk>`, whatever their case."""
     path = Path(path)
     if fmt not in FORMATS:
         raise CorpusError(f"{path}: unknown format {fmt!r}; expected one of {FORMATS}")
@@ -109,22 +110,16 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
             texts = [t.replace(marker, joined) for t in texts]
     else:
         texts = lines
+    markers = set(unk_markers)
     sentences = []
     for text in texts:
-        if lowercase:
-            text = text.lower()
         tokens = text.split() if tokenized else tokenize(text)
+        tokens = [UNK if t in markers else t.lower() if lowercase else t for t in tokens]
         if split_sentences:
             sentences.extend(sentence_split(tokens))
         elif tokens:
             sentences.append(tokens)
     return sentences
-
-
-def normalise_unknown(sentences: list[list[str]], markers: list[str]) -> list[list[str]]:
-    """Replace a corpus's own unknown-word markers (`_UNK`, `<unk>`, ...) by `<unk>`."""
-    marks = set(markers)
-    return [[UNK if tok in marks else tok for tok in s] for s in sentences]
 
 
 def filter_length(sentences: list[list[str]], min_len: int, max_len: int,
@@ -198,11 +193,10 @@ def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list
     their files, or `all` to one file cut by the fractions of spec["split"]."""
     read = dict(fmt=spec["format"], text_field=spec["text_field"], lowercase=spec["lowercase"],
                 tokenized=spec["tokenized"], split_sentences=spec["split_sentences"],
-                encoding_errors=spec["encoding_errors"])
+                unk_markers=spec["unk_markers"], encoding_errors=spec["encoding_errors"])
 
     def load(path):
-        sentences = normalise_unknown(read_sentences(path, **read), spec["unk_markers"])
-        return filter_length(sentences, spec["min_len"], spec["max_len"], str(path))
+        return filter_length(read_sentences(path, **read), spec["min_len"], spec["max_len"], str(path))
 
     if "all" in files:
         fractions = spec["split"]

@@ -1,8 +1,9 @@
 """Device choice for a job: a GPU of its own when CUDA is present, else the CPU.
 
-Snakemake counts the `gpu` resource but never says which GPU a job should use.  When no
-scheduler has set CUDA_VISIBLE_DEVICES, a job claims the first GPU index whose lock file it can
-lock exclusively (fcntl.flock on <lock_dir>/gpu<i>.lock).  The operating system drops the lock
+Snakemake counts the `gpu` resource but never says which GPU a job should use.  When a job
+sees one GPU (a scheduler such as SLURM set CUDA_VISIBLE_DEVICES), it takes it; when it sees
+several, it claims the first GPU index whose lock file it can lock exclusively
+(fcntl.flock on <lock_dir>/gpu<i>.lock).  The operating system drops the lock
 when the process exits, also when it is killed, so a GPU is never lost to a dead job.
 """
 
@@ -45,17 +46,18 @@ def release_gpus() -> None:
 
 
 def select_device(log=print) -> torch.device:
-    """CUDA when present (the scheduler's GPU, else a claimed free one), else the CPU; says which."""
+    """CUDA when present (the only visible GPU, else a claimed free one), else the CPU; says which."""
     if not torch.cuda.is_available():
         log("device: CUDA is not available, running on the CPU")
         return torch.device("cpu")
-    if os.environ.get("CUDA_VISIBLE_DEVICES"):
-        log(f"device: cuda:0 of CUDA_VISIBLE_DEVICES={os.environ['CUDA_VISIBLE_DEVICES']}")
+    visible = torch.cuda.device_count()
+    if visible == 1:
+        log(f"device: cuda:0 (CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')})")
         return torch.device("cuda:0")
-    index = claim_gpu(torch.cuda.device_count())
+    index = claim_gpu(visible)
     if index is None:
         raise RuntimeError(
-            f"all {torch.cuda.device_count()} GPUs are claimed by other jobs: run snakemake with "
+            f"all {visible} GPUs are claimed by other jobs: run snakemake with "
             "--resources gpu=N where N is at most the number of GPUs"
         )
     log(f"device: claimed cuda:{index}")

@@ -30,6 +30,24 @@ def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: in
 
 
 @torch.no_grad()
+def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: int,
+               batch_size: int = 256, device=torch.device("cpu")) -> tuple[float, float]:
+    """Mean log p(x|z) with one z ~ q(z|x), and mean KL(q(z|x) || N(0, I)), over `sentences`, in
+    eval mode with the noise of `seed`; the caller's random state and mode are left as they were."""
+    was_training = model.training
+    model.eval()
+    rec = kl = 0.0
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
+            enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
+            r, k, _, _ = model(enc_in, lens.to(device), dec_in, targets)
+            rec, kl = rec + r.sum().item(), kl + k.sum().item()
+    model.train(was_training)
+    return rec / len(sentences), kl / len(sentences)
+
+
+@torch.no_grad()
 def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_samples: int,
              repeats: int, au_threshold: float, seed: int, batch_size: int = 256,
              device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:

@@ -7,14 +7,14 @@ import traceback
 
 
 def run(main, smk) -> None:
-    """Call main(smk) with stdout and stderr sent to smk.log[0] and torch limited to
-    smk.threads; on failure, the log gets the traceback and the terminal the error line."""
-    import torch
-
+    """Call main(smk) with stdout and stderr sent to smk.log[0] and torch, where the script
+    uses it, limited to smk.threads; on failure, the log gets the traceback and the terminal
+    the error line."""
     terminal = sys.stderr
     log = open(smk.log[0], "w", buffering=1) if smk.log else terminal
     sys.stdout = sys.stderr = log
-    torch.set_num_threads(max(1, int(getattr(smk, "threads", 1))))
+    if "torch" in sys.modules:  # table and figure scripts do without its start-up time
+        sys.modules["torch"].set_num_threads(max(1, int(getattr(smk, "threads", 1))))
     try:
         main(smk)
     except Exception as err:

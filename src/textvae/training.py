@@ -17,6 +17,7 @@ import torch
 from tqdm import tqdm
 
 from .batching import collate, length_batches
+from .evaluation import mean_terms
 from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
 
@@ -53,10 +54,11 @@ def load_model(path, device="cpu"):
 
 
 def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
-               out_dir: str | Path, cell: str, device=torch.device("cpu"),
-               log=print) -> pd.DataFrame:
+               out_dir: str | Path, cell: str, device=torch.device("cpu"), log=print,
+               held_out: list[list[int]] | None = None) -> pd.DataFrame:
     """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
-    the history.  `checkpoint.pt` in out_dir holds the state after the last whole epoch."""
+    the history, whose rows also give the terms on the `held_out` sentences when given.
+    `checkpoint.pt` in out_dir holds the state after the last whole epoch."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path = out_dir / "checkpoint.pt"
@@ -119,7 +121,12 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
             # a row every history_every steps and at each epoch's end, so that a resumed run
             # writes the same rows as an uninterrupted one
             if step % params["history_every"] == 0 or step % steps_per_epoch == 0:
-                history.append(_history_row(window, step, epoch, C, weight, params["m"]))
+                row = _history_row(window, step, epoch, C, weight, params["m"])
+                if held_out:
+                    rec_h, kl_h = mean_terms(model, held_out, bos, eos, seed=params["seed"], device=device)
+                    row.update(held_out_reconstruction=rec_h, held_out_kl=kl_h, held_out_elbo=rec_h - kl_h,
+                               held_out_kl_share=kl_share(rec_h, kl_h, params["m"]))
+                history.append(row)
                 window = dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
             progress.update(1)
         atomic_save({"fingerprint": key, "model": model.state_dict(),

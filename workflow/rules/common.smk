@@ -4,9 +4,11 @@ import sys
 
 from snakemake.utils import validate
 
+# the library, importable here and in every job's script even when it is not pip-installed
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+_paths = [SRC, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+os.environ.update(PYTHONPATH=os.pathsep.join(_paths))
 
 from textvae import config as tvconfig  # noqa: E402
 
@@ -31,6 +33,11 @@ def cells_of(experiment):
     if experiment not in config["experiments"]:
         return []
     return tvconfig.experiment_cells(config, experiment)
+
+
+def experiment_outputs(experiment, paths):
+    """`paths` if the config has `experiment`, else nothing."""
+    return paths if experiment in config["experiments"] else []
 
 
 def cell_files(experiment, pattern):

@@ -8,10 +8,6 @@ SUMMARY_COLUMNS = ["corpus", "model", "arch", "objective", "C", "rate", "distort
                    "entropy", "bound_gap", "bound_ok"]
 
 
-def experiment_outputs(experiment, paths):
-    return paths if experiment in config["experiments"] else []
-
-
 rule table_rate_distortion:
     input:
         A1_SUMMARIES,

@@ -4,6 +4,7 @@
 rule train:
     input:
         train=f"{R}/data/{{corpus}}/train.parquet",
+        valid=f"{R}/data/{{corpus}}/valid.parquet",
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
     output:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",

@@ -1,5 +1,7 @@
 """Evaluate one cell on its corpus's test split: one row of statistics."""
 
+import sys
+
 import pandas as pd
 
 from textvae.corpora import Vocab
@@ -25,8 +27,10 @@ def main(smk):
     row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta")},
                anneal=params["anneal"] or "", **stats)
     if "bound_ok" in stats and not stats["bound_ok"]:
-        print(f"BUG: {smk.params.cell}: D + R = {stats['distortion'] + stats['rate']:.3f} is below the "
-              f"true entropy H = {stats['entropy']:.3f}; the ELBO cannot exceed log p(x)")
+        message = (f"BUG: {smk.params.cell}: D + R = {stats['distortion'] + stats['rate']:.3f} is below "
+                   f"the true entropy H = {stats['entropy']:.3f}; the ELBO cannot exceed log p(x)")
+        print(message)  # the job's log
+        print(message, file=sys.__stderr__)  # and the terminal
     write_parquet(pd.DataFrame([row]), smk.output.summary)
     print({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
 

@@ -11,11 +11,11 @@ from textvae.training import train_cell
 
 def main(smk):
     vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
-    sentences = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.train)["text"]]
-    device = select_device()
-    history = train_cell(smk.params.settings, sentences, len(vocab), vocab.bos, vocab.eos,
+    train, valid = ([vocab.encode(t.split()) for t in pd.read_parquet(path)["text"]]
+                    for path in (smk.input.train, smk.input.valid))
+    history = train_cell(smk.params.settings, train, len(vocab), vocab.bos, vocab.eos,
                          out_dir=smk.output.model.rsplit("/", 1)[0], cell=smk.params.cell,
-                         device=device)
+                         device=select_device(), held_out=valid)
     write_parquet(history, smk.output.history)
     last = history.iloc[-1]
     print(f"{smk.params.cell}: done after {int(last['step'])} steps; "

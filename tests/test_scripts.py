@@ -124,3 +124,20 @@ def test_download_checks_the_sha256(tmp_path):
     with pytest.raises(ValueError, match="sha256 is .* the config expects 0000"):
         load_script("download").main(job(output=[str(wrong)], params=dict(url=source.as_uri(), sha256="0" * 64)))
     assert not wrong.exists()
+
+
+def test_a_failing_script_logs_its_traceback_and_prints_one_error_line(tmp_path, capsys):
+    from textvae.scripting import run
+
+    def main(smk):
+        print("working")
+        raise ValueError("corpus.txt, line 3: not valid JSON")
+
+    smk = job()
+    smk.log = [str(tmp_path / "job.log")]
+    with pytest.raises(SystemExit) as exit_:
+        run(main, smk)
+    assert exit_.value.code == 1
+    log = (tmp_path / "job.log").read_text()
+    assert log.startswith("working\n") and "Traceback" in log
+    assert capsys.readouterr().err == "error: corpus.txt, line 3: not valid JSON\n"

@@ -95,3 +95,14 @@ def test_bad_config_is_refused_before_any_job(tmp_path):
     run = snakemake(tmp_path, "tables", config=config)
     assert run.returncode != 0 and "corpus 'yelp' is not defined" in run.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_default_config_plans_every_cell(tmp_path):
+    default = yaml.safe_load((REPO / "config.yaml").read_text())
+    run = snakemake(tmp_path, "-n", "tables", config=default)
+    assert run.returncode == 0, run.stderr[-3000:]
+    jobs = planned_jobs(run.stdout)
+    rules = [r for r, _ in jobs]
+    # A1: 2 corpora x 3 archs x 4 C; A3's gru cells are A1's; B1: 4 models on one corpus
+    assert rules.count("train") == 24 + 4 and rules.count("evaluate") == 24
+    assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 3

@@ -41,7 +41,7 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
         torch.manual_seed(seed)
         for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
             enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
-            r, k, _, _ = model(enc_in, lens.to(device), dec_in, targets)
+            r, k, _, _ = model(enc_in, lens, dec_in, targets)
             rec, kl = rec + r.sum().item(), kl + k.sum().item()
     model.train(was_training)
     return rec / len(sentences), kl / len(sentences)
@@ -62,7 +62,6 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
     rec, kl, iw, mus, logvars = [], [], [], [], []
     for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
         enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
-        lens = lens.to(device)
         r, k, mu, logvar = model(enc_in, lens, dec_in, targets)
         for store, value in ((rec, r), (kl, k), (mus, mu), (logvars, logvar)):
             store.append(value.cpu())

@@ -85,7 +85,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
         else:
             log(f"{cell}: ignoring a checkpoint written with other settings")
 
-    window = dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
+    window = _new_window()
     last_finite = None
     progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
                     mininterval=10, ascii=True)
@@ -93,7 +93,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     for epoch in range(start_epoch, params["epochs"]):
         for batch in length_batches(lengths, params["batch_size"], params["seed"] * 1000 + epoch):
             enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
-            rec, kl, _, _ = model(enc_in, lens.to(device), dec_in, targets)
+            rec, kl, _, _ = model(enc_in, lens, dec_in, targets)
             for group in optimiser.param_groups:
                 group["lr"] = learning_rate(params["lr"], params["lr_schedule"], step, total_steps)
             C = linear_ramp(step, c_ramp_steps, params["C"])
@@ -127,7 +127,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
                     row.update(held_out_reconstruction=rec_h, held_out_kl=kl_h, held_out_elbo=rec_h - kl_h,
                                held_out_kl_share=kl_share(rec_h, kl_h, params["m"]))
                 history.append(row)
-                window = dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
+                window = _new_window()
             progress.update(1)
         atomic_save({"fingerprint": key, "model": model.state_dict(),
                      "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
@@ -148,6 +148,11 @@ def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> floa
     if schedule == "cosine":
         return lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
     raise ValueError(f"unknown lr_schedule {schedule!r}; expected constant or cosine")
+
+
+def _new_window() -> dict:
+    """Sums of the loss terms and tokens since the last history row."""
+    return dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
 
 
 def _history_row(window: dict, step: int, epoch: int, C: float, weight: float, m: float) -> dict:

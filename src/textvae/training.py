@@ -124,8 +124,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
                 row = _history_row(window, step, epoch, C, weight, params["m"])
                 if held_out:
                     rec_h, kl_h = mean_terms(model, held_out, bos, eos, seed=params["seed"], device=device)
-                    row.update(held_out_reconstruction=rec_h, held_out_kl=kl_h, held_out_elbo=rec_h - kl_h,
-                               held_out_kl_share=kl_share(rec_h, kl_h, params["m"]))
+                    row.update(_terms(rec_h, kl_h, params["m"], prefix="held_out_"))
                 history.append(row)
                 window = _new_window()
             progress.update(1)
@@ -155,13 +154,17 @@ def _new_window() -> dict:
     return dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
 
 
+def _terms(rec: float, kl: float, m: float, prefix: str = "") -> dict:
+    """reconstruction, kl, ELBO = rec - KL and the KL share of the objective, names prefixed."""
+    values = dict(reconstruction=rec, kl=kl, elbo=rec - kl, kl_share=kl_share(rec, kl, m))
+    return {prefix + k: v for k, v in values.items()}
+
+
 def _history_row(window: dict, step: int, epoch: int, C: float, weight: float, m: float) -> dict:
-    """Means over the steps since the last row; ELBO = rec - KL; tokens/s counts the real
-    tokens and </s> of each sentence."""
+    """Means over the steps since the last row; tokens/s counts the real tokens and </s> of
+    each sentence."""
     n = window["steps"]
-    rec, kl = window["rec"] / n, window["kl"] / n
-    return dict(step=step, epoch=epoch + 1, loss=window["loss"] / n, reconstruction=rec, kl=kl,
-                elbo=rec - kl,
-                kl_share=kl_share(rec, kl, m), C=C, kl_weight=weight,
+    return dict(step=step, epoch=epoch + 1, loss=window["loss"] / n,
+                **_terms(window["rec"] / n, window["kl"] / n, m), C=C, kl_weight=weight,
                 tokens_per_s=window["tokens"] / max(time.perf_counter() - window["t0"], 1e-9))
 

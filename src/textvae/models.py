@@ -52,6 +52,12 @@ class RNNDecoder(nn.Module):
         x = torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1)
         return self.rnn(x, state)
 
+    def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
+        """One decoding step: prefix (B, t) of the tokens so far (the RNN state holds all but
+        the last) -> log p(x_t | x_<t, z) (B, vocab) and the new state."""
+        feats, state = self.features(prefix[:, -1:], z, state)
+        return F.log_softmax(self.out(feats[:, -1]), dim=-1), state
+
 
 class CausalGLUBlock(nn.Module):
     """Residual bottleneck block: x + up(GLU(causal_conv_k(GLU(down(x))))), where every
@@ -80,6 +86,8 @@ class CNNDecoder(nn.Module):
         self.project_in = nn.Linear(emb + z, channels)
         self.blocks = nn.ModuleList(CausalGLUBlock(channels, inner, width) for _ in range(blocks))
         self.out = nn.Linear(channels, vocab_size)
+        # the output at t sees the inputs t - receptive_field + 1 .. t, and nothing earlier
+        self.receptive_field = (width - 1) * blocks + 1
 
     def features(self, inputs: torch.Tensor, z: torch.Tensor, state=None):
         x = self.embed(inputs)
@@ -88,6 +96,12 @@ class CNNDecoder(nn.Module):
         for block in self.blocks:
             h = block(h)
         return h.transpose(1, 2), None
+
+    def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
+        """One decoding step from the last `receptive_field` tokens of the prefix (B, t), which
+        are all the output at t depends on -> log p(x_t | x_<t, z) (B, vocab), None."""
+        feats, _ = self.features(prefix[:, -self.receptive_field:], z)
+        return F.log_softmax(self.out(feats[:, -1]), dim=-1), None
 
 
 class VAE(nn.Module):

@@ -1,0 +1,156 @@
+"""Decoding sentences from latent codes, a whole batch per decoder step.
+
+A decoder is anything with `step(prefix, z, state) -> (log_probs, state)`, where prefix (B, t)
+holds <s> and the tokens chosen so far, log_probs (B, V) is log p(x_t | x_<t, z) and state is
+None, a tensor or a tuple of tensors whose dimension 1 is the batch (the RNN decoders of
+`textvae.models` and the gated CNN decoder).
+
+Methods, at each step t from the model's p = p(. | x_<t, z):
+- greedy: x_t = argmax p;
+- topk: sample x_t from p restricted to its k most probable tokens, renormalised;
+- nucleus (Holtzman et al. 2020): sample from the smallest set of most probable tokens whose
+  total probability reaches p_top, renormalised;
+- sample: sample from p;
+- beam: keep the `beam_width` prefixes of highest log p(x_<=t | z) = sum of token log
+  probabilities; a prefix ends at </s>; the best finished sequence wins (no length penalty).
+A sentence ends at </s> (not part of the result) or after `max_len` tokens.  <pad> and <s> are
+never produced.  Sampling is seeded: the same inputs and batch size give the same sentences.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .corpora import PAD, SPECIALS
+
+PAD_ID = SPECIALS.index(PAD)  # 0 in every vocabulary, as batching pads with it
+METHODS = ("greedy", "topk", "nucleus", "sample", "beam")
+
+
+class DecodingError(RuntimeError):
+    """The decoder produced NaN probabilities; nothing it emitted is kept."""
+
+
+def decode(decoder, z: torch.Tensor, bos: int, eos: int, *, method: str, max_len: int,
+           k: int | None = None, p: float | None = None, beam_width: int = 1,
+           seed: int = 0) -> list[list[int]]:
+    """Token ids of one sentence per row of z (B, dz), without <s> and </s>."""
+    if method not in METHODS:
+        raise ValueError(f"unknown decoding method {method!r}; expected one of {METHODS}")
+    with torch.no_grad():
+        if method == "beam":
+            return _beam_search(decoder, z, bos, eos, max_len, beam_width)
+        generator = torch.Generator(device=z.device).manual_seed(seed)
+        return _sample(decoder, z, bos, eos, max_len, lambda lp: choose(lp, method, k, p, generator))
+
+
+def decode_in_batches(decoder, z: torch.Tensor, bos: int, eos: int, batch_size: int,
+                      **scheme) -> list[list[int]]:
+    """`decode` over consecutive chunks of `batch_size` rows of z (seeded per chunk)."""
+    seed = scheme.pop("seed", 0)
+    out = []
+    for start in range(0, z.size(0), batch_size):
+        out += decode(decoder, z[start:start + batch_size], bos, eos, seed=seed + start, **scheme)
+    return out
+
+
+def choose(log_probs: torch.Tensor, method: str, k: int | None = None, p: float | None = None,
+           generator: torch.Generator | None = None) -> torch.Tensor:
+    """One token per row of log_probs (B, V) by `method` (greedy, topk, nucleus, sample)."""
+    if method == "greedy":
+        return log_probs.argmax(-1)
+    if method == "topk":
+        top, index = log_probs.topk(k, dim=-1)
+        pick = torch.multinomial(top.softmax(-1), 1, generator=generator)
+        return index.gather(1, pick).squeeze(1)
+    if method == "nucleus":
+        probs, index = log_probs.softmax(-1).sort(dim=-1, descending=True)
+        before = probs.cumsum(-1) - probs  # mass of the more probable tokens
+        probs = probs.masked_fill(before >= p, 0.0)  # the first token always stays
+        pick = torch.multinomial(probs, 1, generator=generator)
+        return index.gather(1, pick).squeeze(1)
+    if method == "sample":
+        return torch.multinomial(log_probs.exp(), 1, generator=generator).squeeze(1)
+    raise ValueError(f"unknown sampling method {method!r}")
+
+
+def _step(decoder, prefix, z, state, bos: int, t: int):
+    log_probs, state = decoder.step(prefix, z, state)
+    if torch.isnan(log_probs).any():
+        raise DecodingError(f"the decoder produced NaN probabilities at step {t} for "
+                            f"{int(torch.isnan(log_probs).any(-1).sum())} of {len(log_probs)} "
+                            "sentences; is the model diverged (NaN weights)?")
+    log_probs = log_probs.clone()
+    log_probs[:, [PAD_ID, bos]] = -torch.inf
+    return log_probs, state
+
+
+def _select(state, index: torch.Tensor):
+    """The rows `index` of a decoder state (batch on dimension 1)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(_select(s, index) for s in state)
+    return state.index_select(1, index)
+
+
+def _trim(rows: torch.Tensor, eos: int) -> list[list[int]]:
+    """(B, T) token ids -> lists cut before the first </s> or <pad>."""
+    out = []
+    for row in rows.tolist():
+        for end, token in enumerate(row):
+            if token in (eos, PAD_ID):
+                row = row[:end]
+                break
+        out.append(row)
+    return out
+
+
+def _sample(decoder, z, bos, eos, max_len, pick) -> list[list[int]]:
+    """Token by token for the whole batch; finished sentences leave the batch."""
+    tokens = torch.full((z.size(0), max_len), PAD_ID, dtype=torch.long, device=z.device)
+    rows = torch.arange(z.size(0), device=z.device)
+    prefix = torch.full((z.size(0), 1), bos, dtype=torch.long, device=z.device)
+    state = None
+    for t in range(max_len):
+        log_probs, state = _step(decoder, prefix, z, state, bos, t)
+        chosen = pick(log_probs)
+        tokens[rows, t] = chosen
+        alive = (chosen != eos).nonzero().squeeze(1)
+        if len(alive) == 0:
+            break
+        rows, z, state = rows[alive], z[alive], _select(state, alive)
+        prefix = torch.cat([prefix[alive], chosen[alive, None]], dim=1)
+    return _trim(tokens, eos)
+
+
+def _beam_search(decoder, z, bos, eos, max_len, width) -> list[list[int]]:
+    """Beam search for all rows of z at once: (B * width) prefixes per step."""
+    n, device = z.size(0), z.device
+    scores = torch.full((n, width), -torch.inf, device=device)
+    scores[:, 0] = 0.0  # one live prefix, <s>, to begin with
+    finished = torch.zeros(n, width, dtype=torch.bool, device=device)
+    seqs = torch.zeros(n, width, 0, dtype=torch.long, device=device)
+    prefix = torch.full((n * width, 1), bos, dtype=torch.long, device=device)
+    z = z.repeat_interleave(width, dim=0)
+    state = None
+    for t in range(max_len):
+        log_probs, state = _step(decoder, prefix, z, state, bos, t)
+        vocab = log_probs.size(-1)
+        log_probs = log_probs.view(n, width, vocab)
+        # a finished sequence continues with <pad> at no cost, so it keeps its score
+        done = torch.full((vocab,), -torch.inf, device=device)
+        done[PAD_ID] = 0.0
+        log_probs = torch.where(finished[..., None], done, log_probs)
+        scores, flat = (scores[..., None] + log_probs).view(n, -1).topk(width, dim=-1)
+        origin, chosen = flat // vocab, flat % vocab
+        seqs = torch.cat([seqs.gather(1, origin[..., None].expand(-1, -1, t)), chosen[..., None]], -1)
+        # a prefix ends at </s>; an impossible one (score -inf, fewer tokens than beams) too
+        finished = finished.gather(1, origin) | (chosen == eos) | scores.isneginf()
+        if finished.all():
+            break
+        index = (origin + width * torch.arange(n, device=device)[:, None]).view(-1)
+        state = _select(state, index)
+        prefix = torch.cat([prefix[index], chosen.view(-1, 1)], dim=1)
+    best = scores.argmax(-1)
+    return _trim(seqs[torch.arange(n, device=device), best], eos)

@@ -82,6 +82,7 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
                 (tmp_path / corpus[key]).write_text("a b c\n")
     tvc.check_config(cfg)
     if name == "configs/paper.yaml":
-        # A1: 2 corpora x 3 archs x 10 C; A3 adds gru-C5 (gru-C100 is A1's); B1: 4 models
-        assert len(tvc.all_cells(cfg)) == 60 + 2 + 4
+        # A1: 2 corpora x 3 archs x 10 C; A2: 3 corpora x 3 C; A3 adds gru-C5 (gru-C100 is
+        # A1's); A4 is A2's on CBT; B1-B5: 4 models and B4's reference LM on BookCorpus
+        assert len(tvc.all_cells(cfg)) == 60 + 9 + 2 + 4 + 1
         assert tvc.cell_params(cfg, "yahoo", "cnn-betac-C100")["cnn_width"] == 20

@@ -2,6 +2,8 @@
 
 import hashlib
 
+import torch
+
 import pandas as pd
 import pytest
 import yaml
@@ -141,3 +143,77 @@ def test_a_failing_script_logs_its_traceback_and_prints_one_error_line(tmp_path,
     log = (tmp_path / "job.log").read_text()
     assert log.startswith("working\n") and "Traceback" in log
     assert capsys.readouterr().err == "error: corpus.txt, line 3: not valid JSON\n"
+
+
+def test_reconstruct_posterior_mean_greedy_and_filtered_beam(corpus, trained, tmp_path):
+    from textvae.corpora import Vocab
+    from textvae.decoding import decode
+    from textvae.training import load_model
+
+    inputs = dict(model=str(trained / "model.pt"), test=str(corpus / "test.parquet"),
+                  vocab=str(corpus / "vocab.parquet"))
+    greedy = dict(method="greedy", max_len=12)
+    load_script("reconstruct").main(job(input=inputs, output=[str(tmp_path / "a2.parquet")], params=dict(
+        scheme=greedy, z="mean", select=None, seed=1, batch_size=5, cell="short/lstm-betac-C3")))
+    a2 = pd.read_parquet(tmp_path / "a2.parquet")
+    test = pd.read_parquet(corpus / "test.parquet")
+    assert list(a2["source"]) == list(test["text"]) and list(a2["test_index"]) == list(range(12))
+    # the first sentence by hand: greedy decoding of its posterior mean
+    vocab, (model, _) = Vocab.from_frame(pd.read_parquet(corpus / "vocab.parquet")), load_model(trained / "model.pt")
+    ids = vocab.encode(test["text"][0].split())
+    mu, _ = model.encoder(torch.tensor([ids]), torch.tensor([len(ids)]))
+    by_hand = decode(model.decoder, mu, vocab.bos, vocab.eos, **greedy)[0]
+    assert a2["reconstruction"][0] == " ".join(vocab.decode(by_hand))
+
+    load_script("reconstruct").main(job(input=inputs, output=[str(tmp_path / "b2.parquet")], params=dict(
+        scheme=dict(method="beam", beam_width=3, max_len=12), z="sample",
+        select=dict(n=3, min_len=5, max_len=7), seed=1, batch_size=5, cell="short/lstm-vae")))
+    b2 = pd.read_parquet(tmp_path / "b2.parquet")
+    lengths = test["text"].str.split().str.len()
+    assert list(b2["test_index"]) == [i for i in range(12) if 5 <= lengths[i] <= 7][:3]
+
+
+def test_paths_table_counts_repeated_neighbours(tmp_path):
+    rows = pd.DataFrame(dict(corpus="c", model="m", C=3.0, scheme="greedy", path=[0] * 4 + [1] * 4,
+                             point=[0, 1, 2, 3] * 2, t=0.0, sentence=list("aabbcccc"),
+                             repeats_previous=[False, True, False, True, False, True, True, True]))
+    rows.to_parquet(tmp_path / "cell.parquet")
+    out = dict(parquet=str(tmp_path / "h.parquet"), counts=str(tmp_path / "hc.parquet"), md=str(tmp_path / "h.md"))
+    load_script("paths_table").main(job(input=[str(tmp_path / "cell.parquet")], output=out, params=dict(title="A4")))
+    counts = pd.read_parquet(out["counts"]).iloc[0]
+    assert (counts["repeats"], counts["neighbours"], counts["distinct"]) == (5, 6, 3)
+    assert counts["pct_repeats"] == pytest.approx(100 * 5 / 6)
+    assert "## Decoded sentences" in (tmp_path / "h.md").read_text()
+
+
+def test_preference_judge_by_sentence_bleu(tmp_path):
+    sources = ["a b c d e", "f g h i j", "k l m n o", "p q r s t"]
+    recon = {"good": ["a b c d e", "f g h i j", "x y z w v", "p q r s t"],
+             "poor": ["a b x x x", "f g h i x", "x y z w v", "p q r s t"]}
+    paths = []
+    for model, hyps in recon.items():
+        path = tmp_path / f"{model}.parquet"
+        pd.DataFrame(dict(corpus="c", model=model, test_index=range(4), source=sources,
+                          n_tokens=5, reconstruction=hyps)).to_parquet(path)
+        paths.append(str(path))
+    out = dict(parquet=str(tmp_path / "p.parquet"), md=str(tmp_path / "p.md"))
+    load_script("autogen_preference_table").main(job(input=paths, output=out, params=dict(
+        pairs=[["good", "poor"]], title="B3")))
+    row = pd.read_parquet(out["parquet"]).iloc[0]
+    # good wins sentences 0 and 1; 2 and 3 are ties
+    assert (row["wins"], row["losses"], row["ties"], row["pct_wins"]) == (2, 0, 2, 100.0)
+    assert row["p_value"] == pytest.approx(0.5)  # P(X in {0, 2}), X ~ Bin(2, 1/2)
+
+
+def test_samples_table_by_length_group(tmp_path):
+    frame = pd.DataFrame(dict(corpus="c", model="m", sample=range(4), sentence=["a", "b", "c", "d"],
+                              n_tokens=[3, 12, 5, 15], group=["<=10", ">10", "<=10", ">10"],
+                              score=0.0, meaningful=[True, False, True, True], judge="grammar"))
+    frame.to_parquet(tmp_path / "s.parquet")
+    out = dict(parquet=str(tmp_path / "t.parquet"), sentences=str(tmp_path / "all.parquet"), md=str(tmp_path / "t.md"))
+    load_script("autogen_samples_table").main(job(input=[str(tmp_path / "s.parquet")], output=out,
+                                                   params=dict(shown=2, title="B4")))
+    table = pd.read_parquet(out["parquet"]).set_index("group")
+    assert table.loc["<=10", "pct_meaningful"] == 100 and table.loc[">10", "pct_meaningful"] == 50
+    assert table.loc["all", "pct_meaningful"] == 75 and table.loc["all", "mean_length"] == 8.75
+    assert len(pd.read_parquet(out["sentences"])) == 4

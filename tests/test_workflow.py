@@ -55,8 +55,31 @@ def test_smoke_tables_and_figures(smoke_run):
     for name in ("rate_distortion", "logdetcov", "autogen_training"):
         for ext in ("png", "pdf"):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
-    for name in ("rate_distortion", "aggregate_posterior", "autogen_training"):
+    for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "capacity", "homotopy",
+                 "autogen_reconstructions", "autogen_preference", "autogen_samples",
+                 "autogen_interpolation"):
         assert (tables / f"{name}.md").read_text().startswith("# ")
+    # the decoding experiments: every model and scheme of the config
+    a2 = pd.read_parquet(tables / "capacity.parquet")
+    assert sorted(set(a2["C"])) == [3.0, 10.0]
+    assert set(a2["bucket"]) == {"<=10", "11-20", "21-30", "all"}
+    assert (a2[a2["bucket"] == "all"]["n_sentences"] == SMOKE["corpora"]["short"]["sizes"]["test"]).all()
+    a4 = pd.read_parquet(tables / "homotopy.parquet")
+    assert set(a4["scheme"]) == set(SMOKE["experiments"]["A4"]["schemes"])
+    assert len(a4) == 2 * 2 * 3 * 7 * 2  # corpora x models x schemes x points x paths
+    assert not a4[a4["point"] == 0]["repeats_previous"].any()
+    counts = pd.read_parquet(tables / "homotopy_repeats.parquet")
+    assert counts["repeats"].sum() == a4["repeats_previous"].sum() and len(counts) == 12
+    b_models = set(SMOKE["experiments"]["B2"]["models"])
+    b2 = pd.read_parquet(tables / "autogen_reconstructions.parquet")
+    assert b_models <= set(b2.columns) and len(b2) == 10
+    assert b2["source"].str.split().str.len().between(4, 20).all()
+    b3 = pd.read_parquet(tables / "autogen_preference.parquet")
+    assert (b3["wins"] + b3["losses"] + b3["ties"] == 10).all() and len(b3) == 3
+    b4 = pd.read_parquet(tables / "autogen_samples.parquet")
+    assert set(b4["model"]) == b_models and (b4[b4["group"] == "all"]["samples"] == 10).all()
+    b5 = pd.read_parquet(tables / "autogen_interpolation.parquet")
+    assert set(b5["model"]) == b_models and len(b5) == 4 * 2 * 10
     assert "Nothing to be done" in snakemake(smoke_run, "-n", "tables").stdout
 
 
@@ -69,6 +92,10 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
         ("train", "corpus=short, model=lstm-betac-C3"),
         ("evaluate", "corpus=short, model=lstm-betac-C3"),
         ("table_rate_distortion", ""),
+        ("reconstruct", "corpus=short, model=lstm-betac-C3, experiment=A2"),
+        ("table_capacity", ""),
+        ("homotopy", "corpus=short, model=lstm-betac-C3"),
+        ("table_paths", "table=homotopy"),
         ("figure", "figure=rate_distortion"),
         ("figure", "figure=logdetcov"),
         ("tables", ""),
@@ -82,7 +109,10 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
     jobs = planned_jobs(run.stdout)
     assert sorted(w for r, w in jobs if r == "train") == [
         f"corpus=short, model={m}" for m in sorted(SMOKE["experiments"]["B1"]["models"])]
-    assert {r for r, _ in jobs} == {"train", "table_autogen_training", "figure", "tables"}
+    assert {r for r, _ in jobs} == {
+        "train", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
+        "interpolate", "table_autogen_reconstructions", "table_autogen_preference",
+        "table_autogen_samples", "table_paths"}
 
 
 def test_bad_config_is_refused_before_any_job(tmp_path):
@@ -105,4 +135,8 @@ def test_default_config_plans_every_cell(tmp_path):
     rules = [r for r, _ in jobs]
     # A1: 2 corpora x 3 archs x 4 C; A3's gru cells are A1's; B1: 4 models on one corpus
     assert rules.count("train") == 24 + 4 and rules.count("evaluate") == 24
+    # A2: 2 corpora x 3 C; B2: 4 models; A4: A2's cells; B4, B5: B2's models; one prior per corpus
+    assert rules.count("reconstruct") == 6 + 4 and rules.count("homotopy") == 6
+    assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
+    assert rules.count("prior_draws") == 2 + 1
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 3

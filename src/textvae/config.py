@@ -3,7 +3,8 @@ the checks a config must pass before any job starts.
 
 A model id names what makes a cell, readable in a path:
 `{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal]`, e.g. `lstm-betac-C15`, `lstm-vae`,
-`lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`.
+`lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`; `lstm-lm` is the
+decoder alone (z of size 0), an LSTM language model with the decoder's sizes.
 A cell is (corpus, model id).  Its settings are, from lowest to highest precedence: the
 config's `defaults`, the `settings` of the experiments that list it (which must agree), and
 `cells["{corpus}/{model id}"]`.
@@ -20,8 +21,12 @@ from .objectives import OBJECTIVES
 MODEL_ID = re.compile(
     r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?$"
 )
-_VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae": None}
+_VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae": None, "lm": None}
 GRID_VALUES = {"C": "C", "m": "m", "b": "beta"}
+DECODING_EXPERIMENTS = ("A2", "A4", "B2", "B3", "B4", "B5")
+REFERENCE_LM = "lstm-lm"  # B4's judge on a real corpus
+# what a decoding method needs besides its name
+_METHOD_NEEDS = {"greedy": (), "sample": (), "topk": ("k",), "nucleus": ("p",), "beam": ("width",)}
 
 
 class ConfigError(ValueError):
@@ -71,14 +76,81 @@ def experiment_models(experiment: dict) -> list[str]:
 
 
 def experiment_cells(config: dict, name: str) -> list[tuple[str, str]]:
-    """(corpus, model id) for every cell of experiment `name`, in config order."""
+    """(corpus, model id) for every cell of experiment `name`, in config order (none for B3,
+    which judges B2's reconstructions)."""
     experiment = config["experiments"][name]
-    return [(c, m) for c in experiment["corpora"] for m in experiment_models(experiment)]
+    return [(c, m) for c in experiment.get("corpora", []) for m in experiment_models(experiment)]
+
+
+def is_builtin(config: dict, corpus: str) -> bool:
+    """Whether the corpus is sampled from the built-in grammar (which gives exact log p(x))."""
+    return "grammar" in config["corpora"][corpus]
+
+
+def reference_lm_cells(config: dict) -> list[tuple[str, str]]:
+    """The language models that judge B4's samples on real corpora (a built-in corpus is
+    judged by its grammar)."""
+    b4 = config["experiments"].get("B4", {})
+    return [(c, REFERENCE_LM) for c in b4.get("corpora", []) if not is_builtin(config, c)]
 
 
 def all_cells(config: dict) -> list[tuple[str, str]]:
-    """Every cell of every experiment, once, sorted."""
-    return sorted({cell for name in config["experiments"] for cell in experiment_cells(config, name)})
+    """Every cell of every experiment and every reference language model, once, sorted."""
+    cells = {cell for name in config["experiments"] for cell in experiment_cells(config, name)}
+    return sorted(cells | set(reference_lm_cells(config)))
+
+
+def scheme(config: dict, name: str) -> dict:
+    """The keyword arguments of `textvae.decoding.decode` for the named scheme."""
+    spec = dict(config["decoding"]["schemes"][name])
+    if "width" in spec:
+        spec["beam_width"] = spec.pop("width")
+    return dict(spec, max_len=config["decoding"]["max_len"])
+
+
+def latent_size(config: dict, experiment: str, corpus: str) -> int:
+    """The size of z shared by the experiment's models on `corpus` (they decode the same z)."""
+    sizes = {cell_params(config, corpus, m)["z"] for c, m in experiment_cells(config, experiment)
+             if c == corpus}
+    if len(sizes) != 1:
+        raise ConfigError(f"experiments.{experiment}: the models on corpus {corpus!r} have latent "
+                          f"sizes {sorted(sizes)}; they decode the same z, so give them one size")
+    return sizes.pop()
+
+
+def _check_decoding(config: dict) -> None:
+    """Every decoding scheme is complete and every scheme an experiment names is defined."""
+    used = [name for name in DECODING_EXPERIMENTS if name in config["experiments"]]
+    if not used:
+        return
+    if "decoding" not in config:
+        raise ConfigError(f"experiments {used} decode sentences; add a decoding section "
+                          "(max_len, seed, schemes)")
+    schemes = config["decoding"]["schemes"]
+    for name, spec in schemes.items():
+        for key in _METHOD_NEEDS[spec["method"]]:
+            if key not in spec:
+                raise ConfigError(f"decoding.schemes.{name}: method {spec['method']} needs {key!r}")
+    for exp in used:
+        experiment = config["experiments"][exp]
+        for key in ("scheme", "schemes"):
+            names = experiment.get(key, [])
+            for name in [names] if isinstance(names, str) else names:
+                if name not in schemes:
+                    raise ConfigError(f"experiments.{exp}.{key}: decoding scheme {name!r} is not "
+                                      f"defined under decoding.schemes (defined: {sorted(schemes)})")
+    if "B3" in config["experiments"]:
+        b2 = config["experiments"].get("B2")
+        if b2 is None:
+            raise ConfigError("experiments.B3 judges B2's reconstructions; add experiment B2")
+        for pair in config["experiments"]["B3"]["pairs"]:
+            for model in pair:
+                if model not in experiment_models(b2):
+                    raise ConfigError(f"experiments.B3.pairs: model {model!r} is not a model of "
+                                      f"B2 (models: {experiment_models(b2)})")
+    for exp in ("A4", "B4"):
+        for corpus in config["experiments"].get(exp, {}).get("corpora", []):
+            latent_size(config, exp, corpus)
 
 
 def cell_params(config: dict, corpus: str, model_id: str) -> dict:
@@ -100,6 +172,8 @@ def cell_params(config: dict, corpus: str, model_id: str) -> dict:
     spec = parse_model_id(model_id)
     settings["anneal"] = settings.pop("anneal_schedule") if spec.pop("anneal") else None
     settings.update(spec)
+    if spec["objective"] == "lm":
+        settings["z"] = 0
     return settings
 
 
@@ -108,6 +182,8 @@ def check_config(config: dict) -> None:
     model id parses, every grid is non-empty, every corpus file exists."""
     corpora = config["corpora"]
     for name, experiment in config["experiments"].items():
+        if name == "B3":
+            continue  # B3 has no cells of its own
         for corpus in experiment["corpora"]:
             if corpus not in corpora:
                 raise ConfigError(f"experiments.{name}.corpora: corpus {corpus!r} is not defined "
@@ -129,3 +205,4 @@ def check_config(config: dict) -> None:
                 raise ConfigError(f"corpora.{name}.{split}: file {corpus[split]!r} does not exist")
     for cell in all_cells(config):
         cell_params(config, *cell)  # refuses a cell whose experiments disagree on its settings
+    _check_decoding(config)

@@ -87,3 +87,15 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
         out.update(entropy=entropy, bound_gap=distortion + rate - entropy,
                    bound_ok=distortion + rate >= entropy)
     return out
+
+
+@torch.no_grad()
+def log_likelihoods(model, sentences: list[list[int]], z: torch.Tensor, bos: int, eos: int, *,
+                    batch_size: int = 256) -> np.ndarray:
+    """log p(x_i | z_i) = sum over the tokens of x_i and </s> of log p(x_t | x_<t, z_i), per
+    sentence in input order; z (N, dz) may have dz = 0, for a language model's log p(x_i)."""
+    out = np.empty(len(sentences))
+    for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
+        _, _, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, z.device)
+        out[batch] = model.reconstruction(z[batch], dec_in, targets).cpu().numpy()
+    return out

@@ -105,7 +105,8 @@ class CNNDecoder(nn.Module):
 
 
 class VAE(nn.Module):
-    """Sentence VAE: log p(x|z) summed over the tokens of x and </s>, and KL(q(z|x) || N(0, I))."""
+    """Sentence VAE: log p(x|z) summed over the tokens of x and </s>, and KL(q(z|x) || N(0, I)).
+    With no encoder (z of size 0) it is an RNN language model: KL = 0 and log p(x|z) = log p(x)."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, word_dropout: float = 0.0,
                  unk_id: int = 1):
@@ -129,7 +130,10 @@ class VAE(nn.Module):
 
     def forward(self, enc_in, lengths, dec_in, targets):
         """-> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence."""
-        mu, logvar = self.encoder(enc_in, lengths)
+        if self.encoder is None:
+            mu = logvar = enc_in.new_zeros((enc_in.size(0), 0), dtype=torch.float)
+        else:
+            mu, logvar = self.encoder(enc_in, lengths)
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
         return self.reconstruction(z, dec_in, targets), gaussian_kl(mu, logvar), mu, logvar
 
@@ -137,11 +141,11 @@ class VAE(nn.Module):
 def build_vae(arch: str, vocab_size: int, emb: int, hidden: int, z: int,
               cnn_channels: int = 512, cnn_inner: int = 128, cnn_width: int = 20,
               cnn_blocks: int = 2, word_dropout: float = 0.0) -> VAE:
-    """The model of SPEC for `arch` in ARCHS."""
+    """The model of SPEC for `arch` in ARCHS; z = 0 gives the decoder alone, a language model."""
     if arch not in ARCHS:
         raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHS}")
     cell = "gru" if arch == "gru" else "lstm"
-    encoder = Encoder(vocab_size, emb, hidden, z, cell)
+    encoder = Encoder(vocab_size, emb, hidden, z, cell) if z > 0 else None
     if arch == "cnn":
         decoder = CNNDecoder(vocab_size, emb, z, cnn_channels, cnn_inner, cnn_width, cnn_blocks)
     else:

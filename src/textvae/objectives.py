@@ -10,7 +10,7 @@ import math
 
 import torch
 
-OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen")
+OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")
 ANNEAL_SCHEDULES = ("linear", "sigmoid")
 
 
@@ -65,7 +65,7 @@ def training_loss(objective: str, rec, kl, *, C: float = 0.0, beta: float = 1.0,
                   weight: float = 1.0) -> torch.Tensor:
     """The loss of `objective` with its current target rate C and KL weight `weight`
     (the annealing weight multiplies the KL term of the vae, beta and autogen losses)."""
-    if objective == "vae":
+    if objective in ("vae", "lm"):  # a language model has no z: kl = 0
         return beta_vae_loss(rec, kl, weight)
     if objective == "beta":
         return beta_vae_loss(rec, kl, beta * weight)

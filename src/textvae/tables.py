@@ -17,10 +17,15 @@ def write_parquet(frame: pd.DataFrame, path) -> None:
     os.replace(tmp, path)
 
 
-def write_table(frame: pd.DataFrame, parquet, md, title: str) -> None:
-    """The table as Parquet and as a Markdown page headed by `title`."""
+def write_table(frame: pd.DataFrame, parquet, md, title: str,
+                sections: dict[str, pd.DataFrame] | None = None) -> None:
+    """The table as Parquet and as a Markdown page headed by `title`, followed by the
+    `sections` (heading -> frame) that the page shows below it."""
     write_parquet(frame, parquet)
     md = Path(md)
     tmp = md.with_name(md.name + ".tmp")
-    tmp.write_text(f"# {title}\n\n{frame.to_markdown(index=False, floatfmt='.2f')}\n")
+    text = f"# {title}\n\n{frame.to_markdown(index=False, floatfmt='.2f')}\n"
+    for heading, part in (sections or {}).items():
+        text += f"\n## {heading}\n\n{part.to_markdown(index=False, floatfmt='.2f')}\n"
+    tmp.write_text(text)
     os.replace(tmp, md)

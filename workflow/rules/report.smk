@@ -60,6 +60,116 @@ rule table_autogen_training:
         "../scripts/autogen_training_table.py"
 
 
+rule table_capacity:
+    input:
+        summaries=cell_files("A2", "{R}/eval/{corpus}/{model}/summary.parquet"),
+        reconstructions=cell_files("A2", "{R}/decode/{corpus}/{model}/reconstructions_A2.parquet"),
+    output:
+        parquet=f"{R}/tables/capacity.parquet",
+        md=f"{R}/tables/capacity.md",
+    params:
+        cells=cells_of("A2"),
+        title="A2 (Prokhorov et al. 2019, Table 1): posterior statistics and greedy reconstructions "
+        "of the posterior mean, BLEU (corpus) and ROUGE F1 (mean) x 100, by source length",
+    log:
+        f"{R}/logs/tables/capacity.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/capacity_table.py"
+
+
+# decoded paths: table name -> (experiment, per-cell file, title)
+PATH_TABLES = {
+    "homotopy": ("A4", "homotopy", "A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
+                 "z ~ p(z), the same z for every model of a corpus; repeated neighbours per scheme"),
+    "autogen_interpolation": ("B5", "interpolation", "B5 (Mansbridge et al. 2018, Table 5): "
+                              "interpolation between the posterior means of two test sentences"),
+}
+
+
+rule table_paths:
+    input:
+        lambda w: cell_files(PATH_TABLES[w.table][0], "{R}/decode/{corpus}/{model}/"
+                             + PATH_TABLES[w.table][1] + ".parquet"),
+    output:
+        parquet=f"{R}/tables/{{table}}.parquet",
+        counts=f"{R}/tables/{{table}}_repeats.parquet",
+        md=f"{R}/tables/{{table}}.md",
+    params:
+        title=lambda w: PATH_TABLES[w.table][2],
+    wildcard_constraints:
+        table="|".join(PATH_TABLES),
+    log:
+        f"{R}/logs/tables/{{table}}.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/paths_table.py"
+
+
+rule table_autogen_reconstructions:
+    input:
+        cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet"),
+    output:
+        parquet=f"{R}/tables/autogen_reconstructions.parquet",
+        md=f"{R}/tables/autogen_reconstructions.md",
+    params:
+        title="B2 (Mansbridge et al. 2018, Table 1): reconstructions with z ~ q(z|x) and beam "
+        "search of test sentences without <unk>, side by side",
+    log:
+        f"{R}/logs/tables/autogen_reconstructions.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/autogen_reconstructions_table.py"
+
+
+def preference_inputs(wildcards):
+    """B2's reconstructions by the models that B3's pairs name."""
+    models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
+    return [path for (corpus, model), path in zip(cells_of("B2"), cell_files(
+        "B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")) if model in models]
+
+
+rule table_autogen_preference:
+    input:
+        preference_inputs,
+    output:
+        parquet=f"{R}/tables/autogen_preference.parquet",
+        md=f"{R}/tables/autogen_preference.md",
+    params:
+        pairs=config["experiments"].get("B3", {}).get("pairs", []),
+        title="B3 (Mansbridge et al. 2018, Table 2): automatic judge in place of the survey: "
+        "% of test sentences where the model's reconstruction has the higher sentence BLEU "
+        "against the input (ties dropped), exact two-sided binomial p-value",
+    log:
+        f"{R}/logs/tables/autogen_preference.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/autogen_preference_table.py"
+
+
+rule table_autogen_samples:
+    input:
+        cell_files("B4", "{R}/decode/{corpus}/{model}/prior_samples.parquet"),
+    output:
+        parquet=f"{R}/tables/autogen_samples.parquet",
+        sentences=f"{R}/tables/autogen_samples_sentences.parquet",
+        md=f"{R}/tables/autogen_samples.md",
+    params:
+        shown=10,
+        title="B4 (Mansbridge et al. 2018, Tables 3-4): samples from z ~ N(0, I) with beam search; "
+        "% judged meaningful per length group (the judge column says how)",
+    log:
+        f"{R}/logs/tables/autogen_samples.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/autogen_samples_table.py"
+
+
 # figure -> (the table it is drawn from, the experiment it belongs to)
 FIGURES = {
     "rate_distortion": ("rate_distortion", "A1"),
@@ -101,4 +211,10 @@ rule tables:
         experiment_outputs("A1", expand(f"{R}/tables/rate_distortion.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A3", expand(f"{R}/tables/aggregate_posterior.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("B1", expand(f"{R}/tables/autogen_training.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("A2", expand(f"{R}/tables/capacity.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("A4", expand(f"{R}/tables/homotopy.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("B2", expand(f"{R}/tables/autogen_reconstructions.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("B3", expand(f"{R}/tables/autogen_preference.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("B4", expand(f"{R}/tables/autogen_samples.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("B5", expand(f"{R}/tables/autogen_interpolation.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,

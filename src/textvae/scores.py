@@ -1,0 +1,77 @@
+"""Scores of generated text against references, and the statistics that judge between models.
+
+Sentences are strings of space-separated tokens, already tokenised by the corpus step, so
+BLEU uses sacrebleu with `tokenize="none"` and ROUGE splits on spaces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rouge_score import rouge_scorer
+from sacrebleu.metrics import BLEU
+from scipy.stats import binomtest
+
+LENGTH_BUCKETS = (("<=10", 0, 10), ("11-20", 11, 20), ("21-30", 21, 30), ("all", 0, None))
+
+
+class _Whitespace:
+    """rouge-score tokenizer that keeps the corpus's tokens as they are."""
+
+    def tokenize(self, text: str) -> list[str]:
+        return text.split()
+
+
+def corpus_bleu(hypotheses: list[str], references: list[str], order: int = 4) -> float:
+    """Corpus BLEU-n x 100 (Papineni et al.): brevity penalty x geometric mean of the clipped
+    n-gram precisions for n = 1..order, counts pooled over the corpus."""
+    return BLEU(max_ngram_order=order, tokenize="none").corpus_score(hypotheses, [references]).score
+
+
+def sentence_bleu(hypothesis: str, reference: str, order: int = 4) -> float:
+    """Sentence BLEU x 100 with effective order (n-gram orders longer than the sentence are
+    left out, so short sentences do not all score 0)."""
+    bleu = BLEU(max_ngram_order=order, tokenize="none", effective_order=True)
+    return bleu.sentence_score(hypothesis, [reference]).score
+
+
+def mean_rouge(hypotheses: list[str], references: list[str], n: int) -> float:
+    """ROUGE-n F1 x 100 per sentence (n-gram overlap: 2PR / (P + R)), averaged over sentences."""
+    scorer = rouge_scorer.RougeScorer([f"rouge{n}"], tokenizer=_Whitespace())
+    if not hypotheses:
+        return float("nan")
+    return 100 * float(np.mean([scorer.score(ref, hyp)[f"rouge{n}"].fmeasure
+                                for hyp, ref in zip(hypotheses, references)]))
+
+
+def bucket_scores(sources: list[str], hypotheses: list[str]) -> list[dict]:
+    """BLEU-2/4 (corpus) and ROUGE-2/4 (mean F1) of reconstructions per source-length bucket
+    (<= 10, 11-20, 21-30 tokens, all), one dict per bucket with its sentence count."""
+    lengths = np.array([len(s.split()) for s in sources])
+    rows = []
+    for name, low, high in LENGTH_BUCKETS:
+        keep = np.flatnonzero((lengths >= low) & (lengths <= (high if high is not None else np.inf)))
+        src = [sources[i] for i in keep]
+        hyp = [hypotheses[i] for i in keep]
+        nan = float("nan")
+        rows.append(dict(bucket=name, n_sentences=len(keep),
+                         bleu2=corpus_bleu(hyp, src, 2) if src else nan,
+                         bleu4=corpus_bleu(hyp, src, 4) if src else nan,
+                         rouge2=mean_rouge(hyp, src, 2), rouge4=mean_rouge(hyp, src, 4)))
+    return rows
+
+
+def repeats_previous(sentences: list[str]) -> list[bool]:
+    """For a path of decoded sentences: whether each equals the one before it (the first never)."""
+    return [i > 0 and s == sentences[i - 1] for i, s in enumerate(sentences)]
+
+
+def pairwise_preference(scores_a: list[float], scores_b: list[float]) -> dict:
+    """Which of two systems scores higher, sentence by sentence, ties dropped: wins of a,
+    losses, ties, % wins among decided pairs and the exact two-sided binomial p-value of the
+    wins under H0: P(a wins) = 1/2."""
+    a, b = np.asarray(scores_a), np.asarray(scores_b)
+    wins, losses = int((a > b).sum()), int((a < b).sum())
+    decided = wins + losses
+    return dict(wins=wins, losses=losses, ties=len(a) - decided,
+                pct_wins=100 * wins / decided if decided else float("nan"),
+                p_value=binomtest(wins, decided, 0.5).pvalue if decided else float("nan"))

@@ -1,0 +1,56 @@
+"""Scores checked against values worked out by hand."""
+
+import math
+
+import pytest
+
+from textvae.scores import (bucket_scores, corpus_bleu, mean_rouge, pairwise_preference,
+                            repeats_previous, sentence_bleu)
+
+
+def test_corpus_bleu2_by_hand():
+    # hyp "a b c d" vs ref "a b c e": unigrams 3/4, bigrams 2/3, same length: BP = 1
+    assert corpus_bleu(["a b c d"], ["a b c e"], 2) == pytest.approx(100 * math.sqrt(3 / 4 * 2 / 3))
+    assert corpus_bleu(["the cat sat"], ["the cat sat"], 4) == pytest.approx(0.0)  # no 4-gram
+    assert corpus_bleu(["the cat sat on it"], ["the cat sat on it"], 4) == pytest.approx(100)
+
+
+def test_tokens_are_kept_as_they_are():
+    # unigrams 1/2, bigrams 0/1, which sacrebleu's "exp" smoothing counts as 1/2: BLEU-2 = 50;
+    # its default tokenizer would split "<unk>" into "< unk >" and score 3/4 and 2/3
+    assert corpus_bleu(["<unk> x"], ["<unk> y"], 2) == pytest.approx(50)
+
+
+def test_sentence_bleu_uses_the_effective_order():
+    # 3 tokens: orders 1..3 only; unigrams 2/3, bigrams 1/2, trigrams 0/1, smoothed to 1/2
+    assert sentence_bleu("a b c", "a b c") == pytest.approx(100)
+    assert sentence_bleu("a b d", "a b c") == pytest.approx(100 * (2 / 3 * 1 / 2 * 1 / 2) ** (1 / 3))
+
+
+def test_rouge_f1_by_hand():
+    # bigrams of hyp: ab bc cd; of ref: ab bc ce -> P = R = 2/3
+    assert mean_rouge(["a b c d"], ["a b c e"], 2) == pytest.approx(100 * 2 / 3)
+    # 4-grams: hyp has 1 (abcd), ref has 2 (abce, bcef): overlap 0
+    assert mean_rouge(["a b c d", "w x y z"], ["a b c e f", "w x y z"], 4) == pytest.approx(50)
+
+
+def test_bucket_scores_split_by_source_length():
+    short, long = "a b c", " ".join(f"w{i}" for i in range(15))
+    rows = {r["bucket"]: r for r in bucket_scores([short, long], [short, "nothing alike"])}
+    assert rows["<=10"]["n_sentences"] == 1 and rows["<=10"]["rouge2"] == pytest.approx(100)
+    assert rows["11-20"]["n_sentences"] == 1 and rows["11-20"]["rouge2"] == 0
+    assert rows["21-30"]["n_sentences"] == 0 and math.isnan(rows["21-30"]["bleu2"])
+    assert rows["all"]["n_sentences"] == 2 and rows["all"]["rouge2"] == pytest.approx(50)
+
+
+def test_repeats_previous():
+    assert repeats_previous(["a", "a", "b", "a", "a", "a"]) == [False, True, False, False, True, True]
+
+
+def test_pairwise_preference_and_exact_binomial_p():
+    result = pairwise_preference([3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 2], [1] * 9 + [2, 2])
+    assert (result["wins"], result["losses"], result["ties"]) == (9, 1, 1)
+    assert result["pct_wins"] == pytest.approx(90)
+    # P(X <= 1 or X >= 9), X ~ Bin(10, 1/2) = 2 * 11 / 1024
+    assert result["p_value"] == pytest.approx(22 / 1024)
+    assert math.isnan(pairwise_preference([1], [1])["p_value"])

@@ -1,0 +1,165 @@
+# Decoding with trained cells: reconstructions (A2, B2), homotopies (A4), prior samples (B4)
+# and interpolations (B5).  Decoding settings reach the jobs through params.
+
+DECODING = config.get("decoding", {})
+
+
+def experiment_settings(experiment):
+    return config["experiments"][experiment]
+
+
+def schemes(names):
+    """{name: keyword arguments of textvae.decoding.decode} for the named schemes."""
+    return {name: tvconfig.scheme(config, name) for name in names}
+
+
+# how each experiment reconstructs: z from the posterior mean or a sample, which test sentences
+def reconstruction_params(wildcards):
+    experiment = experiment_settings(wildcards.experiment)
+    if wildcards.experiment == "A2":
+        return dict(z="mean", select=None, seed=DECODING["seed"])
+    select = {"n": experiment["sentences"], "min_len": experiment["min_len"],
+              "max_len": experiment["max_len"]}
+    return dict(z="sample", select=select, seed=experiment["seed"])
+
+
+rule reconstruct:
+    input:
+        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
+        test=f"{R}/data/{{corpus}}/test.parquet",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+    output:
+        f"{R}/decode/{{corpus}}/{{model}}/reconstructions_{{experiment}}.parquet",
+    params:
+        scheme=lambda w: tvconfig.scheme(config, experiment_settings(w.experiment)["scheme"]),
+        z=lambda w: reconstruction_params(w)["z"],
+        select=lambda w: reconstruction_params(w)["select"],
+        seed=lambda w: reconstruction_params(w)["seed"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
+    wildcard_constraints:
+        experiment="A2|B2",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/reconstruct/{{corpus}}/{{model}}_{{experiment}}.log",
+    benchmark:
+        f"{R}/benchmarks/reconstruct/{{corpus}}/{{model}}_{{experiment}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/reconstruct.py"
+
+
+def prior_size(experiment):
+    settings = experiment_settings(experiment)
+    return 2 * settings["paths"] if experiment == "A4" else settings["samples"]
+
+
+rule prior_draws:
+    output:
+        f"{R}/decode/{{corpus}}/prior_{{experiment}}.parquet",
+    params:
+        n=lambda w: prior_size(w.experiment),
+        dim=lambda w: tvconfig.latent_size(config, w.experiment, w.corpus),
+        seed=lambda w: experiment_settings(w.experiment)["seed"],
+    wildcard_constraints:
+        experiment="A4|B4",
+    log:
+        f"{R}/logs/prior_draws/{{corpus}}_{{experiment}}.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/prior_draws.py"
+
+
+rule homotopy:
+    input:
+        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        prior=f"{R}/decode/{{corpus}}/prior_A4.parquet",
+    output:
+        f"{R}/decode/{{corpus}}/{{model}}/homotopy.parquet",
+    params:
+        schemes=lambda w: schemes(experiment_settings("A4")["schemes"]),
+        points=lambda w: experiment_settings("A4")["points"],
+        seed=lambda w: experiment_settings("A4")["seed"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/homotopy/{{corpus}}/{{model}}.log",
+    benchmark:
+        f"{R}/benchmarks/homotopy/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/homotopy.py"
+
+
+def judge_inputs(wildcards):
+    """B4's judge on a real corpus: the reference language model and the test split."""
+    if tvconfig.is_builtin(config, wildcards.corpus):
+        return {}
+    return dict(lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
+                test=f"{R}/data/{wildcards.corpus}/test.parquet")
+
+
+rule prior_samples:
+    input:
+        unpack(judge_inputs),
+        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        prior=f"{R}/decode/{{corpus}}/prior_B4.parquet",
+    output:
+        f"{R}/decode/{{corpus}}/{{model}}/prior_samples.parquet",
+    params:
+        scheme=lambda w: tvconfig.scheme(config, experiment_settings("B4")["scheme"]),
+        split_at=lambda w: experiment_settings("B4")["split_at"],
+        grammar=lambda w: config["corpora"][w.corpus].get("grammar"),
+        seed=lambda w: experiment_settings("B4")["seed"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/prior_samples/{{corpus}}/{{model}}.log",
+    benchmark:
+        f"{R}/benchmarks/prior_samples/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/prior_samples.py"
+
+
+rule interpolate:
+    input:
+        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
+        test=f"{R}/data/{{corpus}}/test.parquet",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+    output:
+        f"{R}/decode/{{corpus}}/{{model}}/interpolation.parquet",
+    params:
+        schemes=lambda w: schemes([experiment_settings("B5")["scheme"]]),
+        steps=lambda w: experiment_settings("B5")["steps"],
+        interpolations=lambda w: experiment_settings("B5")["interpolations"],
+        min_len=lambda w: experiment_settings("B5")["min_len"],
+        max_len=lambda w: experiment_settings("B5")["max_len"],
+        seed=lambda w: experiment_settings("B5")["seed"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/interpolate/{{corpus}}/{{model}}.log",
+    benchmark:
+        f"{R}/benchmarks/interpolate/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/interpolate.py"

@@ -1,0 +1,19 @@
+"""Draw the codes z ~ N(0, I) that every model of a corpus decodes (A4's path ends, B4's
+samples), so that the models are compared on the same z."""
+
+import pandas as pd
+
+from textvae.generation import prior_draws
+from textvae.scripting import run
+from textvae.tables import write_parquet
+
+
+def main(smk):
+    p = smk.params
+    z = prior_draws(p.n, p.dim, p.seed)
+    write_parquet(pd.DataFrame(z, columns=[f"z{i}" for i in range(p.dim)]), smk.output[0])
+    print(f"{p.n} draws of z in {p.dim} dimensions, seed {p.seed}")
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

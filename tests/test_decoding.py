@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from textvae.decoding import DecodingError, choose, decode
+from textvae.decoding import DecodingError, _nucleus_sample, choose, decode
 from textvae.models import build_vae
 
 PAD, UNK, BOS, EOS, A, B, C = range(7)
@@ -72,20 +72,34 @@ def test_greedy_stops_at_eos_and_each_row_uses_its_own_z():
 
 
 def test_topk_never_samples_outside_the_k_best():
-    log_probs = torch.log(torch.tensor([SPREAD[BOS]] * 4000))
+    logits = torch.log(torch.tensor([SPREAD[BOS]] * 4000)) + 3.0  # any constant
     gen = torch.Generator().manual_seed(0)
-    picked = choose(log_probs, "topk", k=2, generator=gen)
+    picked = choose(logits, "topk", k=2, generator=gen)
     assert set(picked.tolist()) == {A, B}
     share_a = (picked == A).float().mean().item()
     assert abs(share_a - 0.5 / 0.8) < 0.03  # renormalised over the two best
 
 
 def test_nucleus_samples_only_from_the_smallest_set_reaching_p():
-    log_probs = torch.log(torch.tensor([SPREAD[BOS]] * 4000))  # a .5, b .3, c .15, eos .05
+    probs = torch.tensor([SPREAD[BOS]] * 4000)  # a .5, b .3, c .15, eos .05
     for p, allowed in [(0.4, {A}), (0.75, {A, B}), (0.85, {A, B, C}), (0.99, {A, B, C, EOS})]:
         gen = torch.Generator().manual_seed(1)
-        picked = set(choose(log_probs, "nucleus", p=p, generator=gen).tolist())
-        assert picked == allowed, p
+        picked = choose(torch.log(probs), "nucleus", p=p, generator=gen)
+        assert set(picked.tolist()) == allowed, p
+        # by rejection and, for rows rejected too often, from the sorted nucleus: the same law
+        sorted_path = _nucleus_sample(probs, p, torch.Generator().manual_seed(1), rounds=0)
+        assert set(sorted_path.tolist()) == allowed, p
+        for token in allowed:  # renormalised within the nucleus
+            share = probs[0, token] / probs[0, list(allowed)].sum()
+            assert abs((picked == token).float().mean() - share) < 0.03
+            assert abs((sorted_path == token).float().mean() - share) < 0.03
+
+
+def test_sampling_follows_the_distribution():
+    picked = choose(torch.log(torch.tensor([SPREAD[BOS]] * 8000)), "sample",
+                    generator=torch.Generator().manual_seed(2))
+    for token, share in ((A, 0.5), (B, 0.3), (C, 0.15), (EOS, 0.05)):
+        assert abs((picked == token).float().mean() - share) < 0.02
 
 
 def test_sampling_is_seeded_and_respects_max_len_and_eos():
@@ -157,6 +171,6 @@ def test_the_cnn_step_sees_the_whole_receptive_field():
                     cnn_width=3, cnn_blocks=2).eval()
     prefix = torch.randint(4, 30, (2, 9))
     z = torch.randn(2, 4)
-    full = torch.log_softmax(vae.decoder.out(vae.decoder.features(prefix, z)[0][:, -1]), -1)
+    full = vae.decoder.out(vae.decoder.features(prefix, z)[0][:, -1])
     step, _ = vae.decoder.step(prefix, z)
     assert torch.allclose(full, step, atol=1e-5)

@@ -1,7 +1,8 @@
 """Decoding sentences from latent codes, a whole batch per decoder step.
 
-A decoder is anything with `step(prefix, z, state) -> (log_probs, state)`, where prefix (B, t)
-holds <s> and the tokens chosen so far, log_probs (B, V) is log p(x_t | x_<t, z) and state is
+A decoder is anything with `step(prefix, z, state) -> (logits, state)`, where prefix (B, t)
+holds <s> and the tokens chosen so far, logits (B, V) are log p(x_t | x_<t, z) up to a
+constant per row (a new tensor at each call, which decoding may change) and state is
 None, a tensor or a tuple of tensors whose dimension 1 is the batch (the RNN decoders of
 `textvae.models` and the gated CNN decoder).
 
@@ -54,35 +55,61 @@ def decode_in_batches(decoder, z: torch.Tensor, bos: int, eos: int, batch_size: 
     return out
 
 
-def choose(log_probs: torch.Tensor, method: str, k: int | None = None, p: float | None = None,
+def choose(logits: torch.Tensor, method: str, k: int | None = None, p: float | None = None,
            generator: torch.Generator | None = None) -> torch.Tensor:
-    """One token per row of log_probs (B, V) by `method` (greedy, topk, nucleus, sample)."""
+    """One token per row of logits (B, V) by `method` (greedy, topk, nucleus, sample)."""
     if method == "greedy":
-        return log_probs.argmax(-1)
-    if method == "topk":
-        top, index = log_probs.topk(k, dim=-1)
-        pick = torch.multinomial(top.softmax(-1), 1, generator=generator)
-        return index.gather(1, pick).squeeze(1)
-    if method == "nucleus":
-        probs, index = log_probs.softmax(-1).sort(dim=-1, descending=True)
-        before = probs.cumsum(-1) - probs  # mass of the more probable tokens
-        probs = probs.masked_fill(before >= p, 0.0)  # the first token always stays
-        pick = torch.multinomial(probs, 1, generator=generator)
-        return index.gather(1, pick).squeeze(1)
+        return logits.argmax(-1)
     if method == "sample":
-        return torch.multinomial(log_probs.exp(), 1, generator=generator).squeeze(1)
+        return _inverse_cdf(logits.softmax(-1), generator)
+    if method == "topk":
+        top, index = logits.topk(k, dim=-1)
+        return index.gather(1, _inverse_cdf(top.softmax(-1), generator)[:, None]).squeeze(1)
+    if method == "nucleus":
+        return _nucleus_sample(logits.softmax(-1), p, generator)
     raise ValueError(f"unknown sampling method {method!r}")
 
 
+def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -> torch.Tensor:
+    """Sample from the nucleus, renormalised: token i is in it when the tokens more probable
+    than i hold less than p in all, so it is the smallest set of most probable tokens whose
+    mass reaches p.  By rejection, which is exact: draw from the whole distribution and keep
+    the draw if it lies in the nucleus (probability >= p), else draw again; no sort of the
+    vocabulary, which costs several times the output layer.  Rows still rejected after
+    `rounds` draws sample from their sorted nucleus instead."""
+    chosen = torch.empty(len(probs), dtype=torch.long, device=probs.device)
+    rows = torch.arange(len(probs), device=probs.device)
+    for _ in range(rounds):
+        draw = _inverse_cdf(probs, generator)
+        p_draw = probs.gather(1, draw[:, None])
+        accept = torch.where(probs > p_draw, probs, 0.0).sum(-1) < p
+        chosen[rows[accept]] = draw[accept]
+        if accept.all():
+            return chosen
+        rows, probs = rows[~accept], probs[~accept]
+    top, index = probs.sort(dim=-1, descending=True)
+    top = top.masked_fill(top.cumsum(-1) - top >= p, 0.0)
+    chosen[rows] = index.gather(1, _inverse_cdf(top, generator)[:, None]).squeeze(1)
+    return chosen
+
+
+def _inverse_cdf(weights: torch.Tensor, generator) -> torch.Tensor:
+    """One column index per row drawn with probability proportional to weights (B, n):
+    the first index whose cumulative weight exceeds u ~ U(0, total)."""
+    cumulative = weights.cumsum(-1)
+    u = torch.rand(len(weights), 1, generator=generator, device=weights.device) * cumulative[:, -1:]
+    return torch.searchsorted(cumulative, u, right=True).clamp_(max=weights.size(-1) - 1).squeeze(1)
+
+
 def _step(decoder, prefix, z, state, bos: int, t: int):
-    log_probs, state = decoder.step(prefix, z, state)
-    if torch.isnan(log_probs).any():
+    """The decoder's logits with <pad> and <s> ruled out, and its new state."""
+    logits, state = decoder.step(prefix, z, state)
+    if torch.isnan(logits).any():
         raise DecodingError(f"the decoder produced NaN probabilities at step {t} for "
-                            f"{int(torch.isnan(log_probs).any(-1).sum())} of {len(log_probs)} "
+                            f"{int(torch.isnan(logits).any(-1).sum())} of {len(logits)} "
                             "sentences; is the model diverged (NaN weights)?")
-    log_probs = log_probs.clone()
-    log_probs[:, [PAD_ID, bos]] = -torch.inf
-    return log_probs, state
+    logits[:, [PAD_ID, bos]] = -torch.inf
+    return logits, state
 
 
 def _select(state, index: torch.Tensor):
@@ -113,8 +140,8 @@ def _sample(decoder, z, bos, eos, max_len, pick) -> list[list[int]]:
     prefix = torch.full((z.size(0), 1), bos, dtype=torch.long, device=z.device)
     state = None
     for t in range(max_len):
-        log_probs, state = _step(decoder, prefix, z, state, bos, t)
-        chosen = pick(log_probs)
+        logits, state = _step(decoder, prefix, z, state, bos, t)
+        chosen = pick(logits)
         tokens[rows, t] = chosen
         alive = (chosen != eos).nonzero().squeeze(1)
         if len(alive) == 0:
@@ -135,9 +162,9 @@ def _beam_search(decoder, z, bos, eos, max_len, width) -> list[list[int]]:
     z = z.repeat_interleave(width, dim=0)
     state = None
     for t in range(max_len):
-        log_probs, state = _step(decoder, prefix, z, state, bos, t)
-        vocab = log_probs.size(-1)
-        log_probs = log_probs.view(n, width, vocab)
+        logits, state = _step(decoder, prefix, z, state, bos, t)
+        vocab = logits.size(-1)
+        log_probs = logits.log_softmax(-1).view(n, width, vocab)
         # a finished sequence continues with <pad> at no cost, so it keeps its score
         done = torch.full((vocab,), -torch.inf, device=device)
         done[PAD_ID] = 0.0

@@ -54,9 +54,9 @@ class RNNDecoder(nn.Module):
 
     def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
         """One decoding step: prefix (B, t) of the tokens so far (the RNN state holds all but
-        the last) -> log p(x_t | x_<t, z) (B, vocab) and the new state."""
+        the last) -> the logits of p(x_t | x_<t, z) (B, vocab) and the new state."""
         feats, state = self.features(prefix[:, -1:], z, state)
-        return F.log_softmax(self.out(feats[:, -1]), dim=-1), state
+        return self.out(feats[:, -1]), state
 
 
 class CausalGLUBlock(nn.Module):
@@ -99,9 +99,9 @@ class CNNDecoder(nn.Module):
 
     def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
         """One decoding step from the last `receptive_field` tokens of the prefix (B, t), which
-        are all the output at t depends on -> log p(x_t | x_<t, z) (B, vocab), None."""
+        are all the output at t depends on -> the logits of p(x_t | x_<t, z) (B, vocab), None."""
         feats, _ = self.features(prefix[:, -self.receptive_field:], z)
-        return F.log_softmax(self.out(feats[:, -1]), dim=-1), None
+        return self.out(feats[:, -1]), None
 
 
 class VAE(nn.Module):

@@ -58,3 +58,46 @@ def corpus_inputs(wildcards):
     if "url" in corpus:
         return [f"{R}/downloads/{wildcards.corpus}/{os.path.basename(corpus['url'])}"]
     return [corpus[k] for k in ("train", "valid", "test", "path") if k in corpus]
+
+
+# decoding experiments (workflow/rules/decode.smk)
+DECODING = config.get("decoding", {})
+
+
+def experiment_settings(experiment):
+    return config["experiments"][experiment]
+
+
+def schemes(names):
+    """{name: keyword arguments of textvae.decoding.decode} for the named schemes."""
+    return {name: tvconfig.scheme(config, name) for name in names}
+
+
+# how each experiment reconstructs: z from the posterior mean or a sample, which test sentences
+def reconstruction_params(wildcards):
+    experiment = experiment_settings(wildcards.experiment)
+    if wildcards.experiment == "A2":
+        return dict(z="mean", select=None, seed=DECODING["seed"])
+    select = {"n": experiment["sentences"], "min_len": experiment["min_len"],
+              "max_len": experiment["max_len"]}
+    return dict(z="sample", select=select, seed=experiment["seed"])
+
+
+def prior_size(experiment):
+    settings = experiment_settings(experiment)
+    return 2 * settings["paths"] if experiment == "A4" else settings["samples"]
+
+
+def judge_inputs(wildcards):
+    """B4's judge on a real corpus: the reference language model and the test split."""
+    if tvconfig.is_builtin(config, wildcards.corpus):
+        return {}
+    return dict(lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
+                test=f"{R}/data/{wildcards.corpus}/test.parquet")
+
+
+def preference_inputs(wildcards):
+    """B2's reconstructions by the models that B3's pairs name."""
+    models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
+    return [path for (corpus, model), path in zip(cells_of("B2"), cell_files(
+        "B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")) if model in models]

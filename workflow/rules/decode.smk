@@ -1,28 +1,6 @@
 # Decoding with trained cells: reconstructions (A2, B2), homotopies (A4), prior samples (B4)
 # and interpolations (B5).  Decoding settings reach the jobs through params.
 
-DECODING = config.get("decoding", {})
-
-
-def experiment_settings(experiment):
-    return config["experiments"][experiment]
-
-
-def schemes(names):
-    """{name: keyword arguments of textvae.decoding.decode} for the named schemes."""
-    return {name: tvconfig.scheme(config, name) for name in names}
-
-
-# how each experiment reconstructs: z from the posterior mean or a sample, which test sentences
-def reconstruction_params(wildcards):
-    experiment = experiment_settings(wildcards.experiment)
-    if wildcards.experiment == "A2":
-        return dict(z="mean", select=None, seed=DECODING["seed"])
-    select = {"n": experiment["sentences"], "min_len": experiment["min_len"],
-              "max_len": experiment["max_len"]}
-    return dict(z="sample", select=select, seed=experiment["seed"])
-
-
 rule reconstruct:
     input:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
@@ -50,11 +28,6 @@ rule reconstruct:
         "../../envs/textvae.yaml"
     script:
         "../scripts/reconstruct.py"
-
-
-def prior_size(experiment):
-    settings = experiment_settings(experiment)
-    return 2 * settings["paths"] if experiment == "A4" else settings["samples"]
 
 
 rule prior_draws:
@@ -98,14 +71,6 @@ rule homotopy:
         "../../envs/textvae.yaml"
     script:
         "../scripts/homotopy.py"
-
-
-def judge_inputs(wildcards):
-    """B4's judge on a real corpus: the reference language model and the test split."""
-    if tvconfig.is_builtin(config, wildcards.corpus):
-        return {}
-    return dict(lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
-                test=f"{R}/data/{wildcards.corpus}/test.parquet")
 
 
 rule prior_samples:

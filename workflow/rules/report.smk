@@ -125,13 +125,6 @@ rule table_autogen_reconstructions:
         "../scripts/autogen_reconstructions_table.py"
 
 
-def preference_inputs(wildcards):
-    """B2's reconstructions by the models that B3's pairs name."""
-    models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
-    return [path for (corpus, model), path in zip(cells_of("B2"), cell_files(
-        "B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")) if model in models]
-
-
 rule table_autogen_preference:
     input:
         preference_inputs,

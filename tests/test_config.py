@@ -80,9 +80,12 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
             if key in corpus:
                 (tmp_path / corpus[key]).parent.mkdir(parents=True, exist_ok=True)
                 (tmp_path / corpus[key]).write_text("a b c\n")
+    if cfg["experiments"]["A6"]["pairs"] != "builtin":
+        (tmp_path / cfg["experiments"]["A6"]["pairs"]).mkdir(parents=True)
     tvc.check_config(cfg)
     if name == "configs/paper.yaml":
         # A1: 2 corpora x 3 archs x 10 C; A2: 3 corpora x 3 C; A3 adds gru-C5 (gru-C100 is
-        # A1's); A4 is A2's on CBT; B1-B5: 4 models and B4's reference LM on BookCorpus
+        # A1's); A4 and A6 use A2's cells on CBT and WIKI; B1-B5: 4 models and B4's reference
+        # LM on BookCorpus
         assert len(tvc.all_cells(cfg)) == 60 + 9 + 2 + 4 + 1
         assert tvc.cell_params(cfg, "yahoo", "cnn-betac-C100")["cnn_width"] == 20

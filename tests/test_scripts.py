@@ -217,3 +217,35 @@ def test_samples_table_by_length_group(tmp_path):
     assert table.loc["<=10", "pct_meaningful"] == 100 and table.loc[">10", "pct_meaningful"] == 50
     assert table.loc["all", "pct_meaningful"] == 75 and table.loc["all", "mean_length"] == 8.75
     assert len(pd.read_parquet(out["sentences"])) == 4
+
+
+def test_syntax_pairs_and_scores(corpus, trained, tmp_path):
+    from textvae.corpora import Vocab
+    from textvae.evaluation import log_likelihoods
+    from textvae.training import load_model
+
+    pairs_path = tmp_path / "pairs.parquet"
+    load_script("syntax_pairs").main(job(output=[str(pairs_path)], params=dict(
+        source="builtin", per_subcase=2, seed=1)))
+    pairs = pd.read_parquet(pairs_path)
+    pairs.iloc[0, pairs.columns.get_loc("good")] = "the zebra laughs"  # a word the model lacks
+    pairs.to_parquet(pairs_path)
+    scores_path = tmp_path / "scores.parquet"
+    load_script("syntax_scores").main(job(
+        input=dict(model=str(trained / "model.pt"), vocab=str(corpus / "vocab.parquet"), pairs=str(pairs_path)),
+        output=[str(scores_path)], params=dict(batch_size=16, cell="short/lstm-betac-C3")))
+    scores = pd.read_parquet(scores_path)
+    assert len(scores) == len(pairs) and scores["has_unk"].tolist() == [True] + [False] * (len(pairs) - 1)
+    # one number by hand: log p(x+ | z+) of the second pair
+    vocab, (model, _) = Vocab.from_frame(pd.read_parquet(corpus / "vocab.parquet")), load_model(trained / "model.pt")
+    good = vocab.encode(scores["good"][1].split())
+    mu, _ = model.encoder(torch.tensor([good]), torch.tensor([len(good)]))
+    by_hand = log_likelihoods(model, [good], mu.detach(), vocab.bos, vocab.eos)[0]
+    assert scores["good_zgood"][1] == pytest.approx(by_hand, abs=1e-4)
+    out = dict(parquet=str(tmp_path / "syntax.parquet"), md=str(tmp_path / "syntax.md"))
+    load_script("syntax_table").main(job(input=[str(scores_path)], output=out, params=dict(title="A6")))
+    table = pd.read_parquet(out["parquet"])
+    overall = table[table["category"] == "all"].iloc[0]
+    assert overall["n_pairs"] == len(pairs) and overall["pairs_with_unk"] == 1
+    assert overall["p1"] == pytest.approx((scores["bad_zgood"] < scores["good_zgood"]).mean())
+    assert list(table["category"])[0] == "simple agreement"

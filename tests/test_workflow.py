@@ -57,7 +57,7 @@ def test_smoke_tables_and_figures(smoke_run):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
     for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "capacity", "homotopy",
                  "autogen_reconstructions", "autogen_preference", "autogen_samples",
-                 "autogen_interpolation"):
+                 "autogen_interpolation", "syntax"):
         assert (tables / f"{name}.md").read_text().startswith("# ")
     # the decoding experiments: every model and scheme of the config
     a2 = pd.read_parquet(tables / "capacity.parquet")
@@ -78,6 +78,10 @@ def test_smoke_tables_and_figures(smoke_run):
     assert (b3["wins"] + b3["losses"] + b3["ties"] == 10).all() and len(b3) == 3
     b4 = pd.read_parquet(tables / "autogen_samples.parquet")
     assert set(b4["model"]) == b_models and (b4[b4["group"] == "all"]["samples"] == 10).all()
+    a6 = pd.read_parquet(tables / "syntax.parquet")
+    assert set(a6["model"]) == {"lstm-betac-C3", "lstm-betac-C10"} and len(a6) == 2 * (15 + 1)
+    assert a6[a6["category"] == "all"]["n_pairs"].eq(3 * 66).all()  # 66 built-in sub-cases
+    assert a6[["p1", "p2", "p1_bar", "p2_bar"]].apply(lambda c: c.between(0, 1)).all().all()
     b5 = pd.read_parquet(tables / "autogen_interpolation.parquet")
     assert set(b5["model"]) == b_models and len(b5) == 4 * 2 * 10
     assert "Nothing to be done" in snakemake(smoke_run, "-n", "tables").stdout
@@ -96,6 +100,8 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
         ("table_capacity", ""),
         ("homotopy", "corpus=short, model=lstm-betac-C3"),
         ("table_paths", "table=homotopy"),
+        ("syntax_scores", "corpus=short, model=lstm-betac-C3"),
+        ("table_syntax", ""),
         ("figure", "figure=rate_distortion"),
         ("figure", "figure=logdetcov"),
         ("tables", ""),
@@ -139,4 +145,5 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("reconstruct") == 6 + 4 and rules.count("homotopy") == 6
     assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
     assert rules.count("prior_draws") == 2 + 1
+    assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 3

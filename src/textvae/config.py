@@ -199,6 +199,10 @@ def check_config(config: dict) -> None:
         if (corpus, model_id) not in all_cells(config):
             raise ConfigError(f"cells.{cell}: no experiment has this cell; expected corpus/model id "
                               "of a cell listed by an experiment")
+    a6 = config["experiments"].get("A6")
+    if a6 and a6.get("pairs", "builtin") != "builtin" and not os.path.isdir(a6["pairs"]):
+        raise ConfigError(f"experiments.A6.pairs: folder {a6['pairs']!r} does not exist; expected "
+                          "builtin or a folder of Marvin & Linzen *.pickle files")
     for name, corpus in corpora.items():
         for split in ("path", "train", "valid", "test"):
             if split in corpus and not os.path.exists(corpus[split]):

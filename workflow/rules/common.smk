@@ -1,4 +1,5 @@
 # Config validation, the cells of every experiment, and the input functions of the rules.
+import glob
 import os
 import sys
 
@@ -101,3 +102,9 @@ def preference_inputs(wildcards):
     models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
     return [path for (corpus, model), path in zip(cells_of("B2"), cell_files(
         "B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")) if model in models]
+
+
+def syntax_pair_files(wildcards):
+    """The Marvin & Linzen pickles A6 reads (none for the built-in pairs)."""
+    source = config["experiments"]["A6"]["pairs"]
+    return [] if source == "builtin" else sorted(glob.glob(os.path.join(source, "*.pickle")))

@@ -163,6 +163,24 @@ rule table_autogen_samples:
         "../scripts/autogen_samples_table.py"
 
 
+rule table_syntax:
+    input:
+        cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
+    output:
+        parquet=f"{R}/tables/syntax.parquet",
+        md=f"{R}/tables/syntax.md",
+    params:
+        title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
+        "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
+        "grammatical and the ungrammatical sentence, or their sub-case means (p1_bar, p2_bar)",
+    log:
+        f"{R}/logs/tables/syntax.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/syntax_table.py"
+
+
 # figure -> (the table it is drawn from, the experiment it belongs to)
 FIGURES = {
     "rate_distortion": ("rate_distortion", "A1"),
@@ -210,4 +228,5 @@ rule tables:
         experiment_outputs("B3", expand(f"{R}/tables/autogen_preference.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("B4", expand(f"{R}/tables/autogen_samples.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("B5", expand(f"{R}/tables/autogen_interpolation.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("A6", expand(f"{R}/tables/syntax.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,

@@ -1,0 +1,87 @@
+"""Marvin & Linzen pairs and the p1/p2 scores, on hand-set inputs."""
+
+import math
+import os
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import shared_corpus
+from textvae.english import english_grammar
+from textvae.syntax import (CATEGORIES, PairsError, builtin_pairs, load_marvin_linzen,
+                            load_test_set, pair_accuracies, score_pairs)
+
+
+def test_builtin_pairs_are_grammatical_and_ungrammatical_under_the_grammar():
+    pairs = builtin_pairs(per_subcase=8, seed=3)
+    grammar = english_grammar("long")
+    assert all(grammar.logprob(s.split()) > -math.inf for s in pairs["good"])
+    assert all(grammar.logprob(s.split()) == -math.inf for s in pairs["bad"])
+    # every category of the paper's Table 4, names as in Marvin & Linzen
+    assert set(pairs["category"]) == set(CATEGORIES)
+    assert "sing_MS_MV" in set(pairs["subcase"]) and "plur_MS_ANPHR_sing_ES_EV" in set(pairs["subcase"])
+    assert pairs.groupby(["test_set", "subcase"]).size().eq(8).all()
+    assert pairs.equals(builtin_pairs(per_subcase=8, seed=3))
+
+
+def test_the_original_test_sets_load_whole():
+    folder = shared_corpus("marvin-linzen")
+    pairs = load_marvin_linzen(folder)
+    assert len(list(folder.glob("*.pickle"))) == 22 and len(pairs) == 163124
+    assert set(pairs["category"]) == set(CATEGORIES)
+    npi = pairs[pairs["test_set"] == "npi_across_anim"].iloc[0]  # the pair, not the intrusive third
+    assert npi["good"].startswith("no ") and " no " in npi["bad"]
+
+
+class _RunsCode:
+    def __reduce__(self):
+        return (os.system, ("echo this should never run",))
+
+
+def test_a_pickle_that_would_run_code_is_refused(tmp_path):
+    path = tmp_path / "simple_agrmt.pickle"
+    path.write_bytes(pickle.dumps({"sing_MS_MV": [_RunsCode()]}))
+    with pytest.raises(PairsError, match=r"simple_agrmt.pickle: not a plain .*refused global .*system"):
+        load_test_set(path)
+
+
+@pytest.mark.parametrize("data, message", [
+    (["the author laughs", "the author laugh"], "expected a dict"),
+    ({"sing_MS_MV": [("the author laughs",)]}, "item 0: expected a tuple of 2 or 3"),
+    ({"sing_MS_MV": "the author laughs"}, "is not a name with a list"),
+])
+def test_a_pickle_of_another_shape_is_refused(tmp_path, data, message):
+    path = tmp_path / "simple_agrmt.pickle"
+    path.write_bytes(pickle.dumps(data))
+    with pytest.raises(PairsError, match=message):
+        load_test_set(path)
+
+
+def test_p1_p2_on_a_hand_built_scorer():
+    # z of a sentence: 1 if it is one of the grammatical ones, else 0.  The scorer prefers the
+    # grammatical sentence when z = 1 and the ungrammatical one when z = 0, except for pair 2.
+    pairs = pd.DataFrame(dict(category="c", test_set="t", subcase=["a", "a", "b", "b"],
+                              good=["g0", "g1", "g2", "g3"], bad=["b0", "b1", "b2", "b3"]))
+
+    def encode_mean(sentences):
+        return np.array([[1.0 if s.startswith("g") else 0.0] for s in sentences])
+
+    def log_likelihood(sentences, z):
+        out = []
+        for s, (code,) in zip(sentences, z):
+            grammatical = s.startswith("g")
+            if s.endswith("2"):
+                grammatical = not grammatical  # pair 2 is always judged backwards
+            prefers_good = code > 0.5  # z+ (code 1) or z- (code 0); a sub-case mean is 0.5
+            out.append(-1.0 if grammatical == prefers_good else -2.0)
+        return np.array(out)
+
+    scores = score_pairs(pairs, encode_mean, log_likelihood)
+    acc = pair_accuracies(scores)
+    # z+: pairs 0, 1, 3 right -> p1 = 3/4; z-: only pair 2 right -> p2 = 1/4
+    assert (acc["n_pairs"], acc["p1"], acc["p2"]) == (4, 0.75, 0.25)
+    # sub-case means of z+ and z- are 1 and 0 as well: the same shares
+    assert (acc["p1_bar"], acc["p2_bar"]) == (0.75, 0.25)
+    assert list(scores["good_zgood"]) == [-1.0, -1.0, -2.0, -1.0]

@@ -1,0 +1,41 @@
+"""A6: log p(x | z) of both sentences of every pair under z+ and z- (posterior means of the
+grammatical and the ungrammatical sentence) and under their sub-case means, for one cell."""
+
+import numpy as np
+import pandas as pd
+import torch
+
+from textvae.evaluation import log_likelihoods
+from textvae.generation import load_cell, posterior
+from textvae.scripting import run
+from textvae.syntax import pair_accuracies, score_pairs
+from textvae.tables import write_parquet
+
+
+def main(smk):
+    p = smk.params
+    model, params, vocab, device = load_cell(smk.input.model, smk.input.vocab)
+    pairs = pd.read_parquet(smk.input.pairs)
+    ids = {s: vocab.encode(s.split()) for s in set(pairs["good"]) | set(pairs["bad"])}
+
+    def encode_mean(sentences):
+        return posterior(model, [ids[s] for s in sentences], vocab.bos, vocab.eos, sample=False,
+                         batch_size=p.batch_size, device=device).cpu().numpy()
+
+    def log_likelihood(sentences, z):
+        return log_likelihoods(model, [ids[s] for s in sentences], torch.tensor(z, device=device),
+                               vocab.bos, vocab.eos, batch_size=p.batch_size)
+
+    scores = score_pairs(pairs, encode_mean, log_likelihood)
+    scores["has_unk"] = [vocab.unk in ids[g] or vocab.unk in ids[b]
+                         for g, b in zip(scores["good"], scores["bad"])]
+    corpus, model_id = p.cell.split("/")
+    scores.insert(0, "corpus", corpus)
+    scores.insert(1, "model", model_id)
+    scores.insert(2, "C", params["C"])
+    write_parquet(scores, smk.output[0])
+    print(p.cell, pair_accuracies(scores), f"{int(np.sum(scores['has_unk']))} pairs with <unk>")
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

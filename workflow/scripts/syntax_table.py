@@ -1,0 +1,28 @@
+"""A6 (Prokhorov et al. Table 4): p1, p2, p1_bar, p2_bar per category and overall (all pairs
+pooled), with pair counts and how many pairs hold a word outside the model's vocabulary."""
+
+import pandas as pd
+
+from textvae.scripting import run
+from textvae.syntax import CATEGORIES, pair_accuracies
+from textvae.tables import write_table
+
+
+def main(smk):
+    rows = []
+    for path in smk.input:
+        scores = pd.read_parquet(path)
+        corpus, model, C = scores[["corpus", "model", "C"]].iloc[0]
+        by_category = scores.groupby(pd.Categorical(scores["category"], categories=list(CATEGORIES)),
+                                     observed=True)
+        groups = list(by_category) + [("all", scores)]
+        for category, part in groups:
+            rows.append(dict(corpus=corpus, model=model, C=C, category=category,
+                             **pair_accuracies(part), pairs_with_unk=int(part["has_unk"].sum())))
+    table = pd.DataFrame(rows)
+    write_table(table, smk.output.parquet, smk.output.md, smk.params.title)
+    print(table.to_string())
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

@@ -13,6 +13,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/decode.smk"
+include: "workflow/rules/fce.smk"
 include: "workflow/rules/syntax.smk"
 include: "workflow/rules/report.smk"
 

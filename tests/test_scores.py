@@ -54,3 +54,13 @@ def test_pairwise_preference_and_exact_binomial_p():
     # P(X <= 1 or X >= 9), X ~ Bin(10, 1/2) = 2 * 11 / 1024
     assert result["p_value"] == pytest.approx(22 / 1024)
     assert math.isnan(pairwise_preference([1], [1])["p_value"])
+
+
+def test_self_bleu_of_identical_and_of_disjoint_sentences():
+    from textvae.scores import self_bleu
+
+    assert self_bleu(["the cat sat on the mat"] * 5, sample=10, seed=1) == pytest.approx(100)
+    disjoint = [" ".join(f"w{i}_{j}" for j in range(6)) for i in range(5)]
+    assert self_bleu(disjoint, sample=10, seed=1) == pytest.approx(0)
+    # a capped sample of 3 out of 5 identical sentences still scores 100
+    assert self_bleu(["a b c d e"] * 5, sample=3, seed=1) == pytest.approx(100)

@@ -23,7 +23,7 @@ MODEL_ID = re.compile(
 )
 _VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae": None, "lm": None}
 GRID_VALUES = {"C": "C", "m": "m", "b": "beta"}
-DECODING_EXPERIMENTS = ("A2", "A4", "B2", "B3", "B4", "B5")
+DECODING_EXPERIMENTS = ("A2", "A4", "A5", "B2", "B3", "B4", "B5")
 REFERENCE_LM = "lstm-lm"  # B4's judge on a real corpus
 # what a decoding method needs besides its name
 _METHOD_NEEDS = {"greedy": (), "sample": (), "topk": ("k",), "nucleus": ("p",), "beam": ("width",)}
@@ -100,6 +100,17 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
     return sorted(cells | set(reference_lm_cells(config)))
 
 
+def fce_lm_params(config: dict, corpus: str, model_id: str, seed: int) -> dict:
+    """The settings of A5's language model for a cell's synthetic corpus: an LSTM with the
+    cell's decoder sizes (no z), trained with the cell's settings overridden by A5's `lm`."""
+    params = cell_params(config, corpus, model_id)
+    params.update(arch="lstm", objective="lm", z=0, C=0.0, m=0.0, beta=1.0, anneal=None,
+                  word_dropout=0.0)
+    params.update(config["experiments"]["A5"].get("lm", {}))
+    params["seed"] = seed  # each LM its own initialisation, as its own sample
+    return params
+
+
 def scheme(config: dict, name: str) -> dict:
     """The keyword arguments of `textvae.decoding.decode` for the named scheme."""
     spec = dict(config["decoding"]["schemes"][name])
@@ -148,7 +159,7 @@ def _check_decoding(config: dict) -> None:
                 if model not in experiment_models(b2):
                     raise ConfigError(f"experiments.B3.pairs: model {model!r} is not a model of "
                                       f"B2 (models: {experiment_models(b2)})")
-    for exp in ("A4", "B4"):
+    for exp in ("A4", "A5", "B4"):
         for corpus in config["experiments"].get(exp, {}).get("corpora", []):
             latent_size(config, exp, corpus)
 

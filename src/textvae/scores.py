@@ -75,3 +75,15 @@ def pairwise_preference(scores_a: list[float], scores_b: list[float]) -> dict:
     return dict(wins=wins, losses=losses, ties=len(a) - decided,
                 pct_wins=100 * wins / decided if decided else float("nan"),
                 p_value=binomtest(wins, decided, 0.5).pvalue if decided else float("nan"))
+
+
+def self_bleu(sentences: list[str], sample: int, seed: int, order: int = 4) -> float:
+    """Self-BLEU-n x 100 (Zhu et al. 2018): the mean sentence BLEU of each sentence against all
+    the others as references, over a seeded sample of at most `sample` sentences (the cost grows
+    with the square of it).  High values mean a corpus that repeats itself."""
+    rng = np.random.default_rng(seed)
+    pool = list(sentences) if len(sentences) <= sample else list(rng.choice(sentences, sample, replace=False))
+    if len(pool) < 2:
+        return float("nan")
+    bleu = BLEU(max_ngram_order=order, tokenize="none", effective_order=True)
+    return float(np.mean([bleu.sentence_score(s, pool[:i] + pool[i + 1:]).score for i, s in enumerate(pool)]))

@@ -108,3 +108,32 @@ def syntax_pair_files(wildcards):
     """The Marvin & Linzen pickles A6 reads (none for the built-in pairs)."""
     source = config["experiments"]["A6"]["pairs"]
     return [] if source == "builtin" else sorted(glob.glob(os.path.join(source, "*.pickle")))
+
+
+# A5 (workflow/rules/fce.smk): synthetic corpora per cell, scheme and seed; the LMs' vocabulary
+# is shared by the whole training corpus (group "all") or by each scheme
+def fce_group(scheme):
+    return scheme if config["experiments"]["A5"]["vocabulary"] == "scheme" else "all"
+
+
+def fce_synthetic(corpus, model, schemes=None):
+    """The synthetic corpora of a cell (of `schemes`, default all), one per scheme and seed."""
+    a5 = config["experiments"].get("A5", {"schemes": [], "seeds": []})
+    return [f"{R}/fce/{corpus}/{model}/synthetic/{scheme}_seed{seed}.parquet"
+            for scheme in (schemes or a5["schemes"]) for seed in a5["seeds"]]
+
+
+def fce_vocab_inputs(wildcards):
+    """Every synthetic corpus of the corpus (of the group's scheme only, per scheme)."""
+    a5 = config["experiments"]["A5"]
+    schemes = a5["schemes"] if wildcards.group == "all" else [wildcards.group]
+    return [path for c, model in cells_of("A5") if c == wildcards.corpus
+            for path in fce_synthetic(c, model, schemes)]
+
+
+def fce_runs():
+    """(corpus, model, scheme, seed) of every A5 language model."""
+    a5 = config.get("experiments", {}).get("A5")
+    if a5 is None:
+        return []
+    return [(c, m, s, seed) for c, m in cells_of("A5") for s in a5["schemes"] for seed in a5["seeds"]]

@@ -163,6 +163,34 @@ rule table_autogen_samples:
         "../scripts/autogen_samples_table.py"
 
 
+def fce_vocab_groups():
+    groups = sorted({fce_group(s) for _, _, s, _ in fce_runs()})
+    return [(c, g) for c in experiment_settings("A5")["corpora"] for g in groups] if groups else []
+
+
+rule table_fce:
+    input:
+        metrics=[f"{R}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in fce_runs()],
+        vocabs=[f"{R}/fce/{c}/vocab_{g}.parquet" for c, g in fce_vocab_groups()],
+        tests=[f"{R}/data/{c}/test.parquet" for c in config["experiments"].get("A5", {}).get("corpora", [])],
+    output:
+        parquet=f"{R}/tables/fce.parquet",
+        md=f"{R}/tables/fce.md",
+    params:
+        vocab_groups=fce_vocab_groups(),
+        test_corpora=config["experiments"].get("A5", {}).get("corpora", []),
+        self_bleu_sample=config["experiments"].get("A5", {}).get("self_bleu_sample"),
+        title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy, the test NLL per sentence "
+        "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the LMs' "
+        "shared vocabulary; types, % unk, mean length, self-BLEU-4 of the synthetic corpora",
+    log:
+        f"{R}/logs/tables/fce.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/fce_table.py"
+
+
 rule table_syntax:
     input:
         cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
@@ -228,5 +256,6 @@ rule tables:
         experiment_outputs("B3", expand(f"{R}/tables/autogen_preference.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("B4", expand(f"{R}/tables/autogen_samples.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("B5", expand(f"{R}/tables/autogen_interpolation.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("A5", expand(f"{R}/tables/fce.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A6", expand(f"{R}/tables/syntax.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,

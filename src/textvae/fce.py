@@ -1,0 +1,32 @@
+"""Forward cross entropy (Prokhorov et al. 2019, Table 3): how well a language model trained on
+a model's generated corpus predicts the real test set, and what the generated corpora look like.
+
+All language models of a training corpus share one vocabulary, the words common to every one
+of its synthetic corpora (or to those of one decoding scheme), so that their test NLLs are
+comparable; other words become <unk>, in the synthetic corpora and in the real test set alike.
+"""
+
+from __future__ import annotations
+
+from .scores import self_bleu
+
+
+def common_vocabulary(corpora: list[list[str]]) -> list[str]:
+    """The words that occur in every corpus (sentences of space-separated tokens), sorted."""
+    common = None
+    for sentences in corpora:
+        words = {w for s in sentences for w in s.split()}
+        common = words if common is None else common & words
+    return sorted(common or ())
+
+
+def corpus_stats(sentences: list[str], vocabulary: set[str], self_bleu_sample: int,
+                 seed: int) -> dict:
+    """types (distinct words of the corpus), % of its tokens outside `vocabulary`, mean length
+    in tokens, and self-BLEU-4 on a sample of `self_bleu_sample` sentences."""
+    tokens = [w for s in sentences for w in s.split()]
+    unknown = sum(w not in vocabulary for w in tokens)
+    return dict(sentences=len(sentences), types=len(set(tokens)),
+                pct_unk=100 * unknown / max(len(tokens), 1),
+                mean_length=len(tokens) / max(len(sentences), 1),
+                self_bleu4=self_bleu(sentences, self_bleu_sample, seed))

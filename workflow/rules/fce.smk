@@ -1,0 +1,84 @@
+# A5, forward cross entropy: synthetic corpora decoded from z ~ p(z), a shared vocabulary per
+# training corpus, and one LSTM language model per (cell, scheme, seed).
+
+
+rule fce_prior:
+    input:
+        test=f"{R}/data/{{corpus}}/test.parquet",
+    output:
+        f"{R}/fce/{{corpus}}/prior_seed{{seed}}.parquet",
+    params:
+        n=lambda w: experiment_settings("A5").get("sentences"),
+        dim=lambda w: tvconfig.latent_size(config, "A5", w.corpus),
+        seed=lambda w: int(w.seed),
+    log:
+        f"{R}/logs/fce/{{corpus}}/prior_seed{{seed}}.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/prior_draws.py"
+
+
+rule fce_generate:
+    input:
+        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        priors=lambda w: [f"{R}/fce/{w.corpus}/prior_seed{seed}.parquet"
+                          for seed in experiment_settings("A5")["seeds"]],
+    output:
+        fce_synthetic("{corpus}", "{model}"),
+    params:
+        schemes=lambda w: schemes(experiment_settings("A5")["schemes"]),
+        seeds=lambda w: experiment_settings("A5")["seeds"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/fce/{{corpus}}/{{model}}_generate.log",
+    benchmark:
+        f"{R}/benchmarks/fce_generate/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/fce_generate.py"
+
+
+rule fce_vocab:
+    input:
+        fce_vocab_inputs,
+    output:
+        f"{R}/fce/{{corpus}}/vocab_{{group}}.parquet",
+    log:
+        f"{R}/logs/fce/{{corpus}}/vocab_{{group}}.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/fce_vocab.py"
+
+
+rule fce_lm:
+    input:
+        synthetic=f"{R}/fce/{{corpus}}/{{model}}/synthetic/{{scheme}}_seed{{seed}}.parquet",
+        vocab=lambda w: f"{R}/fce/{w.corpus}/vocab_{fce_group(w.scheme)}.parquet",
+        test=f"{R}/data/{{corpus}}/test.parquet",
+    output:
+        model=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/model.pt",
+        metrics=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/metrics.parquet",
+    params:
+        settings=lambda w: tvconfig.fce_lm_params(config, w.corpus, w.model, int(w.seed)),
+        self_bleu_sample=lambda w: experiment_settings("A5")["self_bleu_sample"],
+        batch_size=config["evaluation"]["batch_size"],
+        run="{corpus}/{model}/{scheme}/seed{seed}",
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    log:
+        f"{R}/logs/fce/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.log",
+    benchmark:
+        f"{R}/benchmarks/fce_lm/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/fce_lm.py"

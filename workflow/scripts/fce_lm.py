@@ -1,0 +1,39 @@
+"""A5: train an LSTM language model on one synthetic corpus (words outside the shared
+vocabulary as <unk>), then its NLL per sentence on the real test set (mapped the same way):
+the forward cross entropy; with the synthetic corpus's statistics."""
+
+import numpy as np
+import pandas as pd
+import torch
+
+from textvae.corpora import SPECIALS, Vocab
+from textvae.device import select_device
+from textvae.evaluation import log_likelihoods
+from textvae.fce import corpus_stats
+from textvae.scripting import run
+from textvae.tables import write_parquet
+from textvae.training import load_model, train_cell
+
+
+def main(smk):
+    p = smk.params
+    vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
+    synthetic = list(pd.read_parquet(smk.input.synthetic)["text"])
+    device = select_device()
+    train_cell(p.settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
+               vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=p.run, device=device)
+    lm, _ = load_model(smk.output.model, device)
+    test = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.test)["text"]]
+    nll = -log_likelihoods(lm, test, torch.zeros(len(test), 0, device=device), vocab.bos,
+                           vocab.eos, batch_size=p.batch_size)
+    corpus, model, scheme, seed = p.run.split("/")
+    row = dict(corpus=corpus, model=model, scheme=scheme, seed=int(seed.removeprefix("seed")),
+               vocab_size=len(vocab) - len(SPECIALS), fce=float(nll.mean()),
+               perplexity=float(np.exp(nll.sum() / sum(len(s) + 1 for s in test))),
+               **corpus_stats(synthetic, set(vocab.itos[len(SPECIALS):]), p.self_bleu_sample, p.settings["seed"]))
+    write_parquet(pd.DataFrame([row]), smk.output.metrics)
+    print(row)
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

@@ -249,3 +249,33 @@ def test_syntax_pairs_and_scores(corpus, trained, tmp_path):
     assert overall["n_pairs"] == len(pairs) and overall["pairs_with_unk"] == 1
     assert overall["p1"] == pytest.approx((scores["bad_zgood"] < scores["good_zgood"]).mean())
     assert list(table["category"])[0] == "simple agreement"
+
+
+def test_fce_vocab_and_lm(corpus, tmp_path):
+    from textvae.corpora import Vocab
+    from textvae.evaluation import log_likelihoods
+    from textvae.training import load_model
+
+    synthetic = []
+    for i, texts in enumerate([["the movie is good", "the movies are good"] * 20,
+                               ["the movie is good", "a movie is old"] * 20]):
+        synthetic.append(str(tmp_path / f"s{i}.parquet"))
+        pd.DataFrame({"text": texts}).to_parquet(synthetic[-1])
+    vocab_path = str(tmp_path / "vocab.parquet")
+    load_script("fce_vocab").main(job(input=synthetic, output=[vocab_path]))
+    vocab = Vocab.from_frame(pd.read_parquet(vocab_path))
+    assert vocab.itos[4:] == ["good", "is", "movie", "the"]  # the words of both corpora
+    settings = dict(tvc.cell_params(SMOKE, "short", "lstm-betac-C3"), arch="lstm", objective="lm", z=0,
+                    C=0.0, anneal=None, epochs=1)
+    out = dict(model=str(tmp_path / "lm" / "model.pt"), metrics=str(tmp_path / "lm" / "metrics.parquet"))
+    load_script("fce_lm").main(job(
+        input=dict(synthetic=synthetic[0], vocab=vocab_path, test=str(corpus / "test.parquet")), output=out,
+        params=dict(settings=settings, self_bleu_sample=10, batch_size=16, run="short/lstm-betac-C3/greedy/seed1")))
+    row = pd.read_parquet(out["metrics"]).iloc[0]
+    assert (row["scheme"], row["seed"], row["vocab_size"], row["types"]) == ("greedy", 1, 4, 6)
+    assert row["pct_unk"] == pytest.approx(100 * 40 / 160)  # "movies are" of every second sentence
+    # the FCE by hand: the LM's mean NLL per test sentence, words outside the vocabulary as <unk>
+    lm, _ = load_model(out["model"])
+    test = [vocab.encode(t.split()) for t in pd.read_parquet(corpus / "test.parquet")["text"]]
+    by_hand = -log_likelihoods(lm, test, torch.zeros(len(test), 0), vocab.bos, vocab.eos).mean()
+    assert row["fce"] == pytest.approx(by_hand, rel=1e-6)

@@ -57,7 +57,7 @@ def test_smoke_tables_and_figures(smoke_run):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
     for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "capacity", "homotopy",
                  "autogen_reconstructions", "autogen_preference", "autogen_samples",
-                 "autogen_interpolation", "syntax"):
+                 "autogen_interpolation", "syntax", "fce"):
         assert (tables / f"{name}.md").read_text().startswith("# ")
     # the decoding experiments: every model and scheme of the config
     a2 = pd.read_parquet(tables / "capacity.parquet")
@@ -78,6 +78,11 @@ def test_smoke_tables_and_figures(smoke_run):
     assert (b3["wins"] + b3["losses"] + b3["ties"] == 10).all() and len(b3) == 3
     b4 = pd.read_parquet(tables / "autogen_samples.parquet")
     assert set(b4["model"]) == b_models and (b4[b4["group"] == "all"]["samples"] == 10).all()
+    a5 = pd.read_parquet(tables / "fce.parquet")
+    runs = a5[a5["model"] != "real test set"]
+    assert len(runs) == 2 * 2 and (runs["lms"] == 2).all() and runs["fce_std"].notna().all()
+    assert set(runs["scheme"]) == {"greedy", "nucleus0.9"} and (runs["fce"] > 0).all()
+    assert (a5["model"] == "real test set").sum() == 1 and a5["vocab_size"].nunique() == 1
     a6 = pd.read_parquet(tables / "syntax.parquet")
     assert set(a6["model"]) == {"lstm-betac-C3", "lstm-betac-C10"} and len(a6) == 2 * (15 + 1)
     assert a6[a6["category"] == "all"]["n_pairs"].eq(3 * 66).all()  # 66 built-in sub-cases
@@ -102,6 +107,12 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
         ("table_paths", "table=homotopy"),
         ("syntax_scores", "corpus=short, model=lstm-betac-C3"),
         ("table_syntax", ""),
+        # A5: its synthetic corpora change the vocabulary every LM of the corpus shares
+        ("fce_generate", "corpus=short, model=lstm-betac-C3"),
+        ("fce_vocab", "corpus=short, group=all"),
+        *[("fce_lm", f"corpus=short, model={m}, scheme={s}, seed={seed}")
+          for m in ("lstm-betac-C3", "lstm-betac-C10") for s in ("greedy", "nucleus0.9") for seed in (1, 2)],
+        ("table_fce", ""),
         ("figure", "figure=rate_distortion"),
         ("figure", "figure=logdetcov"),
         ("tables", ""),
@@ -146,4 +157,6 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
     assert rules.count("prior_draws") == 2 + 1
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
+    # A5: 3 C x 5 schemes x 3 seeds on one corpus
+    assert rules.count("fce_lm") == 45 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 1
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 3

@@ -29,14 +29,17 @@ def collate(sentences: list[list[int]], bos: int, eos: int, device=None):
     enc_in = x; dec_in = <bos> x; targets = x <eos>."""
     lengths = torch.tensor([len(s) for s in sentences])
     width = int(lengths.max()) + 1
-    enc_in = torch.zeros(len(sentences), width - 1, dtype=torch.long)
-    dec_in = torch.zeros(len(sentences), width, dtype=torch.long)
-    targets = torch.zeros(len(sentences), width, dtype=torch.long)
-    for row, s in enumerate(sentences):
-        ids = torch.tensor(s, dtype=torch.long)
-        enc_in[row, : len(s)] = ids
-        dec_in[row, 0] = bos
-        dec_in[row, 1: len(s) + 1] = ids
-        targets[row, : len(s)] = ids
-        targets[row, len(s)] = eos
+    rows = len(sentences)
+    # one flat copy of all tokens, scattered to their (row, position) in each padded tensor
+    flat = torch.tensor([t for s in sentences for t in s], dtype=torch.long)
+    row = torch.repeat_interleave(torch.arange(rows), lengths)
+    pos = torch.arange(len(flat)) - torch.repeat_interleave(lengths.cumsum(0) - lengths, lengths)
+    enc_in = torch.zeros(rows, width - 1, dtype=torch.long)
+    dec_in = torch.zeros(rows, width, dtype=torch.long)
+    targets = torch.zeros(rows, width, dtype=torch.long)
+    enc_in[row, pos] = flat
+    dec_in[:, 0] = bos
+    dec_in[row, pos + 1] = flat
+    targets[row, pos] = flat
+    targets[torch.arange(rows), lengths] = eos
     return tuple(t.to(device) for t in (enc_in, lengths, dec_in, targets))

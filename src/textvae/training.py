@@ -64,7 +64,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     ckpt_path = out_dir / "checkpoint.pt"
     torch.manual_seed(params["seed"])
     model = new_model(params, vocab_size).to(device)
-    optimiser = torch.optim.Adam(model.parameters(), lr=params["lr"])
+    optimiser = torch.optim.Adam(model.parameters(), lr=params["lr"], foreach=True)
     lengths = [len(s) for s in sentences]
     steps_per_epoch = math.ceil(len(sentences) / params["batch_size"])
     total_steps = steps_per_epoch * params["epochs"]

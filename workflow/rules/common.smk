@@ -137,3 +137,9 @@ def fce_runs():
     if a5 is None:
         return []
     return [(c, m, s, seed) for c, m in cells_of("A5") for s in a5["schemes"] for seed in a5["seeds"]]
+
+
+def fce_vocab_groups():
+    """(corpus, group) of every shared LM vocabulary of A5."""
+    groups = sorted({fce_group(s) for _, _, s, _ in fce_runs()})
+    return [(c, g) for c in experiment_settings("A5")["corpora"] for g in groups] if groups else []

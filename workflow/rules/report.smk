@@ -163,11 +163,6 @@ rule table_autogen_samples:
         "../scripts/autogen_samples_table.py"
 
 
-def fce_vocab_groups():
-    groups = sorted({fce_group(s) for _, _, s, _ in fce_runs()})
-    return [(c, g) for c in experiment_settings("A5")["corpora"] for g in groups] if groups else []
-
-
 rule table_fce:
     input:
         metrics=[f"{R}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in fce_runs()],

@@ -204,6 +204,34 @@ rule table_syntax:
         "../scripts/syntax_table.py"
 
 
+# experiment -> the table its claims are decided from
+CLAIM_TABLES = {"A1": "rate_distortion", "A2": "capacity", "A3": "aggregate_posterior",
+                "A4": "homotopy_repeats", "A5": "fce", "A6": "syntax", "B1": "autogen_training",
+                "B3": "autogen_preference", "B4": "autogen_samples", "B5": "autogen_interpolation_repeats"}
+CLAIM_EXPERIMENTS = [e for e in CLAIM_TABLES if e in config["experiments"]]
+
+
+rule table_claims:
+    input:
+        tables=[f"{R}/tables/{CLAIM_TABLES[e]}.parquet" for e in CLAIM_EXPERIMENTS],
+        summaries=sorted({f"{R}/eval/{c}/{m}/summary.parquet" for e in ("A1", "A2", "A3")
+                          for c, m in cells_of(e)}),
+    output:
+        parquet=f"{R}/tables/claims.parquet",
+        md=f"{R}/tables/claims.md",
+        summary=f"{R}/tables/claims_summary.txt",
+    params:
+        experiments=CLAIM_EXPERIMENTS,
+        title="The papers' claims, each decided by a rule of textvae.claims from the numbers in "
+        "`evidence` (SPEC, claims column; `implied`: checks the papers imply)",
+    log:
+        f"{R}/logs/tables/claims.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/claims_table.py"
+
+
 # figure -> (the table it is drawn from, the experiment it belongs to)
 FIGURES = {
     "rate_distortion": ("rate_distortion", "A1"),
@@ -254,3 +282,8 @@ rule tables:
         experiment_outputs("A5", expand(f"{R}/tables/fce.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A6", expand(f"{R}/tables/syntax.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,
+        claims_md=f"{R}/tables/claims.md",
+        claims=f"{R}/tables/claims_summary.txt",
+    localrule: True
+    shell:
+        "cat {input.claims}"

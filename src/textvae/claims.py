@@ -1,0 +1,257 @@
+"""The papers' claims (SPEC, the claims column of each experiment), each decided by a rule
+written down once here from the numbers of the pipeline's tables.
+
+Rules:
+- "falls as C grows" / "rises as C grows": Spearman rank correlation between C and the value
+  <= -0.8 / >= +0.8 over the C values of the experiment (with 3 values of C: strictly monotone,
+  or monotone with one tie); a constant value neither rises nor falls.
+- "within 1 of C": C - 1 <= R <= C + 1.
+- "near 1": >= 0.9; "p1 ~ p2": |p1 - p2| <= 0.05; "far below": at least 0.1 lower.
+- "beats" (pairwise judge): more than 50 % wins among decided pairs and a two-sided binomial
+  p-value below 0.05.
+- "falls after the early phase" (a training curve): its last value is more than 1 % (of its
+  size) below its highest value after the first 10 % of the steps.
+- "tracks": the final values differ by at most 5 % of the reference's size.
+Each claim is evaluated per corpus it applies to; `evidence` gives the numbers it was decided on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FALLS, RISES = -0.8, 0.8
+NEAR_ONE, SAME, FAR_BELOW = 0.9, 0.05, 0.1
+TRACK, EARLY, DROP = 0.05, 0.1, 0.01
+ALPHA = 0.05
+
+
+def spearman(x, y) -> float:
+    """Spearman rank correlation (ties get mean ranks); NaN when either side is constant."""
+    x, y = pd.Series(list(x), dtype=float), pd.Series(list(y), dtype=float)
+    if x.nunique() < 2 or y.nunique() < 2:
+        return float("nan")
+    return float(x.rank().corr(y.rank()))
+
+
+def _trend(frame: pd.DataFrame, column: str, sign: int) -> tuple[bool, str]:
+    """Whether `column` rises (sign 1) or falls (sign -1) with C, by the Spearman rule."""
+    frame = frame.sort_values("C")
+    rho = spearman(frame["C"], frame[column])
+    holds = bool(rho >= RISES) if sign > 0 else bool(rho <= FALLS)
+    values = ", ".join(f"C={c:g}: {v:.3g}" for c, v in zip(frame["C"], frame[column]))
+    return holds, f"{values}; Spearman {rho:.2f}"
+
+
+def _row(claim, experiment, corpus, statement, holds, evidence):
+    return dict(claim=claim, experiment=experiment, corpus=corpus, statement=statement,
+                holds=bool(holds), evidence=evidence)
+
+
+def _rate_on_target(frame: pd.DataFrame, experiment: str, claim: str) -> list[dict]:
+    rows = []
+    for corpus, part in frame.groupby("corpus", sort=False):
+        gap = (part["rate"] - part["C"]).abs()
+        worst = part.loc[gap.idxmax()]
+        rows.append(_row(claim, experiment, corpus, "C - 1 <= R <= C + 1 for every run",
+                         (gap <= 1).all(), f"{len(part)} runs, largest |R - C| = {gap.max():.3f} "
+                         f"({worst['model']}: R = {worst['rate']:.3f})"))
+    return rows
+
+
+def _trends(frame, experiment, keys, specs) -> list[dict]:
+    """One row per group of `keys` and (claim, column, sign, statement) of `specs`."""
+    rows = []
+    for group, part in frame.groupby(keys, sort=False):
+        group = group if isinstance(group, tuple) else (group,)
+        corpus, label = group[0], " ".join(str(g) for g in group[1:])
+        for claim, column, sign, statement in specs:
+            holds, evidence = _trend(part, column, sign)
+            rows.append(_row(claim, experiment, corpus, f"{statement}{' (' + label + ')' if label else ''}",
+                             holds, evidence))
+    return rows
+
+
+def a1(rd: pd.DataFrame) -> list[dict]:
+    return _rate_on_target(rd, "A1", "A1.rate_on_target") + _trends(rd, "A1", ["corpus", "arch"], [
+        ("A1.distortion_falls", "distortion", -1, "D falls as C grows"),
+        ("A1.logdetcov_falls", "logdetcov", -1, "LogDetCov falls as C grows")])
+
+
+def a2(capacity: pd.DataFrame) -> list[dict]:
+    every = capacity[capacity["bucket"] == "all"].rename(columns={"active_units": "AU"})
+    return _rate_on_target(every, "A2", "A2.rate_on_target") + _trends(every, "A2", ["corpus"], [
+        ("A2.distortion_falls", "distortion", -1, "D falls as C grows"),
+        ("A2.active_units_rise", "AU", 1, "active units rise with C"),
+        ("A2.mu_norm_rises", "mu_norm2", 1, "||mu||^2 rises with C"),
+        ("A2.bleu2_rises", "bleu2", 1, "BLEU-2 (all lengths) rises with C"),
+        ("A2.bleu4_rises", "bleu4", 1, "BLEU-4 (all lengths) rises with C"),
+        ("A2.rouge2_rises", "rouge2", 1, "ROUGE-2 (all lengths) rises with C"),
+        ("A2.rouge4_rises", "rouge4", 1, "ROUGE-4 (all lengths) rises with C"),
+        ("A2.logdetcov_falls", "logdetcov", -1, "LogDetCov falls as C grows")])
+
+
+def a3(ap: pd.DataFrame) -> list[dict]:
+    rows = []
+    for corpus, part in ap.groupby("corpus", sort=False):
+        part = part.sort_values("C")
+        low, high = part.iloc[0], part.iloc[-1]
+        rows.append(_row("A3.aggregate_kl_larger", "A3", corpus,
+                         f"KL(q(z) || p(z)) is larger at C={high['C']:g} than at C={low['C']:g}",
+                         high["aggregate_kl"] > low["aggregate_kl"],
+                         f"{low['aggregate_kl']:.3f} at C={low['C']:g}, {high['aggregate_kl']:.3f} at C={high['C']:g}"))
+    return rows
+
+
+def a4(repeats: pd.DataFrame) -> list[dict]:
+    rows = []
+    greedy = repeats[repeats["scheme"] == "greedy"]
+    for corpus, part in greedy.groupby("corpus", sort=False):
+        part = part.sort_values("C")
+        low, high = part.iloc[0], part.iloc[-1]
+        rows.append(_row("A4.greedy_repeats_fall", "A4", corpus,
+                         f"greedy repeats neighbours more often at C={low['C']:g} than at C={high['C']:g}",
+                         low["repeats"] > high["repeats"],
+                         f"{int(low['repeats'])}/{int(low['neighbours'])} at C={low['C']:g}, "
+                         f"{int(high['repeats'])}/{int(high['neighbours'])} at C={high['C']:g}"))
+    return rows
+
+
+def a5(fce: pd.DataFrame) -> list[dict]:
+    runs = fce[fce["model"] != "real test set"]
+    rows = []
+    for corpus, part in runs.groupby("corpus", sort=False):
+        nucleus = part[part["scheme"] == "nucleus0.9"].sort_values("C")
+        if 15 in set(nucleus["C"]) and nucleus["C"].max() > 15:
+            mid, top = nucleus[nucleus["C"] == 15].iloc[0], nucleus.iloc[-1]
+            rows.append(_row("A5.nucleus_fce_rises", "A5", corpus,
+                             f"for nucleus 0.9, FCE rises from C=15 to C={top['C']:g}",
+                             top["fce"] > mid["fce"],
+                             f"{mid['fce']:.3f} ({mid['fce_std']:.3f}) at C=15, "
+                             f"{top['fce']:.3f} ({top['fce_std']:.3f}) at C={top['C']:g}"))
+        greedy = part[part["scheme"] == "greedy"]
+        if len(greedy):
+            holds, evidence = _trend(greedy, "self_bleu4", -1)
+            rows.append(_row("A5.greedy_self_bleu_falls", "A5", corpus,
+                             "for greedy decoding, self-BLEU falls as C grows", holds, evidence))
+    return rows
+
+
+def a6(syntax: pd.DataFrame) -> list[dict]:
+    overall = syntax[syntax["category"] == "all"]
+    rows = []
+    for corpus, part in overall.groupby("corpus", sort=False):
+        part = part.sort_values("C")
+        low, high = part.iloc[0], part.iloc[-1]
+        rows.append(_row("A6.small_C_p1_equals_p2", "A6", corpus, f"at C={low['C']:g}, p1 ~ p2",
+                         abs(low["p1"] - low["p2"]) <= SAME,
+                         f"p1 = {low['p1']:.3f}, p2 = {low['p2']:.3f} (|p1 - p2| <= {SAME})"))
+        rows.append(_row("A6.large_C_p1_near_one", "A6", corpus, f"at C={high['C']:g}, p1 is near 1",
+                         high["p1"] >= NEAR_ONE, f"p1 = {high['p1']:.3f} (>= {NEAR_ONE})"))
+        rows.append(_row("A6.large_C_p2_far_below", "A6", corpus,
+                         f"at C={high['C']:g}, p2 is far below p1",
+                         high["p1"] - high["p2"] >= FAR_BELOW,
+                         f"p1 = {high['p1']:.3f}, p2 = {high['p2']:.3f} (at least {FAR_BELOW} lower)"))
+    return rows
+
+
+def falls_after_early_phase(steps, values) -> tuple[bool, float, float]:
+    """(whether the last value is more than DROP below the highest after the first EARLY share
+    of the steps, that highest value, the last value)."""
+    steps, values = np.asarray(steps, dtype=float), np.asarray(values, dtype=float)
+    later = values[steps > EARLY * steps.max()]
+    peak, last = float(later.max()), float(values[-1])
+    return bool(last < peak - DROP * abs(peak)), peak, last
+
+
+def b1(training: pd.DataFrame, vae="lstm-vae", m1="lstm-autogen-m1", m2="lstm-autogen-m2") -> list[dict]:
+    rows = []
+    for corpus, part in training.groupby("corpus", sort=False):
+        final = part.sort_values("step").groupby("model").last()
+        models = set(final.index)
+        for autogen in (m1, m2):
+            if {autogen, vae} <= models:
+                rows.append(_row(f"B1.{autogen.split('-')[-1]}_kl_share_exceeds_vae", "B1", corpus,
+                                 f"{autogen}'s KL share of the objective exceeds the VAE's",
+                                 final.loc[autogen, "held_out_kl_share"] > final.loc[vae, "held_out_kl_share"],
+                                 f"final held-out KL share {final.loc[autogen, 'held_out_kl_share']:.3f} % vs "
+                                 f"{final.loc[vae, 'held_out_kl_share']:.3f} %"))
+        if {m1, vae} <= models:
+            a, b = final.loc[m1, "held_out_elbo"], final.loc[vae, "held_out_elbo"]
+            rows.append(_row("B1.m1_elbo_tracks_vae", "B1", corpus, "m=1's ELBO tracks the VAE's",
+                             abs(a - b) <= TRACK * abs(b),
+                             f"final held-out ELBO {a:.3f} vs {b:.3f} (within {100 * TRACK:g} %)"))
+        for model, should_fall in ((m1, False), (m2, True)):
+            if model in models:
+                curve = part[part["model"] == model].sort_values("step")
+                fell, peak, last = falls_after_early_phase(curve["step"], curve["held_out_elbo"])
+                statement = f"{model}'s ELBO {'falls' if should_fall else 'does not fall'} after the early phase"
+                rows.append(_row(f"B1.{model.split('-')[-1]}_elbo_{'falls' if should_fall else 'holds'}", "B1",
+                                 corpus, statement, fell == should_fall,
+                                 f"highest held-out ELBO after {100 * EARLY:g} % of the steps {peak:.3f}, "
+                                 f"last {last:.3f}"))
+    return rows
+
+
+def b3(preference: pd.DataFrame) -> list[dict]:
+    rows = []
+    for row in preference.itertuples():
+        rows.append(_row(f"B3.{row.model}_beats_{row.versus}", "B3", row.corpus,
+                         f"{row.model} beats {row.versus} (sentence BLEU judge)",
+                         row.pct_wins > 50 and row.p_value < ALPHA,
+                         f"{row.wins} wins, {row.losses} losses, {row.ties} ties: {row.pct_wins:.1f} % "
+                         f"wins, p = {row.p_value:.3g}"))
+    return rows
+
+
+def b4(samples: pd.DataFrame, worst="lstm-autogen-m2") -> list[dict]:
+    rows = []
+    every = samples[samples["group"] == "all"]
+    for corpus, part in every.groupby("corpus", sort=False):
+        if worst not in set(part["model"]):
+            continue
+        pct = part.set_index("model")["pct_meaningful"]
+        others = pct.drop(worst)
+        rows.append(_row("B4.m2_worst", "B4", corpus, f"{worst}'s prior samples make sense least often",
+                         (pct[worst] < others).all(),
+                         "; ".join(f"{m}: {v:.1f} %" for m, v in pct.items())))
+    return rows
+
+
+def b5(repeats: pd.DataFrame, m1="lstm-autogen-m1", anneal="lstm-vae-anneal") -> list[dict]:
+    rows = []
+    for corpus, part in repeats.groupby("corpus", sort=False):
+        pct = part.set_index("model")["pct_repeats"]
+        if {m1, anneal} <= set(pct.index):
+            rows.append(_row("B5.m1_repeats_less", "B5", corpus,
+                             f"{m1} repeats neighbouring sentences less often than {anneal}",
+                             pct[m1] < pct[anneal], f"{pct[m1]:.1f} % vs {pct[anneal]:.1f} % of neighbours"))
+    return rows
+
+
+def implied(summaries: pd.DataFrame) -> list[dict]:
+    """Checks the papers imply: the rate on target for every beta_C cell, D + R >= H."""
+    rows = []
+    betac = summaries[summaries["objective"] == "betac"]
+    rows += _rate_on_target(betac, "implied", "implied.kl_within_1_of_C")
+    if "entropy" in summaries:
+        for corpus, part in summaries[summaries["entropy"].notna()].groupby("corpus", sort=False):
+            gap = part["distortion"] + part["rate"] - part["entropy"]
+            rows.append(_row("implied.elbo_below_log_px", "implied", corpus,
+                             "D + R >= H (the ELBO cannot exceed log p(x)) for every evaluated cell",
+                             (gap >= 0).all(), f"{len(part)} cells, smallest D + R - H = {gap.min():.3f}"))
+    return rows
+
+
+CHECKS = {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5, "A6": a6, "B1": b1, "B3": b3,
+          "B4": b4, "B5": b5}
+
+
+def summary(claims: pd.DataFrame) -> str:
+    """How many claims hold, per experiment, and which fail."""
+    lines = [f"claims: {int(claims['holds'].sum())} of {len(claims)} hold"]
+    for experiment, part in claims.groupby("experiment", sort=False):
+        lines.append(f"  {experiment}: {int(part['holds'].sum())}/{len(part)}")
+    for row in claims[~claims["holds"]].itertuples():
+        lines.append(f"  fails: {row.claim} [{row.corpus}] {row.statement}: {row.evidence}")
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""The claims' rules on hand-made tables."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from textvae import claims
+
+
+def test_spearman_and_trends():
+    assert claims.spearman([3, 15, 25], [10, 8, 1]) == pytest.approx(-1)
+    assert claims.spearman([3, 15, 25], [1, 3, 2]) == pytest.approx(0.5)
+    assert math.isnan(claims.spearman([3, 15, 25], [32, 32, 32]))
+    frame = pd.DataFrame(dict(C=[25, 3, 15], value=[1.0, 3.0, 2.0]))
+    assert claims._trend(frame, "value", -1)[0] and not claims._trend(frame, "value", 1)[0]
+    assert "C=3: 3, C=15: 2, C=25: 1; Spearman -1.00" == claims._trend(frame, "value", -1)[1]
+
+
+def test_a1_rate_on_target_and_trends():
+    rd = pd.DataFrame(dict(corpus="c", arch="lstm", model=["m3", "m8", "m15"], C=[3.0, 8.0, 15.0],
+                           rate=[3.2, 8.9, 16.2], distortion=[20.0, 18.0, 15.0],
+                           logdetcov=[-1.0, -5.0, -4.0]))
+    rows = {r["claim"]: r for r in claims.a1(rd)}
+    assert not rows["A1.rate_on_target"]["holds"]  # |16.2 - 15| > 1
+    assert "largest |R - C| = 1.200 (m15: R = 16.200)" in rows["A1.rate_on_target"]["evidence"]
+    assert rows["A1.distortion_falls"]["holds"] and not rows["A1.logdetcov_falls"]["holds"]
+
+
+def test_a6_rules():
+    syntax = pd.DataFrame(dict(corpus="c", category="all", C=[3.0, 100.0], p1=[0.80, 0.95],
+                               p2=[0.78, 0.90]))
+    rows = {r["claim"]: r["holds"] for r in claims.a6(syntax)}
+    assert rows == {"A6.small_C_p1_equals_p2": True, "A6.large_C_p1_near_one": True,
+                    "A6.large_C_p2_far_below": False}  # 0.05 below is not "far below"
+
+
+def test_falls_after_the_early_phase():
+    steps = list(range(10, 101, 10))
+    # rises to -20 at step 50, then falls to -22: more than 1 % below
+    assert claims.falls_after_early_phase(steps, [-30, -25, -22, -21, -20, -20.5, -21, -21.5, -22, -22])[0]
+    # rises and stays: not a fall
+    assert not claims.falls_after_early_phase(steps, [-30, -25, -22, -21, -20, -20, -20, -20, -20, -20.1])[0]
+    # the first 10 % of the steps does not count as the peak
+    assert not claims.falls_after_early_phase(steps, [-10, -25, -22, -21, -20, -20, -20, -20, -20, -20])[0]
+
+
+def test_b3_beats_needs_a_significant_majority():
+    pref = pd.DataFrame(dict(corpus="c", model=["a", "b"], versus=["x", "y"], wins=[9, 6], losses=[1, 4],
+                             ties=[0, 0], pct_wins=[90.0, 60.0], p_value=[0.0215, 0.754]))
+    assert [r["holds"] for r in claims.b3(pref)] == [True, False]
+
+
+def test_summary_lists_the_failures():
+    frame = pd.DataFrame([claims._row("X.a", "X", "c", "a holds", True, "1"),
+                          claims._row("X.b", "X", "c", "b holds", False, "2")])
+    text = claims.summary(frame)
+    assert text.splitlines()[0] == "claims: 1 of 2 hold" and "fails: X.b [c] b holds: 2" in text

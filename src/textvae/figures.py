@@ -60,6 +60,62 @@ def autogen_training(table):
     return fig
 
 
+def fce(table):
+    """A5 (Prokhorov et al. Table 3): forward cross entropy against C, one line per decoding
+    scheme with the standard deviation over the seeds' LMs as error bars, one panel per corpus."""
+    runs = table[table["model"] != "real test set"]
+    corpora = list(dict.fromkeys(runs["corpus"]))
+    fig, axes = _panels(len(corpora))
+    for ax, corpus in zip(axes[0], corpora):
+        for scheme, rows in runs[runs["corpus"] == corpus].groupby("scheme", sort=False):
+            rows = rows.sort_values("C")
+            ax.errorbar(rows["C"], rows["fce"], yerr=rows["fce_std"], marker="o", capsize=3, label=scheme)
+        ax.set(title=corpus, xlabel="target rate C (nats)", ylabel="FCE: test NLL per sentence (nats)")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def syntax(table):
+    """A6 (Prokhorov et al. Table 4): p1 and p2 per category, one panel per model (C)."""
+    models = list(dict.fromkeys(table["model"]))
+    fig, axes = _panels(len(models), width=6.0, height=5.0)
+    for ax, model in zip(axes[0], models):
+        rows = table[table["model"] == model]
+        y = range(len(rows))
+        ax.barh([i + 0.2 for i in y], rows["p1"], height=0.4, label="p1 (z+)")
+        ax.barh([i - 0.2 for i in y], rows["p2"], height=0.4, label="p2 (z-)")
+        ax.set_yticks(list(y), rows["category"], fontsize=7)
+        ax.invert_yaxis()
+        ax.set(title=f"{rows['corpus'].iloc[0]} {model}", xlabel="share of pairs preferring x+", xlim=(0, 1))
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def capacity(table):
+    """A2 (Prokhorov et al. Table 1): BLEU-2 and BLEU-4 of greedy reconstructions by source
+    length bucket, one group of bars per C, one panel per corpus."""
+    corpora = list(dict.fromkeys(table["corpus"]))
+    fig, axes = _panels(len(corpora))
+    for ax, corpus in zip(axes[0], corpora):
+        rows = table[(table["corpus"] == corpus) & (table["n_sentences"] > 0)]
+        buckets = list(dict.fromkeys(rows["bucket"]))
+        cs = sorted(rows["C"].unique())
+        width = 0.8 / len(cs)
+        for i, c in enumerate(cs):
+            part = rows[rows["C"] == c].set_index("bucket").reindex(buckets)
+            x = [j + i * width for j in range(len(buckets))]
+            ax.bar(x, part["bleu2"], width=width, label=f"C={c:g} BLEU-2")
+            ax.scatter(x, part["bleu4"], color="black", marker="_", s=200, zorder=3,
+                       label="BLEU-4" if i == 0 else None)
+        ax.set_xticks([j + 0.4 - width / 2 for j in range(len(buckets))], buckets)
+        ax.set(title=corpus, xlabel="source length (tokens)", ylabel="BLEU x 100")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def save(fig, png, pdf) -> None:
     """Save as PNG and PDF through temporary names, then close the figure."""
     for path in (png, pdf):

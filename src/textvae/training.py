@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,7 +47,8 @@ def new_model(params: dict, vocab_size: int):
 
 
 def load_model(path, device="cpu"):
-    """The trained VAE saved by `train_cell`, in eval mode, and its cell settings."""
+    """The trained VAE saved by `train_cell`, in eval mode, and its cell settings (its `info`:
+    device, steps, training seconds, torch version and code commit, is in the file too)."""
     saved = torch.load(path, map_location=device, weights_only=True)
     model = new_model(saved["params"], saved["vocab_size"])
     model.load_state_dict(saved["state_dict"])
@@ -71,7 +73,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     c_ramp_steps = round(params["c_ramp_epochs"] * steps_per_epoch)
     anneal_steps = round(params["anneal_epochs"] * steps_per_epoch)
     key = fingerprint(params)
-    start_epoch, step, history = 0, 0, []
+    start_epoch, step, history, seconds = 0, 0, [], 0.0
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
         if ckpt["fingerprint"] == key:
@@ -81,11 +83,13 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
             if device.type == "cuda" and ckpt.get("cuda_rng") is not None:
                 torch.cuda.set_rng_state(ckpt["cuda_rng"], device)
             start_epoch, step, history = ckpt["epoch"], ckpt["step"], ckpt["history"]
+            seconds = ckpt.get("seconds", 0.0)
             log(f"{cell}: resuming from the checkpoint after epoch {start_epoch} (step {step})")
         else:
             log(f"{cell}: ignoring a checkpoint written with other settings")
 
     window = _new_window()
+    started = time.perf_counter() - seconds  # training time across interruptions
     last_finite = None
     progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
                     mininterval=10, ascii=True)
@@ -131,12 +135,29 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
         atomic_save({"fingerprint": key, "model": model.state_dict(),
                      "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
                      "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-                     "epoch": epoch + 1, "step": step, "history": history}, ckpt_path)
+                     "epoch": epoch + 1, "step": step, "history": history,
+                     "seconds": time.perf_counter() - started}, ckpt_path)
     progress.close()
-    atomic_save({"params": params, "vocab_size": vocab_size,
+    info = dict(device=str(device), steps=step, train_seconds=time.perf_counter() - started,
+                torch=str(torch.__version__), commit=code_version())
+    atomic_save({"params": params, "vocab_size": vocab_size, "info": info,
                  "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}},
                 out_dir / "model.pt")
     return pd.DataFrame(history)
+
+
+def code_version() -> str:
+    """The git commit of the code that runs (with "+changes" when the tree differs from it),
+    or "unknown" outside a git checkout."""
+    here = Path(__file__).parent
+    try:
+        commit = subprocess.run(["git", "-C", str(here), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+changes" if dirty else "")
 
 
 def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> float:

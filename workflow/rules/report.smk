@@ -204,6 +204,30 @@ rule table_syntax:
         "../scripts/syntax_table.py"
 
 
+EVALUATED = sorted({(c, m) for e in ("A1", "A2", "A3") for c, m in cells_of(e)})
+
+
+rule table_runs:
+    input:
+        models=[f"{R}/models/{c}/{m}/model.pt" for c, m in CELLS],
+        histories=[f"{R}/models/{c}/{m}/history.parquet" for c, m in CELLS],
+        summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
+    output:
+        parquet=f"{R}/tables/runs.parquet",
+        md=f"{R}/tables/runs.md",
+    params:
+        cells=CELLS,
+        evaluated=EVALUATED,
+        title="Every trained cell: settings, final training and held-out terms, test metrics "
+        "(evaluated cells), training time, device, torch version and code commit",
+    log:
+        f"{R}/logs/tables/runs.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/runs_table.py"
+
+
 # experiment -> the table its claims are decided from
 CLAIM_TABLES = {"A1": "rate_distortion", "A2": "capacity", "A3": "aggregate_posterior",
                 "A4": "homotopy_repeats", "A5": "fce", "A6": "syntax", "B1": "autogen_training",
@@ -214,8 +238,7 @@ CLAIM_EXPERIMENTS = [e for e in CLAIM_TABLES if e in config["experiments"]]
 rule table_claims:
     input:
         tables=[f"{R}/tables/{CLAIM_TABLES[e]}.parquet" for e in CLAIM_EXPERIMENTS],
-        summaries=sorted({f"{R}/eval/{c}/{m}/summary.parquet" for e in ("A1", "A2", "A3")
-                          for c, m in cells_of(e)}),
+        summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
     output:
         parquet=f"{R}/tables/claims.parquet",
         md=f"{R}/tables/claims.md",
@@ -237,6 +260,9 @@ FIGURES = {
     "rate_distortion": ("rate_distortion", "A1"),
     "logdetcov": ("rate_distortion", "A1"),
     "autogen_training": ("autogen_training", "B1"),
+    "fce": ("fce", "A5"),
+    "syntax": ("syntax", "A6"),
+    "capacity": ("capacity", "A2"),
 }
 
 
@@ -283,6 +309,7 @@ rule tables:
         experiment_outputs("A6", expand(f"{R}/tables/syntax.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,
         claims_md=f"{R}/tables/claims.md",
+        runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
         claims=f"{R}/tables/claims_summary.txt",
     localrule: True
     shell:

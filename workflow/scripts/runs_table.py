@@ -1,0 +1,35 @@
+"""Every trained cell in one row, as `dvc exp show` lists experiments: its settings, its final
+training and held-out terms, its test metrics where the cell was evaluated, training time,
+device and the code commit it was trained with.  Compare two runs with pandas."""
+
+import pandas as pd
+import torch
+
+from textvae.scripting import run
+from textvae.tables import write_table
+
+EVALUATION = ["rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units",
+              "aggregate_kl", "iw_nll", "perplexity"]
+
+
+def main(smk):
+    summaries = {cell: pd.read_parquet(path).iloc[0] for cell, path in
+                 zip(map(tuple, smk.params.evaluated), smk.input.summaries)}
+    rows = []
+    for (corpus, model), path, history in zip(smk.params.cells, smk.input.models, smk.input.histories):
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+        last = pd.read_parquet(history).iloc[-1]
+        row = dict(corpus=corpus, model=model, **saved["params"],
+                   **{f"final_{k}": last[k] for k in ("reconstruction", "kl", "elbo", "held_out_elbo",
+                                                       "held_out_kl") if k in last})
+        if (corpus, model) in summaries:
+            row.update({f"test_{k}": summaries[corpus, model][k] for k in EVALUATION})
+        row.update(saved.get("info", {}))
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    write_table(table, smk.output.parquet, smk.output.md, smk.params.title)
+    print(f"{len(table)} cells, {table.shape[1]} columns")
+
+
+if "snakemake" in globals():
+    run(main, snakemake)  # noqa: F821

@@ -12,6 +12,7 @@ _paths = [SRC, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))
 os.environ.update(PYTHONPATH=os.pathsep.join(_paths))
 
 from textvae import config as tvconfig  # noqa: E402
+from textvae import paper  # noqa: E402
 
 
 validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
@@ -143,3 +144,33 @@ def fce_vocab_groups():
     """(corpus, group) of every shared LM vocabulary of A5."""
     groups = sorted({fce_group(s) for _, _, s, _ in fce_runs()})
     return [(c, g) for c in experiment_settings("A5")["corpora"] for g in groups] if groups else []
+
+
+# the Snakemake report (snakemake --report): papers, experiments, labels
+EXPERIMENT_TITLES = {
+    "A1": "A1 rate-distortion (Fig. 1)", "A2": "A2 capacity and reconstructions (Table 1)",
+    "A3": "A3 aggregate posterior (Sec. 3.2)", "A4": "A4 homotopy (Table 2)",
+    "A5": "A5 forward cross entropy (Table 3)", "A6": "A6 syntactic evaluation (Table 4)",
+    "B1": "B1 training curves (Fig. 2)", "B2": "B2 reconstructions (Table 1)",
+    "B3": "B3 preference judge (Table 2)", "B4": "B4 prior samples (Tables 3-4)",
+    "B5": "B5 interpolation (Table 5)", "all": "claims and runs",
+}
+
+
+def report_item(experiment, name):
+    """report() arguments of a table or figure of an experiment ("all": of the whole run)."""
+    paper = {"A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)",
+             "B": "Paper B: Mansbridge et al. 2018 (AutoGen)"}.get(experiment[0], "The whole run")
+    settings = config["experiments"].get(experiment, {})
+    cells = tvconfig.experiment_cells(config, experiment) if "corpora" in settings else tvconfig.all_cells(config)
+    models = list(dict.fromkeys(m for _, m in cells))
+    shown = ", ".join(models) if len(models) <= 4 else f"{len(models)} models, {models[0]} ... {models[-1]}"
+    return dict(caption="../report/item.rst", category=paper, subcategory=EXPERIMENT_TITLES[experiment],
+                labels={"item": name, "corpus": ", ".join(dict.fromkeys(c for c, _ in cells)),
+                        "model": shown})
+
+
+def report_by_wildcard(experiment_of, name_of):
+    """report() arguments for a rule whose item is named by a wildcard."""
+    return {key: (lambda w, key=key: report_item(experiment_of(w), name_of(w))[key])
+            for key in ("category", "subcategory", "labels")} | {"caption": "../report/item.rst"}

@@ -13,7 +13,7 @@ rule table_rate_distortion:
         A1_SUMMARIES,
     output:
         parquet=f"{R}/tables/rate_distortion.parquet",
-        md=f"{R}/tables/rate_distortion.md",
+        md=report(f"{R}/tables/rate_distortion.md", **report_item("A1", "rate_distortion.md")),
     params:
         columns=SUMMARY_COLUMNS,
         title="A1 (Prokhorov et al. 2019, Fig. 1): rate, distortion and posterior statistics per C",
@@ -30,7 +30,7 @@ rule table_aggregate_posterior:
         A3_SUMMARIES,
     output:
         parquet=f"{R}/tables/aggregate_posterior.parquet",
-        md=f"{R}/tables/aggregate_posterior.md",
+        md=report(f"{R}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
     params:
         columns=["corpus", "model", "arch", "C", "aggregate_kl", "rate", "logdetcov", "mu_norm2",
                  "active_units"],
@@ -48,7 +48,7 @@ rule table_autogen_training:
         B1_HISTORIES,
     output:
         parquet=f"{R}/tables/autogen_training.parquet",
-        md=f"{R}/tables/autogen_training.md",
+        md=report(f"{R}/tables/autogen_training.md", **report_item("B1", "autogen_training.md")),
     params:
         cells=cells_of("B1"),
         title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training",
@@ -66,7 +66,7 @@ rule table_capacity:
         reconstructions=cell_files("A2", "{R}/decode/{corpus}/{model}/reconstructions_A2.parquet"),
     output:
         parquet=f"{R}/tables/capacity.parquet",
-        md=f"{R}/tables/capacity.md",
+        md=report(f"{R}/tables/capacity.md", **report_item("A2", "capacity.md")),
     params:
         cells=cells_of("A2"),
         title="A2 (Prokhorov et al. 2019, Table 1): posterior statistics and greedy reconstructions "
@@ -95,7 +95,7 @@ rule table_paths:
     output:
         parquet=f"{R}/tables/{{table}}.parquet",
         counts=f"{R}/tables/{{table}}_repeats.parquet",
-        md=f"{R}/tables/{{table}}.md",
+        md=report(f"{R}/tables/{{table}}.md", **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: w.table + ".md")),
     params:
         title=lambda w: PATH_TABLES[w.table][2],
     wildcard_constraints:
@@ -113,7 +113,7 @@ rule table_autogen_reconstructions:
         cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet"),
     output:
         parquet=f"{R}/tables/autogen_reconstructions.parquet",
-        md=f"{R}/tables/autogen_reconstructions.md",
+        md=report(f"{R}/tables/autogen_reconstructions.md", **report_item("B2", "autogen_reconstructions.md")),
     params:
         title="B2 (Mansbridge et al. 2018, Table 1): reconstructions with z ~ q(z|x) and beam "
         "search of test sentences without <unk>, side by side",
@@ -130,7 +130,7 @@ rule table_autogen_preference:
         preference_inputs,
     output:
         parquet=f"{R}/tables/autogen_preference.parquet",
-        md=f"{R}/tables/autogen_preference.md",
+        md=report(f"{R}/tables/autogen_preference.md", **report_item("B3", "autogen_preference.md")),
     params:
         pairs=config["experiments"].get("B3", {}).get("pairs", []),
         title="B3 (Mansbridge et al. 2018, Table 2): automatic judge in place of the survey: "
@@ -150,7 +150,7 @@ rule table_autogen_samples:
     output:
         parquet=f"{R}/tables/autogen_samples.parquet",
         sentences=f"{R}/tables/autogen_samples_sentences.parquet",
-        md=f"{R}/tables/autogen_samples.md",
+        md=report(f"{R}/tables/autogen_samples.md", **report_item("B4", "autogen_samples.md")),
     params:
         shown=10,
         title="B4 (Mansbridge et al. 2018, Tables 3-4): samples from z ~ N(0, I) with beam search; "
@@ -170,7 +170,7 @@ rule table_fce:
         tests=[f"{R}/data/{c}/test.parquet" for c in config["experiments"].get("A5", {}).get("corpora", [])],
     output:
         parquet=f"{R}/tables/fce.parquet",
-        md=f"{R}/tables/fce.md",
+        md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
     params:
         vocab_groups=fce_vocab_groups(),
         test_corpora=config["experiments"].get("A5", {}).get("corpora", []),
@@ -191,7 +191,7 @@ rule table_syntax:
         cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
     output:
         parquet=f"{R}/tables/syntax.parquet",
-        md=f"{R}/tables/syntax.md",
+        md=report(f"{R}/tables/syntax.md", **report_item("A6", "syntax.md")),
     params:
         title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
         "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
@@ -204,6 +204,28 @@ rule table_syntax:
         "../scripts/syntax_table.py"
 
 
+# the pipeline's tables with a companion table of the paper's values -> their experiment
+PAPER_TABLES = {"capacity": "A2", "fce": "A5", "syntax": "A6", "autogen_preference": "B3",
+                "autogen_samples": "B4"}
+
+
+rule table_paper:
+    output:
+        parquet=f"{R}/tables/{{table}}_paper.parquet",
+        md=report(f"{R}/tables/{{table}}_paper.md", **report_by_wildcard(lambda w: PAPER_TABLES[w.table], lambda w: w.table + "_paper.md")),
+    params:
+        table="{table}",
+        title=lambda w: "The paper's own values, measured on the paper's corpora: " + paper.SOURCE[w.table],
+    wildcard_constraints:
+        table="|".join(PAPER_TABLES),
+    log:
+        f"{R}/logs/tables/{{table}}_paper.log",
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/paper_table.py"
+
+
 EVALUATED = sorted({(c, m) for e in ("A1", "A2", "A3") for c, m in cells_of(e)})
 
 
@@ -214,7 +236,7 @@ rule table_runs:
         summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
     output:
         parquet=f"{R}/tables/runs.parquet",
-        md=f"{R}/tables/runs.md",
+        md=report(f"{R}/tables/runs.md", **report_item("all", "runs.md")),
     params:
         cells=CELLS,
         evaluated=EVALUATED,
@@ -241,7 +263,7 @@ rule table_claims:
         summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
     output:
         parquet=f"{R}/tables/claims.parquet",
-        md=f"{R}/tables/claims.md",
+        md=report(f"{R}/tables/claims.md", **report_item("all", "claims.md")),
         summary=f"{R}/tables/claims_summary.txt",
     params:
         experiments=CLAIM_EXPERIMENTS,
@@ -266,14 +288,30 @@ FIGURES = {
 }
 
 
+FIGURE_TITLES = {
+    "rate_distortion": "A1 (Prokhorov et al. 2019, Fig. 1 left): distortion against rate, one panel "
+    "per corpus, one line per architecture, each point labelled with its C",
+    "logdetcov": "A1 (Prokhorov et al. 2019, Fig. 1 right): LogDetCov of the aggregated posterior against C",
+    "autogen_training": "B1 (Mansbridge et al. 2018, Fig. 2): held-out KL as % of the objective and "
+    "held-out ELBO against training step, one line per model",
+    "fce": "A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per decoding scheme, "
+    "error bars: standard deviation over the seeds' LMs",
+    "syntax": "A6 (Prokhorov et al. 2019, Table 4): p1 (given z+) and p2 (given z-) per Marvin & Linzen "
+    "category, one panel per model",
+    "capacity": "A2 (Prokhorov et al. 2019, Table 1): BLEU-2 (bars) and BLEU-4 (ticks) of greedy "
+    "reconstructions by source length, per C",
+}
+
+
 rule figure:
     input:
         lambda w: f"{R}/tables/{FIGURES[w.figure][0]}.parquet",
     output:
-        png=f"{R}/figures/{{figure}}.png",
+        png=report(f"{R}/figures/{{figure}}.png", **report_by_wildcard(lambda w: FIGURES[w.figure][1], lambda w: w.figure + ".png")),
         pdf=f"{R}/figures/{{figure}}.pdf",
     params:
         kind="{figure}",
+        title=lambda w: FIGURE_TITLES[w.figure],
     wildcard_constraints:
         figure="|".join(FIGURES),
     log:
@@ -308,6 +346,8 @@ rule tables:
         experiment_outputs("A5", expand(f"{R}/tables/fce.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A6", expand(f"{R}/tables/syntax.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,
+        paper=[f"{R}/tables/{t}_paper.{ext}" for t, e in PAPER_TABLES.items()
+               if e in config["experiments"] for ext in ("parquet", "md")],
         claims_md=f"{R}/tables/claims.md",
         runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
         claims=f"{R}/tables/claims_summary.txt",

@@ -56,3 +56,17 @@ def test_summary_lists_the_failures():
                           claims._row("X.b", "X", "c", "b holds", False, "2")])
     text = claims.summary(frame)
     assert text.splitlines()[0] == "claims: 1 of 2 hold" and "fails: X.b [c] b holds: 2" in text
+
+
+def test_the_papers_values_are_spec_s():
+    from textvae import paper
+    from textvae.syntax import CATEGORIES
+
+    cap = paper.capacity().set_index(["corpus", "C"])
+    assert cap.loc[("CBT", 100.0), "logdetcov"] == -43.82 and cap.loc[("WebText", 100.0), "bleu4"] == 38.71
+    syn = paper.syntax()
+    assert set(syn["category"]) == set(CATEGORIES)
+    npi = syn[(syn["category"] == "NPI: across a relative clause") & (syn["C"] == 100)].iloc[0]
+    assert (npi["p1"], npi["p2"], npi["p1_bar"], npi["p2_bar"]) == (1.0, 0.0, 0.98, 0.02)
+    fce = paper.fce().set_index(["corpus", "C", "scheme"])
+    assert fce.loc[("CBT", 3, "greedy"), "fce"] == 86.6 and fce.loc[("WebText", 100, "nucleus0.9"), "fce"] == 93.7

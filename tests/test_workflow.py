@@ -37,7 +37,15 @@ def smoke_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("smoke")
     run = snakemake(workdir, "tables")
     assert run.returncode == 0, run.stderr[-3000:]
+    assert re.search(r"claims: \d+ of \d+ hold", run.stdout + run.stderr)  # the summary, printed
     return workdir
+
+
+def test_the_report_builds(smoke_run):
+    run = snakemake(smoke_run, "--report", str(smoke_run / "report.html"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    html = (smoke_run / "report.html").read_text()
+    assert "Paper A: Prokhorov et al. 2019" in html and "rate_distortion.png" in html
 
 
 def test_smoke_tables_and_figures(smoke_run):
@@ -52,12 +60,13 @@ def test_smoke_tables_and_figures(smoke_run):
     assert list(ap["model"]) == ["gru-betac-C3", "gru-betac-C10"]
     b1 = pd.read_parquet(tables / "autogen_training.parquet")
     assert set(b1["model"]) == set(SMOKE["experiments"]["B1"]["models"])
-    for name in ("rate_distortion", "logdetcov", "autogen_training"):
+    for name in ("rate_distortion", "logdetcov", "autogen_training", "capacity", "fce", "syntax"):
         for ext in ("png", "pdf"):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
     for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "capacity", "homotopy",
                  "autogen_reconstructions", "autogen_preference", "autogen_samples",
-                 "autogen_interpolation", "syntax", "fce"):
+                 "autogen_interpolation", "syntax", "fce", "claims", "runs", "capacity_paper", "fce_paper",
+        "syntax_paper", "autogen_preference_paper", "autogen_samples_paper"):
         assert (tables / f"{name}.md").read_text().startswith("# ")
     # the decoding experiments: every model and scheme of the config
     a2 = pd.read_parquet(tables / "capacity.parquet")
@@ -78,6 +87,16 @@ def test_smoke_tables_and_figures(smoke_run):
     assert (b3["wins"] + b3["losses"] + b3["ties"] == 10).all() and len(b3) == 3
     b4 = pd.read_parquet(tables / "autogen_samples.parquet")
     assert set(b4["model"]) == b_models and (b4[b4["group"] == "all"]["samples"] == 10).all()
+    # the claims of every experiment, each with its evidence; one row per trained cell
+    claims = pd.read_parquet(tables / "claims.parquet")
+    assert set(claims["experiment"]) == {"A1", "A2", "A3", "A4", "A5", "A6", "B1", "B3", "B4", "B5", "implied"}
+    assert claims["evidence"].str.len().gt(0).all() and claims["holds"].dtype == bool
+    summary = (tables / "claims_summary.txt").read_text()
+    assert summary.startswith(f"claims: {int(claims['holds'].sum())} of {len(claims)} hold")
+    runs = pd.read_parquet(tables / "runs.parquet")
+    assert len(runs) == len(set(map(tuple, runs[["corpus", "model"]].values))) == 16  # smoke cells
+    assert {"lr", "batch_size", "C", "train_seconds", "device", "commit", "final_elbo"} <= set(runs.columns)
+    assert runs["device"].eq("cpu").all()
     a5 = pd.read_parquet(tables / "fce.parquet")
     runs = a5[a5["model"] != "real test set"]
     assert len(runs) == 2 * 2 and (runs["lms"] == 2).all() and runs["fce_std"].notna().all()
@@ -113,6 +132,11 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
         *[("fce_lm", f"corpus=short, model={m}, scheme={s}, seed={seed}")
           for m in ("lstm-betac-C3", "lstm-betac-C10") for s in ("greedy", "nucleus0.9") for seed in (1, 2)],
         ("table_fce", ""),
+        ("figure", "figure=capacity"),
+        ("figure", "figure=fce"),
+        ("figure", "figure=syntax"),
+        ("table_runs", ""),
+        ("table_claims", ""),
         ("figure", "figure=rate_distortion"),
         ("figure", "figure=logdetcov"),
         ("tables", ""),
@@ -129,7 +153,7 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
     assert {r for r, _ in jobs} == {
         "train", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
         "interpolate", "table_autogen_reconstructions", "table_autogen_preference",
-        "table_autogen_samples", "table_paths"}
+        "table_autogen_samples", "table_paths", "table_runs", "table_claims"}
 
 
 def test_bad_config_is_refused_before_any_job(tmp_path):
@@ -159,4 +183,4 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 5 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 45 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 1
-    assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 3
+    assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 6

@@ -332,6 +332,19 @@ rule figures:
         ],
 
 
+rule readme:
+    input:
+        claims=f"{R}/tables/claims.parquet",
+        summary=f"{R}/tables/claims_summary.txt",
+        figures=rules.figures.input,
+    params:
+        script=os.path.join(workflow.basedir, "workflow/scripts/readme_results.py"),
+        results=R,
+    localrule: True
+    shell:
+        "python3 {params.script} {params.results}"
+
+
 rule tables:
     input:
         experiment_outputs("A1", expand(f"{R}/tables/rate_distortion.{{ext}}", ext=["parquet", "md"])),
@@ -351,6 +364,10 @@ rule tables:
         claims_md=f"{R}/tables/claims.md",
         runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
         claims=f"{R}/tables/claims_summary.txt",
-    localrule: True
-    shell:
-        "cat {input.claims}"
+
+
+onsuccess:
+    # the claims summary at the end of every successful run that has one
+    summary = os.path.join(R, "tables", "claims_summary.txt")
+    if os.path.exists(summary):
+        print(open(summary).read(), end="")

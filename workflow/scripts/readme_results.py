@@ -1,0 +1,49 @@
+"""Write README's "Results" section from a run's outputs: the claims summary and table, and
+the main figures copied to docs/figures/.  Run by `snakemake --cores 2 readme` (or
+`python3 workflow/scripts/readme_results.py [results folder]`); only the text between the
+two markers in README.md is replaced."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[2]
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+FIGURES = {"rate_distortion": "A1: distortion against rate per architecture (Prokhorov et al. Fig. 1)",
+           "logdetcov": "A1: LogDetCov against C",
+           "capacity": "A2: BLEU of greedy reconstructions by source length, per C (Table 1)",
+           "fce": "A5: forward cross entropy per C and decoding scheme (Table 3)",
+           "syntax": "A6: p1 and p2 per Marvin & Linzen category (Table 4)",
+           "autogen_training": "B1: KL share and ELBO during training (Mansbridge et al. Fig. 2)"}
+
+
+def section(results: Path) -> str:
+    claims = pd.read_parquet(results / "tables" / "claims.parquet")
+    lines = [START, "",
+             "Generated from the default run's outputs by `snakemake --cores 2 readme` "
+             "(`workflow/scripts/readme_results.py`); do not edit by hand.", "",
+             "```", (results / "tables" / "claims_summary.txt").read_text().rstrip(), "```", "",
+             claims[["claim", "corpus", "holds", "evidence"]].to_markdown(index=False), ""]
+    figures = REPO / "docs" / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    for name, caption in FIGURES.items():
+        png = results / "figures" / f"{name}.png"
+        if png.exists():
+            shutil.copyfile(png, figures / png.name)
+            lines += [f"**{caption}**", "", f"![{caption}](docs/figures/{png.name})", ""]
+    return "\n".join(lines + [END])
+
+
+def main(results: Path) -> None:
+    readme = REPO / "README.md"
+    text = readme.read_text()
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    readme.write_text(head + section(results) + tail)
+    print(f"README.md: Results written from {results}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "results")

@@ -90,12 +90,12 @@ PATH_TABLES = {
 
 rule table_paths:
     input:
-        lambda w: cell_files(PATH_TABLES[w.table][0], "{R}/decode/{corpus}/{model}/"
-                             + PATH_TABLES[w.table][1] + ".parquet"),
+        lambda w: cell_files(PATH_TABLES[w.table][0],
+                             f"{{R}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"),
     output:
         parquet=f"{R}/tables/{{table}}.parquet",
         counts=f"{R}/tables/{{table}}_repeats.parquet",
-        md=report(f"{R}/tables/{{table}}.md", **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: w.table + ".md")),
+        md=report(f"{R}/tables/{{table}}.md", **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md")),
     params:
         title=lambda w: PATH_TABLES[w.table][2],
     wildcard_constraints:
@@ -212,10 +212,10 @@ PAPER_TABLES = {"capacity": "A2", "fce": "A5", "syntax": "A6", "autogen_preferen
 rule table_paper:
     output:
         parquet=f"{R}/tables/{{table}}_paper.parquet",
-        md=report(f"{R}/tables/{{table}}_paper.md", **report_by_wildcard(lambda w: PAPER_TABLES[w.table], lambda w: w.table + "_paper.md")),
+        md=report(f"{R}/tables/{{table}}_paper.md", **report_by_wildcard(lambda w: PAPER_TABLES[w.table], lambda w: f"{w.table}_paper.md")),
     params:
         table="{table}",
-        title=lambda w: "The paper's own values, measured on the paper's corpora: " + paper.SOURCE[w.table],
+        title=lambda w: f"The paper's own values, measured on the paper's corpora: {paper.SOURCE[w.table]}",
     wildcard_constraints:
         table="|".join(PAPER_TABLES),
     log:
@@ -307,7 +307,7 @@ rule figure:
     input:
         lambda w: f"{R}/tables/{FIGURES[w.figure][0]}.parquet",
     output:
-        png=report(f"{R}/figures/{{figure}}.png", **report_by_wildcard(lambda w: FIGURES[w.figure][1], lambda w: w.figure + ".png")),
+        png=report(f"{R}/figures/{{figure}}.png", **report_by_wildcard(lambda w: FIGURES[w.figure][1], lambda w: f"{w.figure}.png")),
         pdf=f"{R}/figures/{{figure}}.pdf",
     params:
         kind="{figure}",
@@ -340,9 +340,13 @@ rule readme:
     params:
         script=os.path.join(workflow.basedir, "workflow/scripts/readme_results.py"),
         results=R,
+    log:
+        f"{R}/logs/readme.log",
     localrule: True
+    conda:
+        "../../envs/textvae.yaml"
     shell:
-        "python3 {params.script} {params.results}"
+        "python3 {params.script} {params.results} > {log} 2>&1"
 
 
 rule tables:

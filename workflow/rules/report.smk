@@ -339,7 +339,7 @@ rule readme:
         figures=rules.figures.input,
     params:
         script=os.path.join(workflow.basedir, "workflow/scripts/readme_results.py"),
-        results=R,
+        results=lambda w, input: os.path.dirname(os.path.dirname(input.claims)),
     log:
         f"{R}/logs/readme.log",
     localrule: True

@@ -60,19 +60,21 @@ class RNNDecoder(nn.Module):
 
 
 class CausalGLUBlock(nn.Module):
-    """Residual bottleneck block: x + up(GLU(causal_conv_k(GLU(down(x))))), where every
-    convolution at position t sees positions <= t only (left padding of k-1)."""
+    """Residual bottleneck block: x + up(GLU(causal_conv_k(GLU(down(x))))), where the
+    convolution at position t sees positions t-k+1..t only (left padding of k-1).  The 1x1
+    convolutions are linear maps over (B, T, channels), the same functions as conv1d with
+    width 1 and faster on a CPU."""
 
     def __init__(self, channels: int, inner: int, width: int):
         super().__init__()
         self.width = width
-        self.down = nn.Conv1d(channels, 2 * inner, 1)
+        self.down = nn.Linear(channels, 2 * inner)
         self.conv = nn.Conv1d(inner, 2 * inner, width)
-        self.up = nn.Conv1d(inner, channels, 1)
+        self.up = nn.Linear(inner, channels)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, channels, T)
-        h = F.glu(self.down(x), dim=1)
-        h = F.glu(self.conv(F.pad(h, (self.width - 1, 0))), dim=1)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, T, channels)
+        h = F.glu(self.down(x), dim=-1).transpose(1, 2)
+        h = F.glu(self.conv(F.pad(h, (self.width - 1, 0))), dim=1).transpose(1, 2)
         return x + self.up(h)
 
 
@@ -91,11 +93,10 @@ class CNNDecoder(nn.Module):
 
     def features(self, inputs: torch.Tensor, z: torch.Tensor, state=None):
         x = self.embed(inputs)
-        x = self.project_in(torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1))
-        h = x.transpose(1, 2)
+        h = self.project_in(torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1))
         for block in self.blocks:
             h = block(h)
-        return h.transpose(1, 2), None
+        return h, None
 
     def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
         """One decoding step from the last `receptive_field` tokens of the prefix (B, t), which

@@ -18,14 +18,14 @@ def write_parquet(frame: pd.DataFrame, path) -> None:
 
 
 def write_table(frame: pd.DataFrame, parquet, md, title: str,
-                sections: dict[str, pd.DataFrame] | None = None) -> None:
-    """The table as Parquet and as a Markdown page headed by `title`, followed by the
-    `sections` (heading -> frame) that the page shows below it."""
+                sections: dict[str, pd.DataFrame] | None = None, floatfmt: str = ".2f") -> None:
+    """The table as Parquet and as a Markdown page headed by `title` (numbers printed with
+    `floatfmt`), followed by the `sections` (heading -> frame) that the page shows below it."""
     write_parquet(frame, parquet)
     md = Path(md)
     tmp = md.with_name(md.name + ".tmp")
-    text = f"# {title}\n\n{frame.to_markdown(index=False, floatfmt='.2f')}\n"
+    text = f"# {title}\n\n{frame.to_markdown(index=False, floatfmt=floatfmt)}\n"
     for heading, part in (sections or {}).items():
-        text += f"\n## {heading}\n\n{part.to_markdown(index=False, floatfmt='.2f')}\n"
+        text += f"\n## {heading}\n\n{part.to_markdown(index=False, floatfmt=floatfmt)}\n"
     tmp.write_text(text)
     os.replace(tmp, md)

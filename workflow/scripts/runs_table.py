@@ -27,7 +27,7 @@ def main(smk):
         row.update(saved.get("info", {}))
         rows.append(row)
     table = pd.DataFrame(rows)
-    write_table(table, smk.output.parquet, smk.output.md, smk.params.title)
+    write_table(table, smk.output.parquet, smk.output.md, smk.params.title, floatfmt="g")
     print(f"{len(table)} cells, {table.shape[1]} columns")
 
 

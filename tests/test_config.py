@@ -89,3 +89,20 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
         # LM on BookCorpus
         assert len(tvc.all_cells(cfg)) == 60 + 9 + 2 + 4 + 1
         assert tvc.cell_params(cfg, "yahoo", "cnn-betac-C100")["cnn_width"] == 20
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda c: c["defaults"].update(learning_rate=0.1), "defaults: Additional properties are not allowed ('learning_rate' was unexpected)"),
+    (lambda c: c["defaults"].update(lr="fast"), "defaults.lr: 'fast' is not of type 'number'"),
+    (lambda c: c["experiments"]["A1"].update(C=[3, -1]), "experiments.A1.C.1: -1 is less than the minimum of 0"),
+    (lambda c: c["experiments"]["A1"].update(archs=["lstm", "transformer"]), "experiments.A1.archs.1: 'transformer' is not one of ['lstm', 'gru', 'cnn']"),
+    (lambda c: c["experiments"]["A1"].update(objective="elbo"), "experiments.A1.objective: 'elbo' is not one of"),
+    (lambda c: c["decoding"]["schemes"]["greedy"].update(method="sampling"), "decoding.schemes.greedy.method: 'sampling' is not one of"),
+])
+def test_schema_errors_are_one_line_naming_key_value_and_expectation(change, expected):
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    cfg = copy.deepcopy(smoke())
+    change(cfg)
+    message = tvc.schema_error(cfg, schema)
+    assert message.startswith(expected) and "\n" not in message
+    assert tvc.schema_error(smoke(), schema) is None

@@ -188,6 +188,18 @@ def cell_params(config: dict, corpus: str, model_id: str) -> dict:
     return settings
 
 
+def schema_error(config: dict, schema: dict) -> str | None:
+    """The config's most relevant violation of the JSON schema as one line naming the key, the
+    value and what is expected (e.g. "defaults.lr: 'fast' is not of type 'number'"), or None."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
+    if error is None:
+        return None
+    where = ".".join(str(p) for p in error.absolute_path) or "the config's top level"
+    return f"{where}: {error.message}"
+
+
 def check_config(config: dict) -> None:
     """Checks beyond the JSON schema: every name that must refer to something does, every
     model id parses, every grid is non-empty, every corpus file exists."""

@@ -3,6 +3,8 @@ import glob
 import os
 import sys
 
+import yaml
+
 from snakemake.utils import validate
 
 # the library, importable here and in every job's script even when it is not pip-installed
@@ -15,7 +17,12 @@ from textvae import config as tvconfig  # noqa: E402
 from textvae import paper  # noqa: E402
 
 
-validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+SCHEMA = os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml")
+with open(SCHEMA) as f:
+    _problem = tvconfig.schema_error(config, yaml.safe_load(f))
+if _problem:
+    raise WorkflowError(f"bad config: {_problem}")
+validate(config, SCHEMA)  # sets the schema's defaults
 try:
     tvconfig.check_config(config)
 except tvconfig.ConfigError as err:

@@ -184,3 +184,16 @@ def test_default_config_plans_every_cell(tmp_path):
     # A5: 3 C x 5 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 45 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 1
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 6
+
+
+def test_two_runs_from_scratch_give_identical_tables(smoke_run, tmp_path_factory):
+    again = tmp_path_factory.mktemp("smoke_again")
+    run = snakemake(again, "tables")
+    assert run.returncode == 0, run.stderr[-3000:]
+    tables = sorted((smoke_run / "results" / "tables").glob("*.parquet"))
+    assert len(tables) > 20
+    for path in tables:
+        first, second = pd.read_parquet(path), pd.read_parquet(again / "results" / "tables" / path.name)
+        if path.name == "runs.parquet":  # the one column that measures time, not results
+            first, second = first.drop(columns="train_seconds"), second.drop(columns="train_seconds")
+        pd.testing.assert_frame_equal(first, second, check_exact=True, obj=path.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import contextmanager
 
 
 def run(main, smk) -> None:
@@ -25,3 +26,16 @@ def run(main, smk) -> None:
         sys.stdout, sys.stderr = sys.__stdout__, terminal
         if log is not terminal:
             log.close()
+
+
+@contextmanager
+def naming_memory_errors(what: str):
+    """Re-raise PyTorch's out-of-memory errors (CPU allocator or CUDA) with `what` (the cell)
+    named in front of PyTorch's own message."""
+    try:
+        yield
+    except RuntimeError as err:
+        text = str(err)
+        if "out of memory" in text.lower() or "can't allocate memory" in text:
+            raise MemoryError(f"{what}: not enough memory: {text}") from err
+        raise

@@ -10,7 +10,7 @@ from textvae.corpora import SPECIALS, Vocab
 from textvae.device import select_device
 from textvae.evaluation import log_likelihoods
 from textvae.fce import corpus_stats
-from textvae.scripting import run
+from textvae.scripting import naming_memory_errors, run
 from textvae.tables import write_parquet
 from textvae.training import load_model, train_cell
 
@@ -20,8 +20,9 @@ def main(smk):
     vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
     synthetic = list(pd.read_parquet(smk.input.synthetic)["text"])
     device = select_device()
-    train_cell(p.settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
-               vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=p.run, device=device)
+    with naming_memory_errors(p.run):
+        train_cell(p.settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
+                   vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=p.run, device=device)
     lm, _ = load_model(smk.output.model, device)
     test = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.test)["text"]]
     nll = -log_likelihoods(lm, test, torch.zeros(len(test), 0, device=device), vocab.bos,

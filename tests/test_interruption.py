@@ -1,0 +1,87 @@
+"""A training job killed with SIGKILL in the middle of an epoch, rerun by snakemake, resumes
+from its last checkpoint and ends with the same results as a run that was never interrupted."""
+
+import copy
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+import torch
+import yaml
+
+from conftest import REPO
+
+SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
+
+
+def config():
+    """The smoke config with a bigger corpus and more epochs, so that an epoch lasts a while."""
+    cfg = copy.deepcopy(SMOKE)
+    cfg["corpora"]["short"]["sizes"]["train"] = 4000
+    cfg["cells"] = {"short/lstm-betac-C3": {"epochs": 4}}
+    cfg["experiments"]["A5"].update(sentences=3000, lm={"epochs": 4})
+    return cfg
+
+
+def start(workdir, target):
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config()))
+    return subprocess.Popen([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+                             "--configfile", str(workdir / "config.yaml"), "--cores", "1", target],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def run_to_end(workdir, target, *extra):
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+                           "--configfile", str(workdir / "config.yaml"), "--cores", "1", target, *extra],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def kill_mid_epoch(workdir, target, checkpoint):
+    """Start snakemake on target; SIGKILL it and its job as soon as the first epoch's
+    checkpoint is written (the job is then inside its second epoch)."""
+    proc = start(workdir, target)
+    deadline = time.time() + 300
+    while not checkpoint.exists():
+        assert proc.poll() is None, proc.stdout.read()[-3000:]
+        assert time.time() < deadline
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert torch.load(checkpoint, weights_only=False)["epoch"] < 4  # killed before the end
+
+
+@pytest.mark.parametrize("kind", ["vae", "lm"])
+def test_a_job_killed_mid_epoch_resumes_to_the_same_result(tmp_path, kind):
+    if kind == "vae":
+        target = "results/models/short/lstm-betac-C3/model.pt"
+        folder = "results/models/short/lstm-betac-C3"
+        results = ["history.parquet"]
+    else:
+        target = "results/fce/short/lstm-betac-C3/lm/greedy_seed1/metrics.parquet"
+        folder = "results/fce/short/lstm-betac-C3/lm/greedy_seed1"
+        results = ["metrics.parquet"]
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    killed.mkdir()
+    whole.mkdir()
+    kill_mid_epoch(killed, target, killed / folder / "checkpoint.pt")
+    assert not (killed / folder / "model.pt").exists()
+    run_to_end(killed, target, "--unlock")  # a killed snakemake leaves its lock behind
+    rerun = run_to_end(killed, target, "--rerun-incomplete")
+    log = (killed / "results" / "logs").rglob("*.log")
+    assert any("resuming from the checkpoint after epoch" in p.read_text() for p in log), rerun.stderr[-2000:]
+    (whole / "config.yaml").write_text(yaml.safe_dump(config()))
+    run_to_end(whole, target)
+    for name in results:
+        pd.testing.assert_frame_equal(pd.read_parquet(killed / folder / name).drop(columns="tokens_per_s", errors="ignore"),
+                                      pd.read_parquet(whole / folder / name).drop(columns="tokens_per_s", errors="ignore"),
+                                      check_exact=True)
+    a = torch.load(killed / folder / "model.pt", weights_only=True)["state_dict"]
+    b = torch.load(whole / folder / "model.pt", weights_only=True)["state_dict"]
+    assert all(torch.equal(a[k], b[k]) for k in a)

@@ -219,6 +219,9 @@ def check_config(config: dict) -> None:
             parse_model_id(model_id)
     for cell in config.get("cells", {}):
         corpus, _, model_id = cell.partition("/")
+        if corpus not in corpora:
+            raise ConfigError(f"cells.{cell}: corpus {corpus!r} is not defined under corpora "
+                              f"(defined: {sorted(corpora)})")
         if (corpus, model_id) not in all_cells(config):
             raise ConfigError(f"cells.{cell}: no experiment has this cell; expected corpus/model id "
                               "of a cell listed by an experiment")

@@ -22,10 +22,15 @@ def write_table(frame: pd.DataFrame, parquet, md, title: str,
     """The table as Parquet and as a Markdown page headed by `title` (numbers printed with
     `floatfmt`), followed by the `sections` (heading -> frame) that the page shows below it."""
     write_parquet(frame, parquet)
-    md = Path(md)
-    tmp = md.with_name(md.name + ".tmp")
     text = f"# {title}\n\n{frame.to_markdown(index=False, floatfmt=floatfmt)}\n"
     for heading, part in (sections or {}).items():
         text += f"\n## {heading}\n\n{part.to_markdown(index=False, floatfmt=floatfmt)}\n"
+    write_text(text, md)
+
+
+def write_text(text: str, path) -> None:
+    """Write to a temporary name, then rename."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text)
-    os.replace(tmp, md)
+    os.replace(tmp, path)

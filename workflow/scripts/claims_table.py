@@ -5,7 +5,7 @@ import pandas as pd
 
 from textvae.claims import CHECKS, implied, summary
 from textvae.scripting import run
-from textvae.tables import write_table
+from textvae.tables import write_table, write_text
 
 
 def main(smk):
@@ -17,8 +17,7 @@ def main(smk):
     claims = pd.DataFrame(rows)
     write_table(claims, smk.output.parquet, smk.output.md, smk.params.title)
     text = summary(claims)
-    with open(smk.output.summary, "w") as f:
-        f.write(text + "\n")
+    write_text(text + "\n", smk.output.summary)
     print(text)
 
 

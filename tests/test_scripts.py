@@ -281,7 +281,7 @@ def test_fce_vocab_and_lm(corpus, tmp_path):
     assert row["fce"] == pytest.approx(by_hand, rel=1e-6)
 
 
-def test_a_cell_too_big_for_memory_fails_naming_the_cell(corpus, tmp_path, capsys):
+def test_a_cell_too_big_for_memory_fails_naming_the_cell(corpus, tmp_path):
     settings = dict(tvc.cell_params(SMOKE, "short", "lstm-betac-C3"), hidden=100_000)  # 160 GB of LSTM
     job_ = job(input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
                           vocab=str(corpus / "vocab.parquet")),
@@ -290,11 +290,3 @@ def test_a_cell_too_big_for_memory_fails_naming_the_cell(corpus, tmp_path, capsy
     with pytest.raises(MemoryError, match=r"short/lstm-betac-C3: not enough memory: .*can't allocate memory"):
         load_script("train").main(job_)
 
-
-def test_without_cuda_a_gpu_job_says_it_runs_on_the_cpu(monkeypatch):
-    from textvae import device
-
-    monkeypatch.setattr(device.torch.cuda, "is_available", lambda: False)
-    said = []
-    assert device.select_device(log=said.append).type == "cpu"
-    assert said == ["device: CUDA is not available, running on the CPU"]

@@ -197,3 +197,16 @@ def test_two_runs_from_scratch_give_identical_tables(smoke_run, tmp_path_factory
         if path.name == "runs.parquet":  # the one column that measures time, not results
             first, second = first.drop(columns="train_seconds"), second.drop(columns="train_seconds")
         pd.testing.assert_frame_equal(first, second, check_exact=True, obj=path.name)
+
+
+def test_adding_a_value_of_C_adds_only_its_cells_and_the_tables(smoke_run):
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["experiments"]["A1"]["C"] = [3, 10, 20]
+    run = snakemake(smoke_run, "-n", "tables", config=config)
+    assert run.returncode == 0, run.stderr[-3000:]
+    jobs = planned_jobs(run.stdout)
+    new_cells = {f"corpus={c}, model={a}-betac-C20" for c in ("short", "long") for a in ("lstm", "gru", "cnn")}
+    assert {w for r, w in jobs if r == "train"} == new_cells
+    assert {w for r, w in jobs if r == "evaluate"} == new_cells
+    assert {r for r, _ in jobs} == {"train", "evaluate", "table_rate_distortion", "figure", "table_runs",
+                                    "table_claims", "tables"}

@@ -43,6 +43,13 @@ def _trend(frame: pd.DataFrame, column: str, sign: int) -> tuple[bool, str]:
     return holds, f"{values}; Spearman {rho:.2f}"
 
 
+def _ends(frame: pd.DataFrame):
+    """(corpus, the row of its smallest C, the row of its largest C) for each corpus."""
+    for corpus, part in frame.groupby("corpus", sort=False):
+        part = part.sort_values("C")
+        yield corpus, part.iloc[0], part.iloc[-1]
+
+
 def _row(claim, experiment, corpus, statement, holds, evidence):
     return dict(claim=claim, experiment=experiment, corpus=corpus, statement=statement,
                 holds=bool(holds), evidence=evidence)
@@ -93,9 +100,7 @@ def a2(capacity: pd.DataFrame) -> list[dict]:
 
 def a3(ap: pd.DataFrame) -> list[dict]:
     rows = []
-    for corpus, part in ap.groupby("corpus", sort=False):
-        part = part.sort_values("C")
-        low, high = part.iloc[0], part.iloc[-1]
+    for corpus, low, high in _ends(ap):
         rows.append(_row("A3.aggregate_kl_larger", "A3", corpus,
                          f"KL(q(z) || p(z)) is larger at C={high['C']:g} than at C={low['C']:g}",
                          high["aggregate_kl"] > low["aggregate_kl"],
@@ -105,10 +110,7 @@ def a3(ap: pd.DataFrame) -> list[dict]:
 
 def a4(repeats: pd.DataFrame) -> list[dict]:
     rows = []
-    greedy = repeats[repeats["scheme"] == "greedy"]
-    for corpus, part in greedy.groupby("corpus", sort=False):
-        part = part.sort_values("C")
-        low, high = part.iloc[0], part.iloc[-1]
+    for corpus, low, high in _ends(repeats[repeats["scheme"] == "greedy"]):
         rows.append(_row("A4.greedy_repeats_fall", "A4", corpus,
                          f"greedy repeats neighbours more often at C={low['C']:g} than at C={high['C']:g}",
                          low["repeats"] > high["repeats"],
@@ -138,11 +140,8 @@ def a5(fce: pd.DataFrame) -> list[dict]:
 
 
 def a6(syntax: pd.DataFrame) -> list[dict]:
-    overall = syntax[syntax["category"] == "all"]
     rows = []
-    for corpus, part in overall.groupby("corpus", sort=False):
-        part = part.sort_values("C")
-        low, high = part.iloc[0], part.iloc[-1]
+    for corpus, low, high in _ends(syntax[syntax["category"] == "all"]):
         rows.append(_row("A6.small_C_p1_equals_p2", "A6", corpus, f"at C={low['C']:g}, p1 ~ p2",
                          abs(low["p1"] - low["p2"]) <= SAME,
                          f"p1 = {low['p1']:.3f}, p2 = {low['p2']:.3f} (|p1 - p2| <= {SAME})"))

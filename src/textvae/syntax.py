@@ -138,6 +138,14 @@ class _Words:
     def adjective(self):
         return self.rng.choice(LEXICON["adjective"])
 
+    def predicate(self, num, animate=True):
+        """A main predicate agreeing with num and its form for the other number: an intransitive
+        verb for an animate subject, copula + adjective for an inanimate one."""
+        if animate:
+            return self.vi(num)
+        (right, wrong), adj = self.copula(num), self.adjective()
+        return f"{right} {adj}", f"{wrong} {adj}"
+
     def preposition(self):
         return self.rng.choice(LEXICON["preposition"])
 
@@ -174,11 +182,8 @@ def _long_vp_coord(w, m):
 
 def _prep(w, m, e, animate):
     head = f"{w.noun(m, animate)} {w.preposition()} {w.noun(e)}"
-    if animate:
-        right, wrong = w.vi(m)
-        return f"{head} {right}", f"{head} {wrong}"
-    (right, wrong), adj = w.copula(m), w.adjective()
-    return f"{head} {right} {adj}", f"{head} {wrong} {adj}"
+    right, wrong = w.predicate(m, animate)
+    return f"{head} {right}", f"{head} {wrong}"
 
 
 def _subj_rel(w, m, e):
@@ -193,11 +198,7 @@ def _obj_rel(w, m, e, animate, that, within):
     clause's own verb with its subject."""
     rel_right, rel_wrong = w.vt(e)
     subject = f"{w.noun(m, animate)}{' that' if that else ''} {w.noun(e)}"
-    if animate:
-        main_right, main_wrong = w.vi(m)
-    else:
-        (cop_right, cop_wrong), adj = w.copula(m), w.adjective()
-        main_right, main_wrong = f"{cop_right} {adj}", f"{cop_wrong} {adj}"
+    main_right, main_wrong = w.predicate(m, animate)
     good = f"{subject} {rel_right} {main_right}"
     if within:
         return good, f"{subject} {rel_wrong} {main_right}"

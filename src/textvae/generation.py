@@ -44,16 +44,16 @@ def posterior(model, sentences: list[list[int]], bos: int, eos: int, *, sample: 
     """One z per sentence, in input order: the posterior mean mu(x), or with `sample`
     z = mu + sigma * eps, eps ~ N(0, I) drawn with `seed`."""
     generator = torch.Generator().manual_seed(seed)
-    z = [None] * len(sentences)
+    order, codes = [], []
     for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
         enc_in, lens, _, _ = collate([sentences[i] for i in batch], bos, eos, device)
         mu, logvar = model.encoder(enc_in, lens)
         if sample:
             eps = torch.randn(mu.shape, generator=generator).to(device)
             mu = mu + eps * torch.exp(0.5 * logvar)
-        for row, i in enumerate(batch):
-            z[i] = mu[row]
-    return torch.stack(z)
+        order += batch
+        codes.append(mu)
+    return torch.cat(codes)[torch.argsort(torch.tensor(order, device=device))]
 
 
 def prior_draws(n: int, dim: int, seed: int) -> np.ndarray:

@@ -124,19 +124,20 @@ def fce_group(scheme):
     return scheme if config["experiments"]["A5"]["vocabulary"] == "scheme" else "all"
 
 
-def fce_synthetic(corpus, model, schemes=None):
-    """The synthetic corpora of a cell (of `schemes`, default all), one per scheme and seed."""
+def fce_synthetic(corpus, model, names=None):
+    """The synthetic corpora of a cell (of the schemes `names`, default all), one per scheme
+    and seed."""
     a5 = config["experiments"].get("A5", {"schemes": [], "seeds": []})
     return [f"{R}/fce/{corpus}/{model}/synthetic/{scheme}_seed{seed}.parquet"
-            for scheme in (schemes or a5["schemes"]) for seed in a5["seeds"]]
+            for scheme in (names or a5["schemes"]) for seed in a5["seeds"]]
 
 
 def fce_vocab_inputs(wildcards):
     """Every synthetic corpus of the corpus (of the group's scheme only, per scheme)."""
     a5 = config["experiments"]["A5"]
-    schemes = a5["schemes"] if wildcards.group == "all" else [wildcards.group]
+    names = a5["schemes"] if wildcards.group == "all" else [wildcards.group]
     return [path for c, model in cells_of("A5") if c == wildcards.corpus
-            for path in fce_synthetic(c, model, schemes)]
+            for path in fce_synthetic(c, model, names)]
 
 
 def fce_runs():
@@ -166,13 +167,13 @@ EXPERIMENT_TITLES = {
 
 def report_item(experiment, name):
     """report() arguments of a table or figure of an experiment ("all": of the whole run)."""
-    paper = {"A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)",
-             "B": "Paper B: Mansbridge et al. 2018 (AutoGen)"}.get(experiment[0], "The whole run")
+    category = {"A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)",
+                "B": "Paper B: Mansbridge et al. 2018 (AutoGen)"}.get(experiment[0], "The whole run")
     settings = config["experiments"].get(experiment, {})
     cells = tvconfig.experiment_cells(config, experiment) if "corpora" in settings else tvconfig.all_cells(config)
     models = list(dict.fromkeys(m for _, m in cells))
     shown = ", ".join(models) if len(models) <= 4 else f"{len(models)} models, {models[0]} ... {models[-1]}"
-    return dict(caption="../report/item.rst", category=paper, subcategory=EXPERIMENT_TITLES[experiment],
+    return dict(caption="../report/item.rst", category=category, subcategory=EXPERIMENT_TITLES[experiment],
                 labels={"item": name, "corpus": ", ".join(dict.fromkeys(c for c, _ in cells)),
                         "model": shown})
 

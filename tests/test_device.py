@@ -47,6 +47,7 @@ def test_cpu_when_no_cuda(monkeypatch):
 
 
 def test_several_visible_gpus_are_claimed_one_each(monkeypatch, tmp_path):
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
     monkeypatch.setattr(device.torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(device.torch.cuda, "device_count", lambda: 2)
     monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path))
@@ -54,7 +55,7 @@ def test_several_visible_gpus_are_claimed_one_each(monkeypatch, tmp_path):
     assert other.stdout.readline().strip() == "0"
     said = []
     assert device.select_device(said.append) == device.torch.device("cuda:1")
-    assert said == ["device: claimed cuda:1"]
+    assert said == ["device: claimed cuda:1 (CUDA_VISIBLE_DEVICES=unset)"]
     other.kill()
     other.wait()
     device.release_gpus()

@@ -1,7 +1,7 @@
 import torch
 import torch.nn.functional as F
 
-from textvae.models import CNNDecoder, Encoder, build_vae
+from textvae.models import CNNDecoder, Encoder, LinearCrossEntropy, build_vae
 
 
 def test_glu_decoder_cannot_see_the_future():
@@ -65,3 +65,29 @@ def test_every_architecture_builds_and_gives_per_sentence_terms():
         rec, kl, mu, logvar = vae(enc_in, torch.tensor([3, 1]), torch.tensor([[2, 5, 6, 7], [2, 8, 0, 0]]),
                                   torch.tensor([[5, 6, 7, 3], [8, 3, 0, 0]]))
         assert rec.shape == kl.shape == (2,) and (rec < 0).all() and (kl >= 0).all()
+
+
+def test_fused_output_layer_gives_the_cross_entropy_and_its_gradients():
+    """Against log_softmax + nll_loss in float64: the values, and dh, dW, db for a weighted sum
+    of the token NLLs (the weights play the objective's per-sentence factors)."""
+    torch.manual_seed(0)
+    h = torch.randn(7, 5, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(11, 5, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(11, dtype=torch.float64, requires_grad=True)
+    targets = torch.tensor([0, 3, 3, 10, 1, 7, 2])
+    g = torch.tensor([1.0, 0.5, 2.0, -1.0, 0.0, 3.0, 0.25], dtype=torch.float64)
+    fused = LinearCrossEntropy.apply(h, weight, bias, targets, True)
+    (fused * g).sum().backward()
+    grads = [t.grad.clone() for t in (h, weight, bias)]
+    for t in (h, weight, bias):
+        t.grad = None
+    plain = F.cross_entropy(F.linear(h, weight, bias), targets, reduction="none")
+    (plain * g).sum().backward()
+    assert torch.allclose(fused, plain, atol=1e-12)
+    for mine, theirs in zip(grads, (h.grad, weight.grad, bias.grad)):
+        assert torch.allclose(mine, theirs, atol=1e-12)
+    # by hand for one token: -log softmax(l)[y]
+    logits = weight @ h[1] + bias
+    assert abs(fused[1].item() - (torch.logsumexp(logits, 0) - logits[3]).item()) < 1e-12
+    with torch.no_grad():
+        assert torch.allclose(LinearCrossEntropy.apply(h, weight, bias, targets, False), plain)

@@ -15,8 +15,10 @@ from __future__ import annotations
 import os
 import re
 
-from .models import ARCHS
-from .objectives import OBJECTIVES
+# the architectures textvae.models builds and the objectives textvae.objectives defines, named
+# here so that checking a config (at every snakemake start) does not import torch
+ARCHS = ("lstm", "gru", "cnn")
+OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")
 
 MODEL_ID = re.compile(
     r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?$"

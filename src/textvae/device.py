@@ -47,12 +47,13 @@ def release_gpus() -> None:
 
 def select_device(log=print) -> torch.device:
     """CUDA when present (the only visible GPU, else a claimed free one), else the CPU; says which."""
+    given = f"CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}"
     if not torch.cuda.is_available():
-        log("device: CUDA is not available, running on the CPU")
+        log(f"device: CUDA is not available, running on the CPU ({given})")
         return torch.device("cpu")
     visible = torch.cuda.device_count()
     if visible == 1:
-        log(f"device: cuda:0 (CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')})")
+        log(f"device: cuda:0 ({given})")
         return torch.device("cuda:0")
     index = claim_gpu(visible)
     if index is None:
@@ -60,5 +61,5 @@ def select_device(log=print) -> torch.device:
             f"all {visible} GPUs are claimed by other jobs: run snakemake with "
             "--resources gpu=N where N is at most the number of GPUs"
         )
-    log(f"device: claimed cuda:{index}")
+    log(f"device: claimed cuda:{index} ({given})")
     return torch.device(f"cuda:{index}")

@@ -13,9 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .config import ARCHS
 from .objectives import gaussian_kl
-
-ARCHS = ("lstm", "gru", "cnn")
 _RNN = {"lstm": nn.LSTM, "gru": nn.GRU}
 
 
@@ -105,6 +104,40 @@ class CNNDecoder(nn.Module):
         return self.out(feats[:, -1]), None
 
 
+class LinearCrossEntropy(torch.autograd.Function):
+    """nll_i = -log softmax(l_i)[y_i] with logits l = h W^T + b: the output layer and the cross
+    entropy as one autograd step.
+
+    The forward pass turns the log-probabilities in place into the gradient of nll with respect
+    to the logits, softmax(l_i) - onehot(y_i), so the backward pass is three matrix products:
+    dh = (g * G) W, dW = G^T (g * h), db = G^T g, for the incoming gradient g of nll.  Exact
+    (no sampled or approximate softmax); it replaces log_softmax + nll_loss, whose backward
+    passes write and read the logits three more times.  The logits are laid out as
+    (vocabulary x tokens), W h^T, which a CPU computes faster than h W^T."""
+
+    @staticmethod
+    def forward(ctx, h, weight, bias, targets, need_grad: bool):
+        logits = torch.addmm(bias.unsqueeze(1), weight, h.t().contiguous())
+        log_probs = torch.log_softmax(logits, dim=0)
+        nll = -log_probs.gather(0, targets.unsqueeze(0)).squeeze(0)
+        grad_logits = None
+        if need_grad:  # False under torch.no_grad()
+            grad_logits = log_probs.exp_()
+            grad_logits[targets, torch.arange(len(targets), device=targets.device)] -= 1.0
+        ctx.save_for_backward(h, weight, grad_logits)
+        return nll
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        h, weight, grad_logits = ctx.saved_tensors  # grad_logits: (vocabulary x tokens)
+        column = g.unsqueeze(1)
+        dh = (grad_logits.t() @ weight) * column if ctx.needs_input_grad[0] else None
+        dw = grad_logits @ (h * column) if ctx.needs_input_grad[1] else None
+        db = grad_logits @ g if ctx.needs_input_grad[2] else None
+        return dh, dw, db, None, None
+
+
 class VAE(nn.Module):
     """Sentence VAE: log p(x|z) summed over the tokens of x and </s>, and KL(q(z|x) || N(0, I)).
     With no encoder (z of size 0) it is an RNN language model: KL = 0 and log p(x|z) = log p(x)."""
@@ -125,7 +158,9 @@ class VAE(nn.Module):
             dec_in = dec_in.masked_fill(drop & (dec_in != 0), self.unk_id)
         feats, _ = self.decoder.features(dec_in, z)
         mask = targets != 0
-        nll = F.cross_entropy(self.decoder.out(feats[mask]), targets[mask], reduction="none")
+        out = self.decoder.out
+        nll = LinearCrossEntropy.apply(feats[mask], out.weight, out.bias, targets[mask],
+                                       torch.is_grad_enabled())
         per_sentence = torch.zeros(targets.size(0), device=nll.device, dtype=nll.dtype)
         return -per_sentence.index_add_(0, mask.nonzero()[:, 0], nll)
 

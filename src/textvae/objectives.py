@@ -10,7 +10,7 @@ import math
 
 import torch
 
-OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")
+from .config import OBJECTIVES
 ANNEAL_SCHEDULES = ("linear", "sigmoid")
 
 

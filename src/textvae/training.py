@@ -66,7 +66,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     ckpt_path = out_dir / "checkpoint.pt"
     torch.manual_seed(params["seed"])
     model = new_model(params, vocab_size).to(device)
-    optimiser = torch.optim.Adam(model.parameters(), lr=params["lr"], foreach=True)
+    optimiser = new_optimiser(model, params["lr"])
     lengths = [len(s) for s in sentences]
     steps_per_epoch = math.ceil(len(sentences) / params["batch_size"])
     total_steps = steps_per_epoch * params["epochs"]
@@ -96,31 +96,24 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     model.train()
     for epoch in range(start_epoch, params["epochs"]):
         for batch in length_batches(lengths, params["batch_size"], params["seed"] * 1000 + epoch):
-            enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
-            rec, kl, _, _ = model(enc_in, lens, dec_in, targets)
+            tensors = collate([sentences[i] for i in batch], bos, eos, device)
             for group in optimiser.param_groups:
                 group["lr"] = learning_rate(params["lr"], params["lr_schedule"], step, total_steps)
             C = linear_ramp(step, c_ramp_steps, params["C"])
             weight = kl_weight(params["anneal"], step, anneal_steps)
-            loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"],
-                                 m=params["m"], weight=weight)
+            loss, rec, kl = train_step(model, optimiser, tensors, params, C=C, weight=weight)
             if not torch.isfinite(loss):
                 raise NonFiniteLoss(
                     f"{cell}: non-finite loss {loss.item()} at step {step} (epoch {epoch + 1}); "
                     f"last finite values: {last_finite}; the checkpoint of the last whole epoch "
                     f"({ckpt_path}) is kept; lower lr or set grad_clip"
                 )
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            if params["grad_clip"]:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), params["grad_clip"])
-            optimiser.step()
             step += 1
             values = dict(loss=loss.item(), rec=rec.mean().item(), kl=kl.mean().item())
             last_finite = dict(step=step, **{k: round(v, 4) for k, v in values.items()})
             for k, v in values.items():
                 window[k] += v
-            window["tokens"] += int(lens.sum()) + len(batch)
+            window["tokens"] += int(tensors[1].sum()) + len(batch)
             window["steps"] += 1
             # a row every history_every steps and at each epoch's end, so that a resumed run
             # writes the same rows as an uninterrupted one
@@ -144,6 +137,30 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
                  "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}},
                 out_dir / "model.pt")
     return pd.DataFrame(history)
+
+
+def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
+    """Adam over all parameters, its update fused into one kernel per step (same arithmetic as
+    the per-tensor loop)."""
+    return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
+
+
+def train_step(model, optimiser, tensors, params: dict, C: float, weight: float):
+    """One update on a batch `tensors` = collate(...): the loss of params["objective"] with
+    target rate C and KL weight `weight`, its gradient (norm clipped to params["grad_clip"]
+    when set), one optimiser step.  Returns (loss, rec, kl); a non-finite loss is returned
+    without touching the parameters."""
+    rec, kl, _, _ = model(*tensors)
+    loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"], m=params["m"],
+                         weight=weight)
+    if not torch.isfinite(loss):
+        return loss, rec, kl
+    optimiser.zero_grad(set_to_none=True)
+    loss.backward()
+    if params["grad_clip"]:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), params["grad_clip"])
+    optimiser.step()
+    return loss, rec, kl
 
 
 def code_version() -> str:

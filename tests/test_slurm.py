@@ -1,0 +1,124 @@
+"""The smoke config through profiles/slurm on a real single-node SLURM cluster started on this
+machine (tests/slurm/cluster.sh): two GPU generic resources, every job an sbatch submission."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
+GPU_RULES = {rule for rule, res in yaml.safe_load(
+    (REPO / "profiles" / "slurm" / "config.yaml").read_text())["set-resources"].items() if res.get("gpu")}
+
+
+def why_not() -> str | None:
+    """Why this machine cannot run the test, or None."""
+    if os.geteuid() != 0:
+        return "starting SLURM's daemons needs root"
+    own = Path("/etc/slurm/slurm.conf")
+    if own.exists() and not own.is_symlink():
+        return "this machine has a SLURM configuration of its own (/etc/slurm/slurm.conf)"
+    if not (shutil.which("slurmctld") or shutil.which("apt-get")):
+        return "SLURM is not installed and there is no apt-get to install it"
+    try:
+        import snakemake_executor_plugin_slurm  # noqa: F401
+    except ImportError:
+        return "snakemake-executor-plugin-slurm is not installed: pip install -e '.[test]'"
+    return None
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """The cluster's state folder; its daemons are stopped by their PIDs afterwards."""
+    reason = why_not()
+    if reason:
+        pytest.skip(reason)
+    if not shutil.which("slurmctld"):
+        installed = subprocess.run([str(CLUSTER), "install"], capture_output=True, text=True, timeout=600)
+        if installed.returncode:
+            pytest.skip(f"SLURM could not be installed: {installed.stderr.strip()}")
+    state = tmp_path_factory.mktemp("slurm")
+    started = subprocess.run([str(CLUSTER), "start", str(state)], capture_output=True, text=True, timeout=120)
+    try:
+        assert started.returncode == 0, started.stderr
+        yield state
+    finally:
+        subprocess.run(["scancel", "--user", "root"], capture_output=True)
+        subprocess.run([str(CLUSTER), "stop", str(state)], capture_output=True, timeout=60)
+
+
+def daemon_pids(state: Path) -> list[int]:
+    return [int((state / f"{name}.pid").read_text()) for name in ("slurmctld", "slurmd", "munged")]
+
+
+def watch_gpu_jobs(snapshots: list, stop: threading.Event) -> None:
+    """Every half second, the running jobs: (job id, rule, GPU indices SLURM gave it)."""
+    while not stop.is_set():
+        shown = subprocess.run(["scontrol", "-d", "-o", "show", "job"], capture_output=True, text=True).stdout
+        running = []
+        for line in shown.splitlines():
+            if "JobState=RUNNING" not in line:
+                continue
+            rule = re.search(r"Comment=rule_(\w+?)(?:_wildcards|\s|$)", line)
+            gpus = re.search(r"IDX:([\d,-]+)\)", line)
+            running.append((re.search(r"JobId=(\d+)", line).group(1), rule.group(1) if rule else "?",
+                            gpus.group(1) if gpus else None))
+        snapshots.append(running)
+        stop.wait(0.5)
+
+
+def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path):
+    (tmp_path / "config.yaml").write_text((REPO / "configs" / "smoke.yaml").read_text())
+    snapshots, stop = [], threading.Event()
+    watcher = threading.Thread(target=watch_gpu_jobs, args=(snapshots, stop))
+    watcher.start()
+    # the profile as a site would use it; this cluster keeps no accounting, hence squeue
+    command = ["timeout", "-k", "20", "900", sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
+               "-d", str(tmp_path), "--configfile", str(tmp_path / "config.yaml"),
+               "--profile", str(REPO / "profiles" / "slurm"), "--slurm-status-command", "squeue",
+               "--slurm-init-seconds-before-status-checks", "2", "--max-status-checks-per-second", "2",
+               "tables"]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True)
+    finally:
+        stop.set()
+        watcher.join()
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out[-4000:]
+    assert (tmp_path / "results" / "tables" / "claims.md").exists()
+
+    # every job was an sbatch submission, and SLURM saw each one end with exit code 0
+    planned = int(re.search(r"^total\s+(\d+)", out, re.M).group(1))
+    submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", out))
+    local = re.findall(r"^localrule (\w+):", out, re.M)
+    assert set(local) <= {"tables"} and len(submitted) + len(local) == planned
+    log = (cluster / "slurmctld.log").read_text()
+    done = set(re.findall(r"_job_complete: JobId=(\d+) WEXITSTATUS 0", log))
+    assert submitted <= done
+
+    # GPU rules asked for a GPU; jobs running together held distinct ones
+    gpu_jobs = {job: gpus for running in snapshots for job, rule, gpus in running if rule in GPU_RULES}
+    assert gpu_jobs and all(gpus in {"0", "1"} for gpus in gpu_jobs.values())
+    together = [[g for _, rule, g in running if rule in GPU_RULES] for running in snapshots]
+    assert any(len(gpus) == 2 for gpus in together), "no two GPU jobs ever ran at the same time"
+    assert all(len(set(gpus)) == len(gpus) for gpus in together)
+    # and each job saw its GPU as CUDA_VISIBLE_DEVICES
+    seen = [re.search(r"CUDA_VISIBLE_DEVICES=(\S+)\)", p.read_text())
+            for rule in GPU_RULES for p in (tmp_path / "results" / "logs" / rule).rglob("*.log")]
+    assert seen and all(m and m.group(1) in {"0", "1"} for m in seen)
+
+    # the daemons stop by their PIDs
+    pids = daemon_pids(cluster)
+    subprocess.run([str(CLUSTER), "stop", str(cluster)], check=True, timeout=60)
+    time.sleep(0.5)
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists(), f"daemon {pid} still runs"

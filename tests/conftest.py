@@ -1,14 +1,20 @@
 import importlib.util
 import os
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO / "src"))
+SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
 
 
 def load_script(name: str):
@@ -48,3 +54,49 @@ def shared_corpus(name: str) -> Path:
 def _gpu_lock_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path / "gpu-locks"))
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def snakemake(workdir, *args, config=None, snakefile=REPO / "Snakefile"):
+    """`snakemake` on `config` (default: the smoke config) in workdir, 2 cores."""
+    cfg = workdir / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config or SMOKE))
+    return subprocess.run([sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
+                           "--configfile", str(cfg), "--cores", "2", *args],
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """A folder where the smoke config's `tables` ran to the end."""
+    workdir = tmp_path_factory.mktemp("smoke")
+    run = snakemake(workdir, "tables")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert re.search(r"claims: \d+ of \d+ hold", run.stdout + run.stderr)  # the summary, printed
+    return workdir
+
+
+def assert_same_tables(first: Path, second: Path) -> None:
+    """Every table of two runs equal to the last bit, but for the training time."""
+    tables = sorted((first / "results" / "tables").glob("*.parquet"))
+    assert len(tables) > 20
+    for path in tables:
+        one, other = pd.read_parquet(path), pd.read_parquet(second / "results" / "tables" / path.name)
+        if path.name == "runs.parquet":  # the one column that measures time, not results
+            one, other = one.drop(columns="train_seconds"), other.drop(columns="train_seconds")
+        pd.testing.assert_frame_equal(one, other, check_exact=True, obj=path.name)
+
+
+def why_no_slurm() -> str | None:
+    """Why this machine cannot run the local SLURM cluster of tests/test_slurm.py, or None."""
+    if os.geteuid() != 0:
+        return "starting SLURM's daemons needs root"
+    own = Path("/etc/slurm/slurm.conf")
+    if own.exists() and not own.is_symlink():
+        return "this machine has a SLURM configuration of its own (/etc/slurm/slurm.conf)"
+    if not (shutil.which("slurmctld") or shutil.which("apt-get")):
+        return "SLURM is not installed and there is no apt-get to install it"
+    try:
+        import snakemake_executor_plugin_slurm  # noqa: F401
+    except ImportError:
+        return "snakemake-executor-plugin-slurm is not installed: pip install -e '.[test]'"
+    return None

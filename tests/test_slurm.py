@@ -1,7 +1,8 @@
 """The smoke config through profiles/slurm on a real single-node SLURM cluster started on this
-machine (tests/slurm/cluster.sh): two GPU generic resources, every job an sbatch submission."""
+machine (tests/slurm/cluster.sh): two GPU generic resources, every job an sbatch submission,
+and the same tables as the local run (this is the determinism check's second run where SLURM
+can run; tests/test_workflow.py runs it locally elsewhere)."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,33 +14,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, assert_same_tables, why_no_slurm
 
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
 GPU_RULES = {rule for rule, res in yaml.safe_load(
     (REPO / "profiles" / "slurm" / "config.yaml").read_text())["set-resources"].items() if res.get("gpu")}
 
 
-def why_not() -> str | None:
-    """Why this machine cannot run the test, or None."""
-    if os.geteuid() != 0:
-        return "starting SLURM's daemons needs root"
-    own = Path("/etc/slurm/slurm.conf")
-    if own.exists() and not own.is_symlink():
-        return "this machine has a SLURM configuration of its own (/etc/slurm/slurm.conf)"
-    if not (shutil.which("slurmctld") or shutil.which("apt-get")):
-        return "SLURM is not installed and there is no apt-get to install it"
-    try:
-        import snakemake_executor_plugin_slurm  # noqa: F401
-    except ImportError:
-        return "snakemake-executor-plugin-slurm is not installed: pip install -e '.[test]'"
-    return None
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """The cluster's state folder; its daemons are stopped by their PIDs afterwards."""
-    reason = why_not()
+    reason = why_no_slurm()
     if reason:
         pytest.skip(reason)
     if not shutil.which("slurmctld"):
@@ -76,7 +61,7 @@ def watch_gpu_jobs(snapshots: list, stop: threading.Event) -> None:
         stop.wait(0.5)
 
 
-def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path):
+def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path, smoke_run):
     (tmp_path / "config.yaml").write_text((REPO / "configs" / "smoke.yaml").read_text())
     snapshots, stop = [], threading.Event()
     watcher = threading.Thread(target=watch_gpu_jobs, args=(snapshots, stop))
@@ -94,7 +79,8 @@ def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path):
         watcher.join()
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-4000:]
-    assert (tmp_path / "results" / "tables" / "claims.md").exists()
+    # a second run from scratch, on another executor: the same tables as the local run's
+    assert_same_tables(smoke_run, tmp_path)
 
     # every job was an sbatch submission, and SLURM saw each one end with exit code 0
     planned = int(re.search(r"^total\s+(\d+)", out, re.M).group(1))

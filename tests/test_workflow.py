@@ -2,25 +2,12 @@
 
 import re
 import shutil
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO
-
-SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
-
-
-def snakemake(workdir, *args, config=None, snakefile=REPO / "Snakefile"):
-    cfg = workdir / "config.yaml"
-    cfg.write_text(yaml.safe_dump(config or SMOKE))
-    return subprocess.run([sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
-                           "--configfile", str(cfg), "--cores", "2", *args],
-                          capture_output=True, text=True, timeout=900)
-
+from conftest import REPO, SMOKE, assert_same_tables, snakemake, why_no_slurm
 
 def planned_jobs(output: str) -> list[tuple[str, str]]:
     """(rule, wildcards) of every job in a dry run's output."""
@@ -31,15 +18,6 @@ def planned_jobs(output: str) -> list[tuple[str, str]]:
             wildcards = re.search(r"wildcards: (.*)", block)
             jobs.append((rule.group(1), wildcards.group(1) if wildcards else ""))
     return jobs
-
-
-@pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("smoke")
-    run = snakemake(workdir, "tables")
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert re.search(r"claims: \d+ of \d+ hold", run.stdout + run.stderr)  # the summary, printed
-    return workdir
 
 
 def test_the_report_builds(smoke_run):
@@ -204,17 +182,13 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 6
 
 
+@pytest.mark.skipif(why_no_slurm() is None, reason="tests/test_slurm.py runs the smoke config from "
+                    "scratch on a local SLURM cluster and compares its tables with these")
 def test_two_runs_from_scratch_give_identical_tables(smoke_run, tmp_path_factory):
     again = tmp_path_factory.mktemp("smoke_again")
     run = snakemake(again, "tables")
     assert run.returncode == 0, run.stderr[-3000:]
-    tables = sorted((smoke_run / "results" / "tables").glob("*.parquet"))
-    assert len(tables) > 20
-    for path in tables:
-        first, second = pd.read_parquet(path), pd.read_parquet(again / "results" / "tables" / path.name)
-        if path.name == "runs.parquet":  # the one column that measures time, not results
-            first, second = first.drop(columns="train_seconds"), second.drop(columns="train_seconds")
-        pd.testing.assert_frame_equal(first, second, check_exact=True, obj=path.name)
+    assert_same_tables(smoke_run, again)
 
 
 def test_adding_a_value_of_C_adds_only_its_cells_and_the_tables(smoke_run):

@@ -19,7 +19,8 @@ def main(smk):
     for (corpus, model), path, history in zip(smk.params.cells, smk.input.models, smk.input.histories):
         saved = torch.load(path, map_location="cpu", weights_only=True)
         last = pd.read_parquet(history).iloc[-1]
-        row = dict(corpus=corpus, model=model, **saved["params"],
+        # settings by name: the order a job received them in depends on the executor
+        row = dict(corpus=corpus, model=model, **dict(sorted(saved["params"].items())),
                    **{f"final_{k}": last[k] for k in ("reconstruction", "kl", "elbo", "held_out_elbo",
                                                        "held_out_kl") if k in last})
         if (corpus, model) in summaries:

@@ -35,6 +35,7 @@ import torch.nn.functional as F
 
 from textvae.batching import collate, length_batches
 from textvae.corpora import Vocab, build_vocab
+from textvae.objectives import beta_c_loss, gaussian_kl
 from textvae.scripting import keep_freed_memory
 from textvae.training import new_model, new_optimiser, train_step
 
@@ -66,15 +67,13 @@ def macs_per_position(module: torch.nn.Module) -> int:
     return total
 
 
-def useful_flops(model, sentences: list[list[int]]) -> float:
-    """6 x multiply-adds of the encoder (per word; mu and log sigma^2 once per sentence) and of
-    the decoder (per word and </s>)."""
-    words = sum(map(len, sentences))
+def flops_per_word_and_sentence(model) -> tuple[float, float]:
+    """FLOPs (6 x multiply-adds) per word: the encoder's RNN and the decoder; and per sentence:
+    mu and log sigma^2, and the decoder once more for </s>."""
     encoder = model.encoder
+    decoder = macs_per_position(model.decoder)
     heads = encoder.to_mu.weight.numel() + encoder.to_logvar.weight.numel()
-    macs = ((macs_per_position(encoder.rnn)) * words + heads * len(sentences)
-            + macs_per_position(model.decoder) * (words + len(sentences)))
-    return 6.0 * macs
+    return 6.0 * (macs_per_position(encoder.rnn) + decoder), 6.0 * (heads + decoder)
 
 
 class PaddedLoop:
@@ -93,8 +92,7 @@ class PaddedLoop:
         feats, _ = self.model.decoder.features(dec_in, z)
         logits = self.model.decoder.out(feats)
         nll = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=0, reduction="none")
-        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(-1)
-        loss = nll.sum(1).mean() + (kl.mean() - C).abs()
+        loss = beta_c_loss(-nll.sum(1), gaussian_kl(mu, logvar), C)
         self.optimiser.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.grad_clip)
@@ -123,6 +121,7 @@ def run(kind: str, arch: str, sentences, vocab_size: int, batch_size: int, steps
     else:
         loop = PaddedLoop(model, params["lr"], params["grad_clip"])
         step = lambda tensors: loop.step(tensors, params["C"])  # noqa: E731
+    per_word, per_sentence = flops_per_word_and_sentence(model)
     words = positions = flops = 0.0
     for i, batch in enumerate(plan):
         if i == 1:  # the first step warms up the allocator and the kernels
@@ -131,9 +130,10 @@ def run(kind: str, arch: str, sentences, vocab_size: int, batch_size: int, steps
         tensors = collate(chosen, 2, 3)
         step(tensors)
         if i >= 1:
-            words += sum(map(len, chosen)) + len(chosen)
+            n_words = int(tensors[1].sum())
+            words += n_words + len(chosen)
             positions += tensors[2].numel()
-            flops += useful_flops(model, chosen)
+            flops += per_word * n_words + per_sentence * len(chosen)
     seconds = time.perf_counter() - start
     return dict(tokens_per_s=words / seconds, padding=1 - words / positions,
                 flops_per_s=flops / seconds)

@@ -101,13 +101,14 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
                 group["lr"] = learning_rate(params["lr"], params["lr_schedule"], step, total_steps)
             C = linear_ramp(step, c_ramp_steps, params["C"])
             weight = kl_weight(params["anneal"], step, anneal_steps)
-            loss, rec, kl = train_step(model, optimiser, tensors, params, C=C, weight=weight)
-            if not torch.isfinite(loss):
+            try:
+                loss, rec, kl = train_step(model, optimiser, tensors, params, C=C, weight=weight)
+            except NonFiniteLoss as err:
                 raise NonFiniteLoss(
-                    f"{cell}: non-finite loss {loss.item()} at step {step} (epoch {epoch + 1}); "
+                    f"{cell}: {err} at step {step} (epoch {epoch + 1}); "
                     f"last finite values: {last_finite}; the checkpoint of the last whole epoch "
                     f"({ckpt_path}) is kept; lower lr or set grad_clip"
-                )
+                ) from None
             step += 1
             values = dict(loss=loss.item(), rec=rec.mean().item(), kl=kl.mean().item())
             last_finite = dict(step=step, **{k: round(v, 4) for k, v in values.items()})
@@ -148,13 +149,13 @@ def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
 def train_step(model, optimiser, tensors, params: dict, C: float, weight: float):
     """One update on a batch `tensors` = collate(...): the loss of params["objective"] with
     target rate C and KL weight `weight`, its gradient (norm clipped to params["grad_clip"]
-    when set), one optimiser step.  Returns (loss, rec, kl); a non-finite loss is returned
-    without touching the parameters."""
+    when set), one optimiser step.  Returns (loss, rec, kl); a non-finite loss raises
+    NonFiniteLoss before the parameters are touched."""
     rec, kl, _, _ = model(*tensors)
     loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"], m=params["m"],
                          weight=weight)
     if not torch.isfinite(loss):
-        return loss, rec, kl
+        raise NonFiniteLoss(f"non-finite loss {loss.item()}")
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
     if params["grad_clip"]:

@@ -5,7 +5,12 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# A config given on the command line (--configfile a.yaml [b.yaml ...], merged in that order)
+# is the run's whole config; config.yaml is read only when none is given.  Keys a config leaves
+# out take the schema's defaults (workflow/schemas/config.schema.yaml).
+if not workflow.overwrite_configfiles:
+
+    configfile: "config.yaml"
 
 
 report: "workflow/report/workflow.rst"

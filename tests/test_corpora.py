@@ -24,12 +24,39 @@ def test_formats(tmp_path):
         ["the", "cat", "sat", "."], ["a", "dog", "<unk>", "!"]]
     jsonl = write(tmp_path, "a.jsonl", json.dumps({"text": "Hello, world. It's here!"}) + "\n")
     assert corpora.read_sentences(jsonl, "jsonl", tokenized=False, split_sentences=True) == [
-        ["Hello", ",", "world", "."], ["It's", "here", "!"]]
+        ["Hello", ",", "world", "."], ["It", "'s", "here", "!"]]
     cbt = write(tmp_path, "c.txt", "_BOOK_TITLE_ : x.txt\nOnce upon a time .\n")
     assert corpora.read_sentences(cbt, "cbt") == [["Once", "upon", "a", "time", "."]]
     wiki = write(tmp_path, "w.txt", " \n = Heading = \n A well @-@ known <unk> . It ran 1 @,@ 000 km .\n")
     assert corpora.read_sentences(wiki, "wikitext") == [
         ["A", "well-known", "<unk>", "."], ["It", "ran", "1,000", "km", "."]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # abbreviations, a price and an abbreviation inside the sentence: one sentence, not eight
+    ("Mr. Smith paid $3.50 for the U.S. edition, e.g. this one. Done!",
+     [["Mr.", "Smith", "paid", "$", "3.50", "for", "the", "U.S.", "edition", ",", "e.g.", "this", "one", "."],
+      ["Done", "!"]]),
+    ("J. R. R. Tolkien wrote it. It sold well.",  # initials
+     [["J.", "R.", "R.", "Tolkien", "wrote", "it", "."], ["It", "sold", "well", "."]]),
+    ("It is 3.5 km long. Pi is 3.14.",  # decimals
+     [["It", "is", "3.5", "km", "long", "."], ["Pi", "is", "3.14", "."]]),
+    ('He said "Stop." Then he left.',  # a quotation ends with its sentence
+     [["He", "said", '"', "Stop", ".", '"'], ["Then", "he", "left", "."]]),
+    ("Wait... what? Fine.",  # an ellipsis
+     [["Wait", "...", "what", "?"], ["Fine", "."]]),
+    ("A well-known fact (see p. 5) holds. I can't say.",  # hyphens kept, contractions split
+     [["A", "well-known", "fact", "(", "see", "p.", "5", ")", "holds", "."], ["I", "ca", "n't", "say", "."]]),
+])
+def test_raw_text_is_segmented_and_tokenised_by_syntok(text, expected):
+    assert corpora.sentences(text, tokenized=False) == expected
+
+
+def test_tokenised_text_is_cut_into_sentences_keeping_its_tokens():
+    text = "The U.S. Army said so . It was 3.5 km @-@ long . Mr. Smith left"
+    assert corpora.sentences(text, tokenized=True) == [
+        ["The", "U.S.", "Army", "said", "so", "."], ["It", "was", "3.5", "km", "@-@", "long", "."],
+        ["Mr.", "Smith", "left"]]
 
 
 def test_unknown_markers_become_one_token(tmp_path):

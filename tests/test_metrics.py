@@ -39,3 +39,37 @@ def test_aggregate_posterior_kl():
     mean, cov = np.array([1.0, 2.0]), np.diag([0.5, 2.0])
     by_hand = 0.5 * (2.5 + 5.0 - 2 - math.log(1.0))
     assert metrics.aggregate_posterior_kl(samples_with_moments(mean, cov)) == pytest.approx(by_hand)
+
+
+def test_mutual_information_is_zero_when_every_posterior_is_the_same():
+    rng = np.random.default_rng(0)
+    mu, logvar = np.tile([0.3, -1.0], (50, 1)), np.tile([0.2, -0.5], (50, 1))
+    z = mu + rng.standard_normal(mu.shape) * np.exp(0.5 * logvar)
+    assert metrics.mutual_information(mu, logvar, z) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_mutual_information_is_log_n_for_posteriors_far_apart():
+    """n narrow posteriors 100 standard deviations apart: z tells x exactly, I = log n."""
+    n = 40
+    mu = np.stack([100.0 * np.arange(n), np.zeros(n)], axis=1)
+    logvar = np.zeros((n, 2))
+    z = mu + np.random.default_rng(1).standard_normal(mu.shape)
+    assert metrics.mutual_information(mu, logvar, z, chunk=7) == pytest.approx(math.log(n), abs=1e-9)
+
+
+def test_mutual_information_of_a_gaussian_channel():
+    """x ~ N(0, a^2 I), q(z|x) = N(x, s^2 I): I(x; z) = d/2 log(1 + a^2/s^2) (closed form);
+    here d = 2, a = 2, s = 1: log 5 = 1.609."""
+    rng = np.random.default_rng(2)
+    n, d, a, s = 6000, 2, 2.0, 1.0
+    mu = a * rng.standard_normal((n, d))
+    logvar = np.full((n, d), 2 * math.log(s))
+    z = mu + s * rng.standard_normal((n, d))
+    assert metrics.mutual_information(mu, logvar, z) == pytest.approx(d / 2 * math.log(1 + a ** 2 / s ** 2), abs=0.05)
+
+
+def test_log_normal_density_by_hand():
+    z, mu, logvar = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[0.0, 0.0], [math.log(4.0), 0.0]])
+    first = -0.5 * (2 * math.log(2 * math.pi) + 1.0 + 4.0)
+    second = -0.5 * (2 * math.log(2 * math.pi) + math.log(4.0) + 0.0 + 1.0)
+    np.testing.assert_allclose(metrics._log_normal_density(z, mu, logvar), [[first, second]])

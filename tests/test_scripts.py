@@ -173,6 +173,34 @@ def test_reconstruct_posterior_mean_greedy_and_filtered_beam(corpus, trained, tm
     assert list(b2["test_index"]) == [i for i in range(12) if 5 <= lengths[i] <= 7][:3]
 
 
+def test_a2_scores_reconstructions_against_the_source_as_the_model_sees_it(corpus, trained, tmp_path):
+    """A test sentence with a word outside the vocabulary: its reference holds <unk> there, and
+    a reconstruction that reproduces the sentence with <unk> scores BLEU 100, not less."""
+    test = pd.read_parquet(corpus / "test.parquet").head(3)
+    words = test["text"][0].split()
+    test.loc[0, "text"] = " ".join(["zebraphone"] + words[1:])
+    test.to_parquet(tmp_path / "test.parquet")
+    inputs = dict(model=str(trained / "model.pt"), test=str(tmp_path / "test.parquet"),
+                  vocab=str(corpus / "vocab.parquet"))
+    load_script("reconstruct").main(job(input=inputs, output=[str(tmp_path / "a2.parquet")], params=dict(
+        scheme=dict(method="greedy", max_len=12), z="mean", select=None, seed=1, batch_size=5,
+        cell="short/lstm-betac-C3")))
+    a2 = pd.read_parquet(tmp_path / "a2.parquet")
+    assert a2["source"][0].split()[0] == "zebraphone"
+    assert a2["reference"][0] == " ".join(["<unk>"] + words[1:])
+    assert list(a2["reference"][1:]) == list(test["text"][1:])  # no unknown word: as it was
+    a2["reconstruction"] = a2["reference"]  # a perfect reconstruction, as the model can make it
+    a2.to_parquet(tmp_path / "perfect.parquet")
+    pd.DataFrame([dict(C=3.0, distortion=1.0, rate=3.0, logdetcov=0.0, mu_norm2=0.0, active_units=1,
+                       mi=1.0)]).to_parquet(tmp_path / "summary.parquet")
+    out = dict(parquet=str(tmp_path / "cap.parquet"), md=str(tmp_path / "cap.md"))
+    load_script("capacity_table").main(job(
+        input=dict(summaries=[str(tmp_path / "summary.parquet")], reconstructions=[str(tmp_path / "perfect.parquet")]),
+        output=out, params=dict(cells=[("short", "lstm-betac-C3")], title="A2")))
+    every = pd.read_parquet(out["parquet"]).set_index("bucket").loc["all"]
+    assert every["bleu2"] == pytest.approx(100) and every["rouge2"] == pytest.approx(100)
+
+
 def test_paths_table_counts_repeated_neighbours(tmp_path):
     rows = pd.DataFrame(dict(corpus="c", model="m", C=3.0, scheme="greedy", path=[0] * 4 + [1] * 4,
                              point=[0, 1, 2, 3] * 2, t=0.0, sentence=list("aabbcccc"),
@@ -194,7 +222,7 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
     for model, hyps in recon.items():
         path = tmp_path / f"{model}.parquet"
         pd.DataFrame(dict(corpus="c", model=model, test_index=range(4), source=sources,
-                          n_tokens=5, reconstruction=hyps)).to_parquet(path)
+                          reference=sources, n_tokens=5, reconstruction=hyps)).to_parquet(path)
         paths.append(str(path))
     out = dict(parquet=str(tmp_path / "p.parquet"), md=str(tmp_path / "p.md"))
     load_script("autogen_preference_table").main(job(input=paths, output=out, params=dict(

@@ -134,11 +134,6 @@ def latent_size(config: dict, experiment: str, corpus: str) -> int:
 def _check_decoding(config: dict) -> None:
     """Every decoding scheme is complete and every scheme an experiment names is defined."""
     used = [name for name in DECODING_EXPERIMENTS if name in config["experiments"]]
-    if not used:
-        return
-    if "decoding" not in config:
-        raise ConfigError(f"experiments {used} decode sentences; add a decoding section "
-                          "(max_len, seed, schemes)")
     schemes = config["decoding"]["schemes"]
     for name, spec in schemes.items():
         for key in _METHOD_NEEDS[spec["method"]]:
@@ -188,6 +183,15 @@ def cell_params(config: dict, corpus: str, model_id: str) -> dict:
     if spec["objective"] == "lm":
         settings["z"] = 0
     return settings
+
+
+def fill_defaults(config: dict, schema: dict) -> None:
+    """Complete, key by key, every top-level block whose schema gives a whole-object `default`
+    (defaults, evaluation, decoding): a config that names some of a block's keys gets the
+    schema's values for the others.  (JSON-schema defaults fill a block only when it is absent.)"""
+    for key, spec in schema["properties"].items():
+        if isinstance(spec.get("default"), dict) and isinstance(config.get(key), dict):
+            config[key] = {**spec["default"], **config[key]}
 
 
 def schema_error(config: dict, schema: dict) -> str | None:

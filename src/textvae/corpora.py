@@ -7,11 +7,14 @@ Formats (`format:` in a corpus's config entry):
 - `cbt`: Children's Book Test files: one sentence a line, `_BOOK_TITLE_` lines skipped.
 - `wikitext`: WikiText paragraphs: ` = Heading = ` lines skipped, `@-@`, `@,@`, `@.@` joined.
 Raw documents (several sentences a line or a JSON text) are cut into sentences with
-`split_sentences: true` (the default for wikitext), and tokenised here with `tokenized: false`.
+`split_sentences: true` (the default for wikitext), and tokenised here with `tokenized: false`;
+both by syntok (a maintained rule-based segmenter and tokeniser for English: abbreviations,
+decimals, initials, quotes and ellipses), never by hand-written regexes.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import re
@@ -19,13 +22,14 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from syntok import segmenter
+from syntok.tokenizer import Tokenizer
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 SPECIALS = (PAD, UNK, BOS, EOS)
 FORMATS = ("lines", "jsonl", "cbt", "wikitext")
 
-_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
-_SENTENCE_END = {".", "!", "?"}
+_WORD = re.compile(r"\w")
 _WIKI_JOINERS = {" @-@ ": "-", " @,@ ": ",", " @.@ ": "."}
 _WIKI_HEADING = re.compile(r"^\s*=.*=\s*$")
 
@@ -34,22 +38,41 @@ class CorpusError(ValueError):
     """A corpus file that cannot be used; the message names the file and, where known, the line."""
 
 
+def _words(tokens) -> list[str]:
+    """The strings of syntok tokens, with the two joins syntok leaves to its caller: a hyphen or
+    underscore inside a word, which syntok keeps as the next token's spacing ('well-known'), and
+    the dot of an abbreviation, which syntok splits off even where it did not end the sentence
+    ('Mr.', 'U.S.', 'e.g.', 'J.'): a dot touching the word before it and followed by a word."""
+    words = []
+    for i, tok in enumerate(tokens):
+        if words and tok.spacing in ("-", "_"):
+            words[-1] += tok.spacing + tok.value
+        elif (tok.value == "." and not tok.spacing and words and _WORD.match(words[-1])
+              and i + 1 < len(tokens) and _WORD.match(tokens[i + 1].value)):
+            words[-1] += "."
+        else:
+            words.append(tok.value)
+    return words
+
+
 def tokenize(text: str) -> list[str]:
-    """Words (with inner apostrophes and hyphens) and single punctuation marks."""
-    return _TOKEN.findall(text)
+    """The words and punctuation marks of raw text, by syntok's tokeniser (contractions split as
+    in the Penn Treebank: "can't" -> "ca", "n't")."""
+    return _words(list(Tokenizer(replace_not_contraction=False).tokenize(text)))
 
 
-def sentence_split(tokens: list[str]) -> list[list[str]]:
-    """Cut a token sequence after each '.', '!' or '?' token."""
-    out, current = [], []
-    for tok in tokens:
-        current.append(tok)
-        if tok in _SENTENCE_END:
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
-    return out
+def sentences(text: str, tokenized: bool) -> list[list[str]]:
+    """The sentences of a document, cut by syntok's segmenter.  Raw text (`tokenized` false) is
+    tokenised by syntok too; tokenised text keeps its own space-separated tokens, each given to
+    the sentence in which it starts."""
+    found = [sentence for paragraph in segmenter.analyze(text) for sentence in paragraph]
+    if not tokenized:
+        return [words for words in map(_words, found) if words]
+    starts = [sentence[0].offset for sentence in found]
+    out = [[] for _ in found]
+    for match in re.finditer(r"\S+", text):
+        out[max(bisect.bisect_right(starts, match.start()) - 1, 0)].append(match.group())
+    return [s for s in out if s]
 
 
 def _read_lines(path: Path, encoding_errors: str) -> list[str]:
@@ -111,15 +134,16 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
     else:
         texts = lines
     markers = set(unk_markers)
-    sentences = []
+    out = []
     for text in texts:
-        tokens = text.split() if tokenized else tokenize(text)
-        tokens = [UNK if t in markers else t.lower() if lowercase else t for t in tokens]
         if split_sentences:
-            sentences.extend(sentence_split(tokens))
-        elif tokens:
-            sentences.append(tokens)
-    return sentences
+            cut = sentences(text, tokenized)
+        else:
+            cut = [text.split() if tokenized else tokenize(text)]
+        for tokens in cut:
+            if tokens:
+                out.append([UNK if t in markers else t.lower() if lowercase else t for t in tokens])
+    return out
 
 
 def filter_length(sentences: list[list[str]], min_len: int, max_len: int,
@@ -164,6 +188,10 @@ class Vocab:
 
     def encode(self, tokens: list[str]) -> list[int]:
         return [self.stoi.get(t, self.unk) for t in tokens]
+
+    def as_seen(self, tokens: list[str]) -> list[str]:
+        """The tokens as a model with this vocabulary sees them: unknown words as <unk>."""
+        return [t if t in self.stoi else UNK for t in tokens]
 
     def decode(self, ids) -> list[str]:
         return [self.itos[i] for i in ids]

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from .batching import collate, length_batches
-from .metrics import active_units, aggregate_posterior_kl, log_det_cov, mean_norm2
+from .metrics import active_units, aggregate_posterior_kl, log_det_cov, mean_norm2, mutual_information
 
 
 @torch.no_grad()
@@ -50,10 +50,14 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
 @torch.no_grad()
 def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_samples: int,
              repeats: int, au_threshold: float, seed: int, batch_size: int = 256,
-             device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:
+             mi_posteriors: int = 10000, device=torch.device("cpu"),
+             logp_true: np.ndarray | None = None) -> dict:
     """Distortion D = mean -log p(x|z), z ~ q(z|x); rate R = mean KL(q(z|x) || N(0, I));
     ELBO = -(D + R); LogDetCov, ||mu||^2 and the aggregate-posterior KL from one z ~ q(z|x)
-    per sentence, averaged over `repeats` draws; active units from the posterior means;
+    per sentence, averaged over `repeats` draws; the mutual information I(x; z) with q(z) the
+    mixture of (a seeded sample of at most `mi_posteriors` of) the test posteriors, from the
+    first draw, and R - MI, the rate spent off information (the KL of the aggregate posterior
+    to the prior); active units from the posterior means;
     importance-weighted NLL with `iw_samples` samples and perplexity exp(sum NLL / tokens),
     tokens counting </s>.  With `logp_true` (the true log p(x) of each sentence) also the
     entropy H = mean -log p(x) and the bound check D + R >= H."""
@@ -70,16 +74,20 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
     mu, logvar = torch.cat(mus).numpy(), torch.cat(logvars).numpy()
     stats = {"logdetcov": [], "mu_norm2": [], "aggregate_kl": []}
     rng = np.random.default_rng(seed)
-    for _ in range(repeats):
-        z = mu + rng.standard_normal(mu.shape) * np.exp(0.5 * logvar)
+    draws = [mu + rng.standard_normal(mu.shape) * np.exp(0.5 * logvar) for _ in range(repeats)]
+    for z in draws:
         stats["logdetcov"].append(log_det_cov(z))
         stats["mu_norm2"].append(mean_norm2(z))
         stats["aggregate_kl"].append(aggregate_posterior_kl(z))
+    some = np.sort(rng.choice(len(mu), mi_posteriors, replace=False)) if len(mu) > mi_posteriors else slice(None)
+    mi = mutual_information(mu[some].astype(np.float64), logvar[some].astype(np.float64),
+                            draws[0][some].astype(np.float64))
     distortion, rate = -torch.cat(rec).mean().item(), torch.cat(kl).mean().item()
     nll = torch.cat(iw).numpy()
     n_tokens = sum(len(s) + 1 for s in sentences)
     out = dict(n_sentences=len(sentences), distortion=distortion, rate=rate,
                elbo=-(distortion + rate), **{k: float(np.mean(v)) for k, v in stats.items()},
+               mi=mi, rate_minus_mi=rate - mi,
                active_units=active_units(mu, au_threshold), iw_nll=float(nll.mean()),
                perplexity=float(np.exp(nll.sum() / n_tokens)))
     if logp_true is not None:

@@ -1,9 +1,11 @@
 """Forward cross entropy (Prokhorov et al. 2019, Table 3): how well a language model trained on
 a model's generated corpus predicts the real test set, and what the generated corpora look like.
 
-All language models of a training corpus share one vocabulary, the words common to every one
-of its synthetic corpora (or to those of one decoding scheme), so that their test NLLs are
-comparable; other words become <unk>, in the synthetic corpora and in the real test set alike.
+The language models of one decoding scheme on a training corpus share one vocabulary, the
+words common to that scheme's synthetic corpora over every C and seed ("common in all of the
+three corpora"), so that their test NLLs are comparable across C; other words become <unk>, in
+the synthetic corpora and in the real test set alike.  (One vocabulary across schemes would be
+the few words greedy decoding produces at every C: most of the real test set as <unk>.)
 """
 
 from __future__ import annotations

@@ -19,10 +19,12 @@ from textvae import paper  # noqa: E402
 
 SCHEMA = os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml")
 with open(SCHEMA) as f:
-    _problem = tvconfig.schema_error(config, yaml.safe_load(f))
+    _schema = yaml.safe_load(f)
+_problem = tvconfig.schema_error(config, _schema)
 if _problem:
     raise WorkflowError(f"bad config: {_problem}")
 validate(config, SCHEMA)  # sets the schema's defaults
+tvconfig.fill_defaults(config, _schema)
 try:
     tvconfig.check_config(config)
 except tvconfig.ConfigError as err:
@@ -70,7 +72,7 @@ def corpus_inputs(wildcards):
 
 
 # decoding experiments (workflow/rules/decode.smk)
-DECODING = config.get("decoding", {})
+DECODING = config["decoding"]
 
 
 def experiment_settings(experiment):
@@ -118,12 +120,8 @@ def syntax_pair_files(wildcards):
     return [] if source == "builtin" else sorted(glob.glob(os.path.join(source, "*.pickle")))
 
 
-# A5 (workflow/rules/fce.smk): synthetic corpora per cell, scheme and seed; the LMs' vocabulary
-# is shared by the whole training corpus (group "all") or by each scheme
-def fce_group(scheme):
-    return scheme if config["experiments"]["A5"]["vocabulary"] == "scheme" else "all"
-
-
+# A5 (workflow/rules/fce.smk): synthetic corpora per cell, scheme and seed; the LMs of one
+# scheme share a vocabulary, the words common to that scheme's corpora over every C and seed
 def fce_synthetic(corpus, model, names=None):
     """The synthetic corpora of a cell (of the schemes `names`, default all), one per scheme
     and seed."""
@@ -133,11 +131,9 @@ def fce_synthetic(corpus, model, names=None):
 
 
 def fce_vocab_inputs(wildcards):
-    """Every synthetic corpus of the corpus (of the group's scheme only, per scheme)."""
-    a5 = config["experiments"]["A5"]
-    names = a5["schemes"] if wildcards.group == "all" else [wildcards.group]
+    """Every synthetic corpus of the scheme on the corpus: every model (C) and seed."""
     return [path for c, model in cells_of("A5") if c == wildcards.corpus
-            for path in fce_synthetic(c, model, names)]
+            for path in fce_synthetic(c, model, [wildcards.scheme])]
 
 
 def fce_runs():
@@ -149,9 +145,9 @@ def fce_runs():
 
 
 def fce_vocab_groups():
-    """(corpus, group) of every shared LM vocabulary of A5."""
-    groups = sorted({fce_group(s) for _, _, s, _ in fce_runs()})
-    return [(c, g) for c in experiment_settings("A5")["corpora"] for g in groups] if groups else []
+    """(corpus, scheme) of every shared LM vocabulary of A5."""
+    a5 = config["experiments"].get("A5")
+    return [(c, s) for c in a5["corpora"] for s in a5["schemes"]] if a5 else []
 
 
 # the Snakemake report (snakemake --report): papers, experiments, labels

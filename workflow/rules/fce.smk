@@ -1,5 +1,5 @@
-# A5, forward cross entropy: synthetic corpora decoded from z ~ p(z), a shared vocabulary per
-# training corpus, and one LSTM language model per (cell, scheme, seed).
+# A5, forward cross entropy: synthetic corpora decoded from z ~ p(z), a vocabulary per training
+# corpus and decoding scheme, and one LSTM language model per (cell, scheme, seed).
 
 
 rule fce_prior:
@@ -49,9 +49,9 @@ rule fce_vocab:
     input:
         fce_vocab_inputs,
     output:
-        f"{R}/fce/{{corpus}}/vocab_{{group}}.parquet",
+        f"{R}/fce/{{corpus}}/vocab_{{scheme}}.parquet",
     log:
-        f"{R}/logs/fce/{{corpus}}/vocab_{{group}}.log",
+        f"{R}/logs/fce/{{corpus}}/vocab_{{scheme}}.log",
     conda:
         "../../envs/textvae.yaml"
     script:
@@ -61,7 +61,7 @@ rule fce_vocab:
 rule fce_lm:
     input:
         synthetic=f"{R}/fce/{{corpus}}/{{model}}/synthetic/{{scheme}}_seed{{seed}}.parquet",
-        vocab=lambda w: f"{R}/fce/{w.corpus}/vocab_{fce_group(w.scheme)}.parquet",
+        vocab=f"{R}/fce/{{corpus}}/vocab_{{scheme}}.parquet",
         test=f"{R}/data/{{corpus}}/test.parquet",
     output:
         model=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/model.pt",

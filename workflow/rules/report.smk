@@ -4,7 +4,8 @@ A1_SUMMARIES = cell_files("A1", "{R}/eval/{corpus}/{model}/summary.parquet")
 A3_SUMMARIES = cell_files("A3", "{R}/eval/{corpus}/{model}/summary.parquet")
 B1_HISTORIES = cell_files("B1", "{R}/models/{corpus}/{model}/history.parquet")
 SUMMARY_COLUMNS = ["corpus", "model", "arch", "objective", "C", "rate", "distortion", "elbo",
-                   "logdetcov", "mu_norm2", "active_units", "aggregate_kl", "iw_nll", "perplexity",
+                   "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi", "aggregate_kl",
+                   "iw_nll", "perplexity",
                    "entropy", "bound_gap", "bound_ok"]
 
 
@@ -32,8 +33,8 @@ rule table_aggregate_posterior:
         parquet=f"{R}/tables/aggregate_posterior.parquet",
         md=report(f"{R}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
     params:
-        columns=["corpus", "model", "arch", "C", "aggregate_kl", "rate", "logdetcov", "mu_norm2",
-                 "active_units"],
+        columns=["corpus", "model", "arch", "C", "aggregate_kl", "rate", "mi", "rate_minus_mi",
+                 "logdetcov", "mu_norm2", "active_units"],
         title="A3 (Prokhorov et al. 2019, Sec. 3.2): KL(q(z) || p(z)) of the aggregated posterior",
     log:
         f"{R}/logs/tables/aggregate_posterior.log",
@@ -176,8 +177,10 @@ rule table_fce:
         test_corpora=config["experiments"].get("A5", {}).get("corpora", []),
         self_bleu_sample=config["experiments"].get("A5", {}).get("self_bleu_sample"),
         title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy, the test NLL per sentence "
-        "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the LMs' "
-        "shared vocabulary; types, % unk, mean length, self-BLEU-4 of the synthetic corpora",
+        "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the "
+        "vocabulary the scheme's LMs share; types, % unk, mean length, self-BLEU-4 of the synthetic "
+        "corpora; test_pct_unk: % of the real test set's tokens outside the vocabulary; entropy: "
+        "the true H of a built-in test set",
     log:
         f"{R}/logs/tables/fce.log",
     conda:

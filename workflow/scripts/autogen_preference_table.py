@@ -11,7 +11,7 @@ from textvae.tables import write_table
 
 def main(smk):
     frame = pd.concat([pd.read_parquet(p) for p in smk.input], ignore_index=True)
-    frame["bleu"] = [sentence_bleu(h, s) for h, s in zip(frame["reconstruction"], frame["source"])]
+    frame["bleu"] = [sentence_bleu(h, s) for h, s in zip(frame["reconstruction"], frame["reference"])]
     rows = []
     for corpus, per_corpus in frame.groupby("corpus", sort=False):
         bleu = per_corpus.pivot(index="test_index", columns="model", values="bleu")

@@ -6,7 +6,7 @@ from textvae.scores import bucket_scores
 from textvae.scripting import run
 from textvae.tables import write_table
 
-STATS = ["distortion", "rate", "logdetcov", "mu_norm2", "active_units"]
+STATS = ["distortion", "rate", "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi"]
 
 
 def main(smk):
@@ -15,7 +15,7 @@ def main(smk):
                                                smk.input.reconstructions):
         stats = pd.read_parquet(summary).iloc[0]
         frame = pd.read_parquet(recon)
-        for scores in bucket_scores(list(frame["source"]), list(frame["reconstruction"])):
+        for scores in bucket_scores(list(frame["reference"]), list(frame["reconstruction"])):
             rows.append(dict(corpus=corpus, model=model, C=stats["C"],
                              **{k: stats[k] for k in STATS}, **scores))
     table = pd.DataFrame(rows).sort_values(["corpus", "C"], kind="stable")

@@ -21,7 +21,7 @@ def main(smk):
     stats = evaluate(model, [vocab.encode(t.split()) for t in test["text"]], vocab.bos, vocab.eos,
                      iw_samples=settings["iw_samples"], repeats=settings["logdetcov_repeats"],
                      au_threshold=settings["au_threshold"], seed=settings["seed"],
-                     batch_size=settings.get("batch_size", 256), device=device,
+                     batch_size=settings["batch_size"], mi_posteriors=settings["mi_posteriors"], device=device,
                      logp_true=test["logp_true"].to_numpy() if "logp_true" in test else None)
     corpus, model_id = smk.params.cell.split("/")
     row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta")},

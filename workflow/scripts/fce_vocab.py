@@ -1,5 +1,6 @@
-"""A5: the vocabulary every language model of a training corpus shares, the words common to
-all its synthetic corpora (or to those of one scheme)."""
+"""A5: the vocabulary the language models of one decoding scheme share on a training corpus,
+the words common to that scheme's synthetic corpora over every C and seed (Prokhorov et al.
+Table 3's |V|, one per scheme)."""
 
 import pandas as pd
 

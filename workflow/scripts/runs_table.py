@@ -8,7 +8,7 @@ import torch
 from textvae.scripting import run
 from textvae.tables import write_table
 
-EVALUATION = ["rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units",
+EVALUATION = ["rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi",
               "aggregate_kl", "iw_nll", "perplexity"]
 
 

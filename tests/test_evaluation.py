@@ -1,0 +1,50 @@
+"""Evaluation on models whose answers are known exactly."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from textvae.batching import collate
+from textvae.evaluation import evaluate, importance_weighted_nll, log_likelihoods
+from textvae.models import build_vae
+
+SENTENCES = [[4, 5, 6], [7, 4], [5, 5, 5, 8], [6]]
+BOS, EOS = 2, 3
+
+
+def model_whose_posterior_is_the_prior_and_whose_decoder_ignores_z(z=3):
+    """q(z|x) = N(0, I) = p(z) for every x (encoder's last layers zero) and p(x|z) = p(x) (the
+    decoder's weights on z zero): every importance weight p(x|z) p(z) / q(z|x) is p(x)."""
+    torch.manual_seed(0)
+    model = build_vae("lstm", 10, emb=4, hidden=6, z=z).eval()
+    with torch.no_grad():
+        for layer in (model.encoder.to_mu, model.encoder.to_logvar):
+            layer.weight.zero_()
+            layer.bias.zero_()
+        model.decoder.rnn.weight_ih_l0[:, 4:].zero_()  # the columns that read z
+    return model
+
+
+@pytest.mark.parametrize("samples", [1, 5, 50])
+def test_importance_weighted_nll_is_exact_when_the_posterior_is_the_prior(samples):
+    model = model_whose_posterior_is_the_prior_and_whose_decoder_ignores_z()
+    enc_in, lengths, dec_in, targets = collate(SENTENCES, BOS, EOS, torch.device("cpu"))
+    torch.manual_seed(1)
+    iw = importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples)
+    # log p(x) of the decoder alone, at any z
+    exact = -log_likelihoods(model, SENTENCES, torch.full((4, 3), 7.0), BOS, EOS)
+    np.testing.assert_allclose(iw.numpy(), exact, rtol=1e-5)
+
+
+def test_evaluate_on_the_model_that_ignores_z():
+    """R = 0, MI = 0 (every posterior is the same), IW-NLL = D, no active unit."""
+    model = model_whose_posterior_is_the_prior_and_whose_decoder_ignores_z()
+    stats = evaluate(model, SENTENCES, BOS, EOS, iw_samples=4, repeats=2, au_threshold=0.01, seed=1)
+    assert stats["rate"] == pytest.approx(0.0, abs=1e-7)
+    assert stats["mi"] == pytest.approx(0.0, abs=1e-6) and stats["rate_minus_mi"] == pytest.approx(0.0, abs=1e-6)
+    assert stats["iw_nll"] == pytest.approx(stats["distortion"], rel=1e-5)
+    assert stats["active_units"] == 0
+    tokens = sum(len(s) + 1 for s in SENTENCES)
+    assert stats["perplexity"] == pytest.approx(math.exp(4 * stats["iw_nll"] / tokens), rel=1e-5)

@@ -56,9 +56,10 @@ def _gpu_lock_dir(tmp_path, monkeypatch):
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def snakemake(workdir, *args, config=None, snakefile=REPO / "Snakefile"):
-    """`snakemake` on `config` (default: the smoke config) in workdir, 2 cores."""
-    cfg = workdir / "config.yaml"
+def snakemake(workdir, *args, config=None, snakefile=REPO / "Snakefile", configname="config.yaml"):
+    """`snakemake --configfile workdir/configname` on `config` (default: the smoke config) in
+    workdir, 2 cores."""
+    cfg = workdir / configname
     cfg.write_text(yaml.safe_dump(config or SMOKE))
     return subprocess.run([sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
                            "--configfile", str(cfg), "--cores", "2", *args],

@@ -78,10 +78,35 @@ def test_p1_p2_on_a_hand_built_scorer():
             out.append(-1.0 if grammatical == prefers_good else -2.0)
         return np.array(out)
 
-    scores = score_pairs(pairs, encode_mean, log_likelihood)
+    scores = score_pairs(pairs, encode_mean, log_likelihood).assign(lost=False)
     acc = pair_accuracies(scores)
     # z+: pairs 0, 1, 3 right -> p1 = 3/4; z-: only pair 2 right -> p2 = 1/4
     assert (acc["n_pairs"], acc["p1"], acc["p2"]) == (4, 0.75, 0.25)
     # sub-case means of z+ and z- are 1 and 0 as well: the same shares
     assert (acc["p1_bar"], acc["p2_bar"]) == (0.75, 0.25)
     assert list(scores["good_zgood"]) == [-1.0, -1.0, -2.0, -1.0]
+
+
+def test_pairs_lost_to_the_vocabulary_and_ties_are_counted_apart():
+    """Pair 0 is lost (both sentences the same ids: a tie that says nothing); pair 1 ties by
+    chance under z+; pairs 2 and 3 are decided. p1 over the 3 pairs told apart: 1 of 3 right."""
+    scores = pd.DataFrame(dict(lost=[True, False, False, False],
+                               good_zgood=[-5.0, -3.0, -1.0, -4.0], bad_zgood=[-5.0, -3.0, -2.0, -2.0],
+                               good_zbad=[-5.0, -1.0, -2.0, -2.0], bad_zbad=[-5.0, -2.0, -1.0, -1.0]))
+    for column in list(scores.columns[1:]):
+        scores[f"{column}_bar"] = scores[column]
+    acc = pair_accuracies(scores)
+    assert (acc["n_pairs"], acc["pairs_lost"], acc["n_scored"]) == (4, 1, 3)
+    assert acc["p1"] == pytest.approx(1 / 3) and acc["ties_p1"] == 1
+    assert acc["p2"] == pytest.approx(1 / 3) and acc["ties_p2"] == 0
+    none_told_apart = pair_accuracies(scores.assign(lost=True))
+    assert none_told_apart["n_scored"] == 0 and np.isnan(none_told_apart["p1"])
+
+
+def test_a_limit_per_subcase_samples_the_original_test_sets():
+    folder = shared_corpus("marvin-linzen")
+    pairs = load_marvin_linzen(folder, per_subcase=5, seed=1)
+    sizes = pairs.groupby(["test_set", "subcase"]).size()
+    assert sizes.max() == 5 and set(pairs["category"]) == set(CATEGORIES)
+    assert pairs.equals(load_marvin_linzen(folder, per_subcase=5, seed=1))  # seeded
+    assert not pairs.equals(load_marvin_linzen(folder, per_subcase=5, seed=2))

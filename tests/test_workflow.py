@@ -2,12 +2,17 @@
 
 import re
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 import yaml
 
 from conftest import REPO, SMOKE, assert_same_tables, snakemake, why_no_slurm
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from plan_paper import stub_corpora  # noqa: E402
 
 def planned_jobs(output: str) -> list[tuple[str, str]]:
     """(rule, wildcards) of every job in a dry run's output."""
@@ -80,7 +85,12 @@ def test_smoke_tables_and_figures(smoke_run):
     runs = a5[a5["model"] != "real test set"]
     assert len(runs) == 2 * 2 and (runs["lms"] == 2).all() and runs["fce_std"].notna().all()
     assert set(runs["scheme"]) == {"greedy", "nucleus0.9"} and (runs["fce"] > 0).all()
-    assert (a5["model"] == "real test set").sum() == 1 and a5["vocab_size"].nunique() == 1
+    # one vocabulary per scheme, each with the real test set's % unk under it
+    reference = a5[a5["model"] == "real test set"].set_index("scheme")
+    assert sorted(reference.index) == ["greedy", "nucleus0.9"]
+    assert (runs["test_pct_unk"] == runs["scheme"].map(reference["pct_unk"])).all()
+    assert (runs["vocab_size"] == runs["scheme"].map(reference["vocab_size"])).all()
+    assert runs["entropy"].notna().all()  # a built-in corpus: H is known
     a6 = pd.read_parquet(tables / "syntax.parquet")
     assert set(a6["model"]) == {"lstm-betac-C3", "lstm-betac-C10"} and len(a6) == 2 * (15 + 1)
     assert a6[a6["category"] == "all"]["n_pairs"].eq(3 * 66).all()  # 66 built-in sub-cases
@@ -107,7 +117,8 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
         ("table_syntax", ""),
         # A5: its synthetic corpora change the vocabulary every LM of the corpus shares
         ("fce_generate", "corpus=short, model=lstm-betac-C3"),
-        ("fce_vocab", "corpus=short, group=all"),
+        ("fce_vocab", "corpus=short, scheme=greedy"),
+        ("fce_vocab", "corpus=short, scheme=nucleus0.9"),
         *[("fce_lm", f"corpus=short, model={m}, scheme={s}, seed={seed}")
           for m in ("lstm-betac-C3", "lstm-betac-C10") for s in ("greedy", "nucleus0.9") for seed in (1, 2)],
         ("table_fce", ""),
@@ -118,6 +129,7 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
         ("table_claims", ""),
         ("figure", "figure=rate_distortion"),
         ("figure", "figure=logdetcov"),
+        ("effective_config", ""),
         ("tables", ""),
     ])
 
@@ -149,7 +161,7 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
     assert {r for r, _ in jobs} == {
         "train", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
         "interpolate", "table_autogen_reconstructions", "table_autogen_preference",
-        "table_autogen_samples", "table_paths", "table_runs", "table_claims"}
+        "table_autogen_samples", "table_paths", "table_runs", "table_claims", "effective_config"}
 
 
 def test_bad_config_is_refused_before_any_job(tmp_path):
@@ -178,7 +190,7 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("prior_draws") == 2 + 1
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 5 schemes x 3 seeds on one corpus
-    assert rules.count("fce_lm") == 45 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 1
+    assert rules.count("fce_lm") == 45 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 5
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 6
 
 
@@ -201,4 +213,46 @@ def test_adding_a_value_of_C_adds_only_its_cells_and_the_tables(smoke_run):
     assert {w for r, w in jobs if r == "train"} == new_cells
     assert {w for r, w in jobs if r == "evaluate"} == new_cells
     assert {r for r, _ in jobs} == {"train", "evaluate", "table_rate_distortion", "figure", "table_runs",
-                                    "table_claims", "tables"}
+                                    "table_claims", "effective_config", "tables"}
+
+
+def test_a_config_on_the_command_line_replaces_the_default(tmp_path):
+    """The default config.yaml sits in the working folder, as in the repository; a config naming
+    A1 on one corpus plans that experiment's jobs on that corpus and nothing of the default's."""
+    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
+    (tmp_path / "mini.txt").write_text("".join(f"a b c{i % 7} d .\n" for i in range(100)))
+    mine = {"corpora": {"mini": {"path": str(tmp_path / "mini.txt")}},
+            "experiments": {"A1": {"corpora": ["mini"], "archs": ["lstm"], "objective": "betac", "C": [3, 10]}}}
+    run = snakemake(tmp_path, "-n", "tables", config=mine, configname="mine.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    cells = [f"corpus=mini, model=lstm-betac-C{c}" for c in (3, 10)]
+    assert sorted(planned_jobs(run.stdout)) == sorted([
+        ("prepare_corpus", "corpus=mini"), *[("train", c) for c in cells], *[("evaluate", c) for c in cells],
+        ("table_rate_distortion", ""), ("figure", "figure=rate_distortion"), ("figure", "figure=logdetcov"),
+        ("table_runs", ""), ("table_claims", ""), ("effective_config", ""), ("tables", "")])
+    # without a config on the command line, config.yaml is the config
+    default = subprocess_jobs(tmp_path)
+    assert ("prepare_corpus", "corpus=short") in default and ("prepare_corpus", "corpus=mini") not in default
+
+
+def subprocess_jobs(workdir):
+    run = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+                          "-n", "tables"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return planned_jobs(run.stdout)
+
+
+def test_the_paper_config_takes_schema_defaults_not_the_default_configs(tmp_path):
+    """configs/paper.yaml's A5 names no `lm`: its LMs train with the cells' own settings (the
+    schema's `lm: {}`), not with config.yaml's `lm: {epochs: 2}`; keys it leaves out of the
+    evaluation block come from the schema."""
+    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
+    paper = yaml.safe_load((REPO / "configs" / "paper.yaml").read_text())
+    stub_corpora(paper, tmp_path)
+    run = snakemake(tmp_path, "results-paper/config.yaml", config=paper, configname="paper.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    effective = yaml.safe_load((tmp_path / "results-paper" / "config.yaml").read_text())
+    assert effective["experiments"]["A5"] == {**paper["experiments"]["A5"], "lm": {}}
+    assert effective["defaults"] == paper["defaults"] and effective["corpora"].keys() == paper["corpora"].keys()
+    assert effective["evaluation"] == {**paper["evaluation"], "batch_size": 256, "mi_posteriors": 10000}
+    assert "A6" in effective["experiments"] and effective["experiments"]["A6"]["per_subcase"] is None

@@ -8,6 +8,10 @@ are generated from the built-in grammar's lexicon with the same test sets and su
 Scores, with z+ and z- the posterior means of x+ and x-:
 p1 = share of pairs with log p(x-|z+) < log p(x+|z+); p2 = the same with z-;
 p1_bar, p2_bar: the same with z+ and z- averaged over the pairs of each sub-case.
+A pair whose two sentences the model's vocabulary maps to the same ids (the words that make
+them differ both outside it, so both <unk>) is lost to the vocabulary: x+ and x- are one
+sequence and no model can prefer either, so the shares are taken over the other pairs, and
+ties among those (equal log-likelihoods) are counted apart, as neither success nor failure.
 """
 
 from __future__ import annotations
@@ -84,12 +88,19 @@ def load_test_set(path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def load_marvin_linzen(folder) -> pd.DataFrame:
-    """Every `*.pickle` test set in folder, as one frame of pairs."""
+def load_marvin_linzen(folder, per_subcase: int | None = None, seed: int = 1) -> pd.DataFrame:
+    """Every `*.pickle` test set in folder, as one frame of pairs; with `per_subcase`, a seeded
+    sample of at most that many pairs of every sub-case, in their order in the file."""
     files = sorted(Path(folder).glob("*.pickle"))
     if not files:
         raise PairsError(f"{folder}: no Marvin & Linzen *.pickle file")
-    return pd.concat([load_test_set(f) for f in files], ignore_index=True)
+    pairs = pd.concat([load_test_set(f) for f in files], ignore_index=True)
+    if per_subcase is None:
+        return pairs
+    rng = np.random.default_rng(seed)
+    keep = [i for rows in pairs.groupby(["test_set", "subcase"], sort=False).indices.values()
+            for i in rng.choice(rows, min(per_subcase, len(rows)), replace=False)]
+    return pairs.loc[sorted(keep)].reset_index(drop=True)
 
 
 # --- pairs from the built-in grammar -------------------------------------------------------
@@ -273,6 +284,9 @@ def _sub_cases():
     return cases
 
 
+BUILTIN_PER_SUBCASE = 40  # A6's per_subcase left out
+
+
 def builtin_pairs(per_subcase: int, seed: int) -> pd.DataFrame:
     """`per_subcase` distinct pairs for every sub-case of every test set the built-in grammar
     can express, words drawn with `seed`."""
@@ -315,10 +329,18 @@ def score_pairs(pairs: pd.DataFrame, encode_mean, log_likelihood) -> pd.DataFram
     return out
 
 
+SHARES = {"p1": ("bad_zgood", "good_zgood"), "p2": ("bad_zbad", "good_zbad"),
+          "p1_bar": ("bad_zgood_bar", "good_zgood_bar"), "p2_bar": ("bad_zbad_bar", "good_zbad_bar")}
+
+
 def pair_accuracies(scores: pd.DataFrame) -> dict:
-    """p1, p2, p1_bar, p2_bar (shares of pairs whose ungrammatical sentence is less likely)."""
-    return dict(n_pairs=len(scores),
-                p1=float((scores["bad_zgood"] < scores["good_zgood"]).mean()),
-                p2=float((scores["bad_zbad"] < scores["good_zbad"]).mean()),
-                p1_bar=float((scores["bad_zgood_bar"] < scores["good_zgood_bar"]).mean()),
-                p2_bar=float((scores["bad_zbad_bar"] < scores["good_zbad_bar"]).mean()))
+    """p1, p2, p1_bar, p2_bar: shares of the pairs the vocabulary tells apart (`n_scored`) whose
+    ungrammatical sentence is less likely, a strict comparison; `ties_*`, how many of those
+    pairs had equal log-likelihoods; `pairs_lost`, the pairs the vocabulary could not tell apart."""
+    scored = scores[~scores["lost"]]
+    out = dict(n_pairs=len(scores), pairs_lost=int(scores["lost"].sum()), n_scored=len(scored))
+    for name, (bad, good) in SHARES.items():
+        out[name] = float((scored[bad] < scored[good]).mean()) if len(scored) else float("nan")
+    for name, (bad, good) in SHARES.items():
+        out[f"ties_{name}"] = int((scored[bad] == scored[good]).sum())
+    return out

@@ -253,6 +253,20 @@ rule table_runs:
         "../scripts/runs_table.py"
 
 
+rule effective_config:
+    output:
+        f"{R}/config.yaml",
+    params:
+        config=config,
+    log:
+        f"{R}/logs/config.log",
+    localrule: True
+    conda:
+        "../../envs/textvae.yaml"
+    script:
+        "../scripts/effective_config.py"
+
+
 # experiment -> the table its claims are decided from
 CLAIM_TABLES = {"A1": "rate_distortion", "A2": "capacity", "A3": "aggregate_posterior",
                 "A4": "homotopy_repeats", "A5": "fce", "A6": "syntax", "B1": "autogen_training",
@@ -371,6 +385,7 @@ rule tables:
         claims_md=f"{R}/tables/claims.md",
         runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
         claims=f"{R}/tables/claims_summary.txt",
+        config=f"{R}/config.yaml",
 
 
 onsuccess:

@@ -29,12 +29,14 @@ def main(smk):
     scores = score_pairs(pairs, encode_mean, log_likelihood)
     scores["has_unk"] = [vocab.unk in ids[g] or vocab.unk in ids[b]
                          for g, b in zip(scores["good"], scores["bad"])]
+    scores["lost"] = [ids[g] == ids[b] for g, b in zip(scores["good"], scores["bad"])]
     corpus, model_id = p.cell.split("/")
     scores.insert(0, "corpus", corpus)
     scores.insert(1, "model", model_id)
     scores.insert(2, "C", params["C"])
     write_parquet(scores, smk.output[0])
-    print(p.cell, pair_accuracies(scores), f"{int(np.sum(scores['has_unk']))} pairs with <unk>")
+    print(p.cell, pair_accuracies(scores), f"{int(np.sum(scores['has_unk']))} pairs with <unk>, "
+          f"{int(np.sum(scores['lost']))} of them lost to the vocabulary")
 
 
 if "snakemake" in globals():

@@ -1,5 +1,6 @@
 """A6 (Prokhorov et al. Table 4): p1, p2, p1_bar, p2_bar per category and overall (all pairs
-pooled), with pair counts and how many pairs hold a word outside the model's vocabulary."""
+pooled) over the pairs the vocabulary tells apart, with pair counts, the pairs lost to the
+vocabulary, ties, and how many pairs hold a word outside the model's vocabulary."""
 
 import pandas as pd
 

@@ -22,13 +22,17 @@ def common_vocabulary(corpora: list[list[str]]) -> list[str]:
     return sorted(common or ())
 
 
+def pct_unknown(sentences: list[str], vocabulary: set[str]) -> float:
+    """% of the tokens of `sentences` (space-separated) outside `vocabulary`."""
+    tokens = [w for s in sentences for w in s.split()]
+    return 100 * sum(w not in vocabulary for w in tokens) / max(len(tokens), 1)
+
+
 def corpus_stats(sentences: list[str], vocabulary: set[str], self_bleu_sample: int,
                  seed: int) -> dict:
     """types (distinct words of the corpus), % of its tokens outside `vocabulary`, mean length
     in tokens, and self-BLEU-4 on a sample of `self_bleu_sample` sentences."""
     tokens = [w for s in sentences for w in s.split()]
-    unknown = sum(w not in vocabulary for w in tokens)
-    return dict(sentences=len(sentences), types=len(set(tokens)),
-                pct_unk=100 * unknown / max(len(tokens), 1),
+    return dict(sentences=len(sentences), types=len(set(tokens)), pct_unk=pct_unknown(sentences, vocabulary),
                 mean_length=len(tokens) / max(len(sentences), 1),
                 self_bleu4=self_bleu(sentences, self_bleu_sample, seed))

@@ -169,6 +169,7 @@ rule table_fce:
         metrics=[f"{R}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in fce_runs()],
         vocabs=[f"{R}/fce/{c}/vocab_{g}.parquet" for c, g in fce_vocab_groups()],
         tests=[f"{R}/data/{c}/test.parquet" for c in config["experiments"].get("A5", {}).get("corpora", [])],
+        corpus_vocabs=[f"{R}/data/{c}/vocab.parquet" for c in config["experiments"].get("A5", {}).get("corpora", [])],
     output:
         parquet=f"{R}/tables/fce.parquet",
         md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
@@ -179,7 +180,8 @@ rule table_fce:
         title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy, the test NLL per sentence "
         "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the "
         "vocabulary the scheme's LMs share; types, % unk, mean length, self-BLEU-4 of the synthetic "
-        "corpora; test_pct_unk: % of the real test set's tokens outside the vocabulary; entropy: "
+        "corpora; test_pct_unk: % of the real test set's tokens outside the vocabulary "
+        "(test_pct_unk_corpus: outside the corpus's own vocabulary); entropy: "
         "the true H of a built-in test set",
     log:
         f"{R}/logs/tables/fce.log",

@@ -2,14 +2,15 @@
 (mean and standard deviation of the test NLL per sentence over the LMs of the seeds) and the
 synthetic corpora's statistics (means over the seeds); `test_pct_unk`, the % of the real test
 set's tokens that the scheme's vocabulary maps to <unk> (an FCE over a test set that is mostly
-<unk> measures little); `entropy`, the true H of the test set on a built-in corpus (an LM that
+<unk> measures little), and `test_pct_unk_corpus`, the % outside the corpus's own vocabulary,
+which no LM over the VAE's words can know (the least `test_pct_unk` can be); `entropy`, the true H of the test set on a built-in corpus (an LM that
 covers every test word cannot score below it).  The real test set as a reference row per scheme."""
 
 import pandas as pd
 
 from textvae.config import parse_model_id
 from textvae.corpora import SPECIALS
-from textvae.fce import corpus_stats
+from textvae.fce import corpus_stats, pct_unknown
 from textvae.scripting import run
 from textvae.tables import write_table
 
@@ -34,6 +35,10 @@ def main(smk):
     references = pd.DataFrame(references)
     unk = references.set_index(["corpus", "scheme"])["pct_unk"]
     table["test_pct_unk"] = [unk[key] for key in zip(table["corpus"], table["scheme"])]
+    known = {corpus: set(pd.read_parquet(path)["token"]) - set(SPECIALS)
+             for corpus, path in zip(p.test_corpora, smk.input.corpus_vocabs)}
+    outside = {corpus: pct_unknown(list(tests[corpus]["text"]), known[corpus]) for corpus in tests}
+    table["test_pct_unk_corpus"] = table["corpus"].map(outside)
     entropy = {c: -t["logp_true"].mean() if "logp_true" in t else float("nan") for c, t in tests.items()}
     table["entropy"] = table["corpus"].map(entropy)
     table = pd.concat([table, references], ignore_index=True)

@@ -1,0 +1,94 @@
+"""Every experiment of both papers on the real corpora in ../shared/corpora (configs/real.yaml),
+through the snakemake command: what only real text exposes (tokenising raw documents, corpus
+vocabularies and <unk>, the Marvin & Linzen pickles) checked on the run's own tables."""
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO, SHARED_CORPORA, snakemake
+
+REAL = yaml.safe_load((REPO / "configs" / "real.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory):
+    """The results folder of `snakemake tables --configfile configs/real.yaml`, the corpus paths
+    pointed at ../shared/corpora beside this checkout."""
+    if not SHARED_CORPORA.exists():
+        pytest.skip(f"the real corpora ({SHARED_CORPORA}) are absent: they live in ../shared/corpora "
+                    "beside the repository")
+    text = (REPO / "configs" / "real.yaml").read_text().replace("../shared/corpora", str(SHARED_CORPORA))
+    config = dict(yaml.safe_load(text), results="results")
+    workdir = tmp_path_factory.mktemp("real")
+    run = snakemake(workdir, "tables", config=config, configname="real.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return workdir / "results"
+
+
+def table(results, name):
+    return pd.read_parquet(results / "tables" / f"{name}.parquet")
+
+
+def test_every_table_is_complete(real_run):
+    experiments = REAL["experiments"]
+    rd = table(real_run, "rate_distortion")
+    assert len(rd) == 2 * 3 * 2 and rd[["rate", "distortion", "mi", "rate_minus_mi", "iw_nll", "logdetcov"]].notna().all().all()
+    capacity = table(real_run, "capacity")
+    every = capacity[capacity["bucket"] == "all"]
+    assert sorted(set(every["corpus"])) == sorted(experiments["A2"]["corpora"]) and len(every) == 3 * 2
+    assert every[["bleu2", "bleu4", "rouge2", "rouge4", "mi"]].notna().all().all()
+    assert len(table(real_run, "homotopy_repeats")) == 3 * 2 * 3
+    fce = table(real_run, "fce")
+    runs = fce[fce["model"] != "real test set"]
+    assert len(runs) == 3 * 2 * 2 and runs[["fce", "test_pct_unk", "test_pct_unk_corpus"]].notna().all().all()
+    assert len(table(real_run, "aggregate_posterior")) == 2 * 2
+    assert len(table(real_run, "syntax")) == 2 * (15 + 1)
+    models = set(experiments["B1"]["models"])
+    for name in ("autogen_training", "autogen_samples", "autogen_interpolation"):
+        assert set(table(real_run, name)["model"]) == models, name
+    assert len(table(real_run, "autogen_preference")) == 3
+    samples = table(real_run, "autogen_samples_sentences")
+    assert (samples["judge"] != "grammar").all()  # a real corpus: judged by its reference LM
+    claims = table(real_run, "claims")
+    assert {"A1", "A2", "A3", "A4", "A5", "A6", "B1", "B3", "B4", "B5", "implied"} <= set(claims["experiment"])
+    assert len(table(real_run, "runs")) == 12 + 6 + 4 + 1  # A1, A2 (A3-A6 share them), B1-B5, the judge
+
+
+def test_every_beta_c_cell_meets_its_target_rate(real_run):
+    summaries = pd.concat([pd.read_parquet(p) for p in (real_run / "eval").glob("*/*/summary.parquet")])
+    betac = summaries[summaries["objective"] == "betac"]
+    assert len(betac) == 18
+    assert ((betac["rate"] - betac["C"]).abs() <= 1).all(), betac[["corpus", "model", "rate"]].to_string()
+
+
+def test_the_nucleus_vocabulary_keeps_the_real_test_set_known(real_run):
+    """Per-scheme vocabularies: the nucleus LMs lose at most 10 % of the test tokens that the
+    corpus vocabulary knows (the shared vocabulary of all schemes lost over 90 %)."""
+    fce = table(real_run, "fce")
+    nucleus = fce[(fce["scheme"] == "nucleus0.9") & (fce["model"] != "real test set")]
+    lost = (nucleus["test_pct_unk"] - nucleus["test_pct_unk_corpus"]) / (100 - nucleus["test_pct_unk_corpus"])
+    assert len(nucleus) == 6 and (lost <= 0.10).all(), nucleus.to_string()
+    assert (nucleus["test_pct_unk"] >= nucleus["test_pct_unk_corpus"]).all()
+
+
+def test_a2_references_hold_unk_where_the_vocabulary_says_so(real_run):
+    with_unk = 0
+    for path in (real_run / "decode").glob("*/*/reconstructions_A2.parquet"):
+        frame = pd.read_parquet(path)
+        vocab = set(pd.read_parquet(real_run / "data" / frame["corpus"][0] / "vocab.parquet")["token"])
+        as_seen = [" ".join(w if w in vocab else "<unk>" for w in s.split()) for s in frame["source"]]
+        assert list(frame["reference"]) == as_seen
+        with_unk += sum("<unk>" in r and "<unk>" not in s for r, s in zip(frame["reference"], frame["source"]))
+    assert with_unk > 0
+
+
+def test_a6_read_the_pickles_and_counts_ties_and_lost_pairs_apart(real_run):
+    pairs = pd.read_parquet(real_run / "syntax" / "pairs.parquet")
+    assert pairs["test_set"].nunique() == 22  # every Marvin & Linzen test set
+    assert pairs.groupby(["test_set", "subcase"]).size().max() == REAL["experiments"]["A6"]["per_subcase"]
+    syntax = table(real_run, "syntax")
+    assert (syntax["n_scored"] + syntax["pairs_lost"] == syntax["n_pairs"]).all()
+    assert syntax["pairs_lost"].sum() > 0 and syntax[["ties_p1", "ties_p2"]].notna().all().all()
+    every = syntax[syntax["category"] == "all"]
+    assert (every["n_pairs"] == len(pairs)).all()

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import numpy as np
 import torch
 
 import pandas as pd
@@ -75,9 +76,12 @@ def test_evaluate_and_tables(corpus, trained, tmp_path):
         input=dict(model=str(trained / "model.pt"), test=str(corpus / "test.parquet"),
                    vocab=str(corpus / "vocab.parquet")),
         output=dict(summary=str(summary)),
-        params=dict(evaluation=SMOKE["evaluation"], cell="short/lstm-betac-C3")))
+        params=dict(evaluation=dict(SMOKE["evaluation"], batch_size=8, mi_posteriors=5),
+                    cell="short/lstm-betac-C3")))
     row = pd.read_parquet(summary).iloc[0]
     assert row["model"] == "lstm-betac-C3" and row["C"] == 3.0 and row["n_sentences"] == 12
+    # MI from a mixture of 5 of the 12 posteriors: at most log 5; R - MI is the rest of the rate
+    assert 0 <= row["mi"] <= np.log(5) + 1e-9 and row["rate_minus_mi"] == pytest.approx(row["rate"] - row["mi"])
     assert row["elbo"] == pytest.approx(-(row["distortion"] + row["rate"]))
     assert row["bound_ok"] and row["distortion"] + row["rate"] >= row["entropy"]
     assert row["iw_nll"] > 0 and row["perplexity"] > 1
@@ -191,7 +195,7 @@ def test_a2_scores_reconstructions_against_the_source_as_the_model_sees_it(corpu
     assert list(a2["reference"][1:]) == list(test["text"][1:])  # no unknown word: as it was
     a2["reconstruction"] = a2["reference"]  # a perfect reconstruction, as the model can make it
     a2.to_parquet(tmp_path / "perfect.parquet")
-    pd.DataFrame([dict(C=3.0, distortion=1.0, rate=3.0, logdetcov=0.0, mu_norm2=0.0, active_units=1,
+    pd.DataFrame([dict(C=3.0, distortion=1.0, rate=3.0, logdetcov=0.0, mu_norm2=0.0, active_units=1, rate_minus_mi=2.0,
                        mi=1.0)]).to_parquet(tmp_path / "summary.parquet")
     out = dict(parquet=str(tmp_path / "cap.parquet"), md=str(tmp_path / "cap.md"))
     load_script("capacity_table").main(job(

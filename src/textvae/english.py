@@ -102,7 +102,7 @@ def english_grammar(profile: str = "short") -> PCFG:
     r["VPP"] = [(("been", "Adj"), 1.0), (("VPart",), 1.0)]
     r["VPart"] = _zipf([v[2] for v in lex["verb_intransitive"]])
     for num in NUMBERS:
-        cop, perf = lex["copula"][num], lex["perfect"][num]
+        cop = lex["copula"][num]
         for an in ("an", "in"):
             # simple noun phrase, no modifier that could hold another clause
             r[f"NPs_{num}_{an}"] = [((f"Det_{num}", f"N_{num}_{an}"), 1.0),

@@ -76,3 +76,17 @@ def test_the_papers_values_are_spec_s():
     assert (npi["p1"], npi["p2"], npi["p1_bar"], npi["p2_bar"]) == (1.0, 0.0, 0.98, 0.02)
     fce = paper.fce().set_index(["corpus", "C", "scheme"])
     assert fce.loc[("CBT", 3, "greedy"), "fce"] == 86.6 and fce.loc[("WebText", 100, "nucleus0.9"), "fce"] == 93.7
+
+
+def test_fce_below_the_entropy_fails_the_implied_check():
+    """Built-in corpus, H = 20: nucleus 0.9 with a few % unk and a covering top-15 LM are bound
+    by H; greedy's LM, with most of the test set as <unk>, is not checked."""
+    runs = pd.DataFrame(dict(corpus="short", model=["m3", "m3", "m3"], scheme=["nucleus0.9", "top15", "greedy"],
+                             fce=[29.0, 25.0, 12.0], entropy=20.0, test_pct_unk=[2.0, 0.0, 56.0]))
+    (row,) = claims.fce_at_least_entropy(runs)
+    assert row["holds"] and "2 (model, scheme) rows" in row["evidence"] and "FCE - H = 5.000" in row["evidence"]
+    # one vocabulary for every scheme: the nucleus LM scores a test set that is mostly <unk>
+    shared = runs.assign(fce=[11.6, 25.0, 12.0], test_pct_unk=[91.0, 0.0, 91.0])
+    (row,) = claims.fce_at_least_entropy(shared)
+    assert not row["holds"] and "91.0 % unk" in row["evidence"]
+    assert claims.fce_at_least_entropy(runs.assign(entropy=float("nan"))) == []  # a real corpus

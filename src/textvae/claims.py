@@ -119,20 +119,24 @@ def a4(repeats: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def fce_at_least_entropy(runs: pd.DataFrame) -> list[dict]:
-    """Implied on a built-in corpus: FCE >= H for every LM whose vocabulary covers the whole
-    test set (cross entropy is at least the entropy, E_p[-log q(x)] >= E_p[-log p(x)]); an LM that
-    maps some test words to <unk> scores a coarser event space and is not bound by H."""
+def fce_at_least_entropy(runs: pd.DataFrame, scheme: str = "nucleus0.9") -> list[dict]:
+    """Implied on a built-in corpus: FCE >= H for the LMs of `scheme` and every LM whose
+    vocabulary covers the whole test set (cross entropy is at least the entropy,
+    E_p[-log q(x)] >= E_p[-log p(x)]).  An LM that maps test words to <unk> scores a coarser
+    event space, whose entropy is below H by at most what the merged words carry; nucleus 0.9's
+    vocabulary leaves few test words out (its test % unk is in the evidence), so an FCE below H
+    there means the test set was mostly <unk>, as with one vocabulary shared by every scheme."""
     rows = []
-    covered = runs[runs["entropy"].notna() & (runs["test_pct_unk"] == 0)]
+    covered = runs[runs["entropy"].notna() & ((runs["test_pct_unk"] == 0) | (runs["scheme"] == scheme))]
     for corpus, part in covered.groupby("corpus", sort=False):
         gap = part["fce"] - part["entropy"]
         worst = part.loc[gap.idxmin()]
         rows.append(_row("implied.fce_at_least_entropy", "implied", corpus,
-                         "FCE >= H for every LM whose vocabulary covers the test set", (gap >= 0).all(),
+                         f"FCE >= H for {scheme} and every LM whose vocabulary covers the test set",
+                         (gap >= 0).all(),
                          f"{len(part)} (model, scheme) rows, schemes {sorted(set(part['scheme']))}; smallest "
                          f"FCE - H = {gap.min():.3f} ({worst['model']} {worst['scheme']}: "
-                         f"{worst['fce']:.3f} vs H = {worst['entropy']:.3f})"))
+                         f"{worst['fce']:.3f} vs H = {worst['entropy']:.3f}, test {worst['test_pct_unk']:.1f} % unk)"))
     return rows
 
 
@@ -272,7 +276,8 @@ CHECKS = {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5, "A6": a6, "B1": b1, 
 def summary(claims: pd.DataFrame) -> str:
     """How many claims hold, per experiment, and which fail."""
     lines = [f"claims: {int(claims['holds'].sum())} of {len(claims)} hold"]
-    for experiment, part in claims.groupby("experiment", sort=False):
+    groups = sorted(claims.groupby("experiment", sort=False), key=lambda group: group[0] == "implied")
+    for experiment, part in groups:  # in the order of the experiments, the implied checks last
         lines.append(f"  {experiment}: {int(part['holds'].sum())}/{len(part)}")
     for row in claims[~claims["holds"]].itertuples():
         lines.append(f"  fails: {row.claim} [{row.corpus}] {row.statement}: {row.evidence}")

@@ -164,18 +164,21 @@ rule table_autogen_samples:
         "../scripts/autogen_samples_table.py"
 
 
+A5_CORPORA = config["experiments"].get("A5", {}).get("corpora", [])
+
+
 rule table_fce:
     input:
         metrics=[f"{R}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in fce_runs()],
         vocabs=[f"{R}/fce/{c}/vocab_{g}.parquet" for c, g in fce_vocab_groups()],
-        tests=[f"{R}/data/{c}/test.parquet" for c in config["experiments"].get("A5", {}).get("corpora", [])],
-        corpus_vocabs=[f"{R}/data/{c}/vocab.parquet" for c in config["experiments"].get("A5", {}).get("corpora", [])],
+        tests=[f"{R}/data/{c}/test.parquet" for c in A5_CORPORA],
+        corpus_vocabs=[f"{R}/data/{c}/vocab.parquet" for c in A5_CORPORA],
     output:
         parquet=f"{R}/tables/fce.parquet",
         md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
     params:
         vocab_groups=fce_vocab_groups(),
-        test_corpora=config["experiments"].get("A5", {}).get("corpora", []),
+        test_corpora=A5_CORPORA,
         self_bleu_sample=config["experiments"].get("A5", {}).get("self_bleu_sample"),
         title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy, the test NLL per sentence "
         "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the "

@@ -3,8 +3,9 @@
 synthetic corpora's statistics (means over the seeds); `test_pct_unk`, the % of the real test
 set's tokens that the scheme's vocabulary maps to <unk> (an FCE over a test set that is mostly
 <unk> measures little), and `test_pct_unk_corpus`, the % outside the corpus's own vocabulary,
-which no LM over the VAE's words can know (the least `test_pct_unk` can be); `entropy`, the true H of the test set on a built-in corpus (an LM that
-covers every test word cannot score below it).  The real test set as a reference row per scheme."""
+which no LM over the VAE's words can know (the least `test_pct_unk` can be); `entropy`, the
+true H of the test set on a built-in corpus (an LM that covers every test word cannot score
+below it).  The real test set as a reference row per scheme."""
 
 import pandas as pd
 

@@ -2,8 +2,8 @@ import copy
 
 import pytest
 import yaml
-
 from conftest import REPO
+
 from textvae import config as tvc
 from textvae.config import ConfigError
 
@@ -57,16 +57,19 @@ def check(cfg):
     (lambda c: c["experiments"]["A1"].update(corpora=["yelp"]), "corpus 'yelp' is not defined"),
     (lambda c: c["experiments"]["A1"].update(C=[]), "experiments.A1: the grid is empty"),
     (lambda c: c["experiments"]["B1"].update(models=["lstm-vae-X"]), "not of the form"),
-    (lambda c: c["corpora"].update(real={"path": "/no/such/file.txt"}), "corpora.real.path: file '/no/such/file.txt' does not exist"),
+    (lambda c: c["corpora"].update(real={"path": "/no/such/file.txt"}),
+     "corpora.real.path: file '/no/such/file.txt' does not exist"),
     (lambda c: c.update(cells={"short/gru-betac-C99": {"lr": 1.0}}), "cells.short/gru-betac-C99: no experiment"),
     (lambda c: c["experiments"]["A3"].update(settings={"lr": 0.1}), "in experiments A1 and A3 with different settings"),
     (lambda c: c.update(cells={"yelp/lstm-vae": {"lr": 1.0}}), "cells.yelp/lstm-vae: corpus 'yelp' is not defined"),
     (lambda c: c["experiments"]["A4"].update(schemes=["greedy", "top100"]),
      "experiments.A4.schemes: decoding scheme 'top100' is not defined under decoding.schemes"),
-    (lambda c: c["decoding"]["schemes"].update(top3={"method": "topk"}), "decoding.schemes.top3: method topk needs 'k'"),
+    (lambda c: c["decoding"]["schemes"].update(top3={"method": "topk"}),
+     "decoding.schemes.top3: method topk needs 'k'"),
     (lambda c: c["experiments"]["B1"].update(models=["transformer-vae"]), "unknown architecture 'transformer'"),
     (lambda c: c["experiments"]["B1"].update(models=["lstm-elbo"]), "unknown objective 'elbo'"),
-    (lambda c: c["experiments"]["A6"].update(pairs="/no/such/folder"), "experiments.A6.pairs: folder '/no/such/folder' does not exist"),
+    (lambda c: c["experiments"]["A6"].update(pairs="/no/such/folder"),
+     "experiments.A6.pairs: folder '/no/such/folder' does not exist"),
 ])
 def test_config_errors_name_the_key(edit, message):
     cfg = copy.deepcopy(smoke())
@@ -99,14 +102,19 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda c: c["defaults"].update(learning_rate=0.1), "defaults: Additional properties are not allowed ('learning_rate' was unexpected)"),
+    (lambda c: c["defaults"].update(learning_rate=0.1),
+     "defaults: Additional properties are not allowed ('learning_rate' was unexpected)"),
     (lambda c: c["defaults"].update(lr="fast"), "defaults.lr: 'fast' is not of type 'number'"),
     (lambda c: c["experiments"]["A1"].update(C=[3, -1]), "experiments.A1.C.1: -1 is less than the minimum of 0"),
-    (lambda c: c["experiments"]["A1"].update(archs=["lstm", "transformer"]), "experiments.A1.archs.1: 'transformer' is not one of ['lstm', 'gru', 'cnn']"),
+    (lambda c: c["experiments"]["A1"].update(archs=["lstm", "transformer"]),
+     "experiments.A1.archs.1: 'transformer' is not one of ['lstm', 'gru', 'cnn']"),
     (lambda c: c["experiments"]["A1"].update(objective="elbo"), "experiments.A1.objective: 'elbo' is not one of"),
-    (lambda c: c["decoding"]["schemes"]["greedy"].update(method="sampling"), "decoding.schemes.greedy.method: 'sampling' is not one of"),
-    (lambda c: c["experiments"].update(B6={"corpora": ["short"]}), "experiments: Additional properties are not allowed ('B6' was unexpected)"),
-    (lambda c: c["experiments"]["A1"].update(objective="autogen", m=[-0.5]), "experiments.A1.m.0: -0.5 is less than the minimum of 0"),
+    (lambda c: c["decoding"]["schemes"]["greedy"].update(method="sampling"),
+     "decoding.schemes.greedy.method: 'sampling' is not one of"),
+    (lambda c: c["experiments"].update(B6={"corpora": ["short"]}),
+     "experiments: Additional properties are not allowed ('B6' was unexpected)"),
+    (lambda c: c["experiments"]["A1"].update(objective="autogen", m=[-0.5]),
+     "experiments.A1.m.0: -0.5 is less than the minimum of 0"),
 ])
 def test_schema_errors_are_one_line_naming_key_value_and_expectation(change, expected):
     schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())

@@ -2,8 +2,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import shared_corpus
+
 from textvae import corpora
 from textvae.corpora import CorpusError
 

@@ -30,7 +30,6 @@ def test_one_vocabulary_per_scheme_and_the_test_sets_unknown_share(tmp_path):
     corpora (over C and seeds), so greedy's few words do not shrink nucleus's; the table gives
     the real test set's % unk under each, and outside the corpus's own vocabulary."""
     import pandas as pd
-
     from conftest import job, load_script
 
     synthetic = {("C3", "greedy"): ["the cat", "the cat"], ("C10", "greedy"): ["the dog", "the cat"],
@@ -42,7 +41,8 @@ def test_one_vocabulary_per_scheme_and_the_test_sets_unknown_share(tmp_path):
     for scheme in ("greedy", "nucleus"):
         load_script("fce_vocab").main(job(input=[str(paths[m, scheme]) for m in ("C3", "C10")],
                                           output=[str(tmp_path / f"vocab_{scheme}.parquet")]))
-    words = {s: sorted(set(pd.read_parquet(tmp_path / f"vocab_{s}.parquet")["token"]) - {"<pad>", "<unk>", "<bos>", "<eos>"})
+    specials = {"<pad>", "<unk>", "<bos>", "<eos>"}
+    words = {s: sorted(set(pd.read_parquet(tmp_path / f"vocab_{s}.parquet")["token"]) - specials)
              for s in ("greedy", "nucleus")}
     assert words == {"greedy": ["cat", "the"], "nucleus": ["cat", "dog", "ran", "sat", "the"]}
 

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 import torch
 import yaml
-
 from conftest import REPO
 
 SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
@@ -79,9 +78,9 @@ def test_a_job_killed_mid_epoch_resumes_to_the_same_result(tmp_path, kind):
     (whole / "config.yaml").write_text(yaml.safe_dump(config()))
     run_to_end(whole, target)
     for name in results:
-        pd.testing.assert_frame_equal(pd.read_parquet(killed / folder / name).drop(columns="tokens_per_s", errors="ignore"),
-                                      pd.read_parquet(whole / folder / name).drop(columns="tokens_per_s", errors="ignore"),
-                                      check_exact=True)
+        killed_table, whole_table = (pd.read_parquet(run / folder / name).drop(columns="tokens_per_s", errors="ignore")
+                                     for run in (killed, whole))
+        pd.testing.assert_frame_equal(killed_table, whole_table, check_exact=True)
     a = torch.load(killed / folder / "model.pt", weights_only=True)["state_dict"]
     b = torch.load(whole / folder / "model.pt", weights_only=True)["state_dict"]
     assert all(torch.equal(a[k], b[k]) for k in a)

@@ -69,7 +69,8 @@ def test_mutual_information_of_a_gaussian_channel():
 
 
 def test_log_normal_density_by_hand():
-    z, mu, logvar = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[0.0, 0.0], [math.log(4.0), 0.0]])
+    z, mu = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0], [1.0, 1.0]])
+    logvar = np.array([[0.0, 0.0], [math.log(4.0), 0.0]])
     first = -0.5 * (2 * math.log(2 * math.pi) + 1.0 + 4.0)
     second = -0.5 * (2 * math.log(2 * math.pi) + math.log(4.0) + 0.0 + 1.0)
     np.testing.assert_allclose(metrics._log_normal_density(z, mu, logvar), [[first, second]])

@@ -5,7 +5,6 @@ vocabularies and <unk>, the Marvin & Linzen pickles) checked on the run's own ta
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import REPO, SHARED_CORPORA, snakemake
 
 REAL = yaml.safe_load((REPO / "configs" / "real.yaml").read_text())
@@ -33,7 +32,8 @@ def table(results, name):
 def test_every_table_is_complete(real_run):
     experiments = REAL["experiments"]
     rd = table(real_run, "rate_distortion")
-    assert len(rd) == 2 * 3 * 2 and rd[["rate", "distortion", "mi", "rate_minus_mi", "iw_nll", "logdetcov"]].notna().all().all()
+    assert len(rd) == 2 * 3 * 2
+    assert rd[["rate", "distortion", "mi", "rate_minus_mi", "iw_nll", "logdetcov"]].notna().all().all()
     capacity = table(real_run, "capacity")
     every = capacity[capacity["bucket"] == "all"]
     assert sorted(set(every["corpus"])) == sorted(experiments["A2"]["corpora"]) and len(every) == 3 * 2

@@ -4,8 +4,7 @@ import math
 
 import pytest
 
-from textvae.scores import (bucket_scores, corpus_bleu, mean_rouge, pairwise_preference,
-                            repeats_previous, sentence_bleu)
+from textvae.scores import bucket_scores, corpus_bleu, mean_rouge, pairwise_preference, repeats_previous, sentence_bleu
 
 
 def test_corpus_bleu2_by_hand():

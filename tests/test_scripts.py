@@ -3,13 +3,12 @@
 import hashlib
 
 import numpy as np
-import torch
-
 import pandas as pd
 import pytest
+import torch
 import yaml
-
 from conftest import REPO, Files, job, load_script
+
 from textvae import config as tvc
 
 SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())

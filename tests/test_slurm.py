@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, assert_same_tables, why_no_slurm
 
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"

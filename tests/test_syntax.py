@@ -7,11 +7,18 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import shared_corpus
+
 from textvae.english import english_grammar
-from textvae.syntax import (CATEGORIES, PairsError, builtin_pairs, load_marvin_linzen,
-                            load_test_set, pair_accuracies, score_pairs)
+from textvae.syntax import (
+    CATEGORIES,
+    PairsError,
+    builtin_pairs,
+    load_marvin_linzen,
+    load_test_set,
+    pair_accuracies,
+    score_pairs,
+)
 
 
 def test_builtin_pairs_are_grammatical_and_ungrammatical_under_the_grammar():

@@ -8,11 +8,11 @@ import sys
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import REPO, SMOKE, assert_same_tables, snakemake, why_no_slurm
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from plan_paper import stub_corpora  # noqa: E402
+
 
 def planned_jobs(output: str) -> list[tuple[str, str]]:
     """(rule, wildcards) of every job in a dry run's output."""

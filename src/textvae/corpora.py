@@ -197,7 +197,7 @@ class Vocab:
         return [self.itos[i] for i in ids]
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame) -> "Vocab":
+    def from_frame(cls, frame: pd.DataFrame) -> Vocab:
         return cls(list(frame.sort_values("id")["token"]))
 
 

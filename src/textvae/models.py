@@ -15,6 +15,7 @@ from torch import nn
 
 from .config import ARCHS
 from .objectives import gaussian_kl
+
 _RNN = {"lstm": nn.LSTM, "gru": nn.GRU}
 
 

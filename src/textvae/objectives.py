@@ -11,6 +11,7 @@ import math
 import torch
 
 from .config import OBJECTIVES
+
 ANNEAL_SCHEDULES = ("linear", "sigmoid")
 
 

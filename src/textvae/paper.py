@@ -36,7 +36,8 @@ _FCE = [("CBT", 3, "greedy", 335, 86.6, 0.4, 9.7, 15.3, 4.2),
         ("CBT", 15, "nucleus0.9", 9800, 70.7, 0.2, 2.4, 15.4, None),
         ("CBT", 100, "nucleus0.9", 9800, 75.1, 0.1, 2.2, 17.6, None),
         *[("WIKI", c, "nucleus0.9", None, v, None, None, None, None) for c, v in ((3, 89.8), (15, 89.3), (100, 96.5))],
-        *[("WebText", c, "nucleus0.9", None, v, None, None, None, None) for c, v in ((3, 86.4), (15, 85.8), (100, 93.7))]]
+        *[("WebText", c, "nucleus0.9", None, v, None, None, None, None)
+          for c, v in ((3, 86.4), (15, 85.8), (100, 93.7))]]
 
 # category: C=3 p1, p2; C=100 p1, p2, p1_bar, p2_bar
 _SYNTAX = {

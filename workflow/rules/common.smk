@@ -16,7 +16,6 @@ os.environ.update(PYTHONPATH=os.pathsep.join(_paths))
 from textvae import config as tvconfig  # noqa: E402
 from textvae import paper  # noqa: E402
 
-
 SCHEMA = os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml")
 with open(SCHEMA) as f:
     _schema = yaml.safe_load(f)
@@ -89,8 +88,7 @@ def reconstruction_params(wildcards):
     experiment = experiment_settings(wildcards.experiment)
     if wildcards.experiment == "A2":
         return dict(z="mean", select=None, seed=DECODING["seed"])
-    select = {"n": experiment["sentences"], "min_len": experiment["min_len"],
-              "max_len": experiment["max_len"]}
+    select = {"n": experiment["sentences"], "min_len": experiment["min_len"], "max_len": experiment["max_len"]}
     return dict(z="sample", select=select, seed=experiment["seed"])
 
 
@@ -103,15 +101,22 @@ def judge_inputs(wildcards):
     """B4's judge on a real corpus: the reference language model and the test split."""
     if tvconfig.is_builtin(config, wildcards.corpus):
         return {}
-    return dict(lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
-                test=f"{R}/data/{wildcards.corpus}/test.parquet")
+    return dict(
+        lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
+        test=f"{R}/data/{wildcards.corpus}/test.parquet",
+    )
 
 
 def preference_inputs(wildcards):
     """B2's reconstructions by the models that B3's pairs name."""
     models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
-    return [path for (corpus, model), path in zip(cells_of("B2"), cell_files(
-        "B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")) if model in models]
+    return [
+        path
+        for (corpus, model), path in zip(
+            cells_of("B2"), cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")
+        )
+        if model in models
+    ]
 
 
 def syntax_pair_files(wildcards):
@@ -126,14 +131,21 @@ def fce_synthetic(corpus, model, names=None):
     """The synthetic corpora of a cell (of the schemes `names`, default all), one per scheme
     and seed."""
     a5 = config["experiments"].get("A5", {"schemes": [], "seeds": []})
-    return [f"{R}/fce/{corpus}/{model}/synthetic/{scheme}_seed{seed}.parquet"
-            for scheme in (names or a5["schemes"]) for seed in a5["seeds"]]
+    return [
+        f"{R}/fce/{corpus}/{model}/synthetic/{scheme}_seed{seed}.parquet"
+        for scheme in (names or a5["schemes"])
+        for seed in a5["seeds"]
+    ]
 
 
 def fce_vocab_inputs(wildcards):
     """Every synthetic corpus of the scheme on the corpus: every model (C) and seed."""
-    return [path for c, model in cells_of("A5") if c == wildcards.corpus
-            for path in fce_synthetic(c, model, [wildcards.scheme])]
+    return [
+        path
+        for c, model in cells_of("A5")
+        if c == wildcards.corpus
+        for path in fce_synthetic(c, model, [wildcards.scheme])
+    ]
 
 
 def fce_runs():
@@ -152,29 +164,42 @@ def fce_vocab_groups():
 
 # the Snakemake report (snakemake --report): papers, experiments, labels
 EXPERIMENT_TITLES = {
-    "A1": "A1 rate-distortion (Fig. 1)", "A2": "A2 capacity and reconstructions (Table 1)",
-    "A3": "A3 aggregate posterior (Sec. 3.2)", "A4": "A4 homotopy (Table 2)",
-    "A5": "A5 forward cross entropy (Table 3)", "A6": "A6 syntactic evaluation (Table 4)",
-    "B1": "B1 training curves (Fig. 2)", "B2": "B2 reconstructions (Table 1)",
-    "B3": "B3 preference judge (Table 2)", "B4": "B4 prior samples (Tables 3-4)",
-    "B5": "B5 interpolation (Table 5)", "all": "claims and runs",
+    "A1": "A1 rate-distortion (Fig. 1)",
+    "A2": "A2 capacity and reconstructions (Table 1)",
+    "A3": "A3 aggregate posterior (Sec. 3.2)",
+    "A4": "A4 homotopy (Table 2)",
+    "A5": "A5 forward cross entropy (Table 3)",
+    "A6": "A6 syntactic evaluation (Table 4)",
+    "B1": "B1 training curves (Fig. 2)",
+    "B2": "B2 reconstructions (Table 1)",
+    "B3": "B3 preference judge (Table 2)",
+    "B4": "B4 prior samples (Tables 3-4)",
+    "B5": "B5 interpolation (Table 5)",
+    "all": "claims and runs",
 }
 
 
 def report_item(experiment, name):
     """report() arguments of a table or figure of an experiment ("all": of the whole run)."""
-    category = {"A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)",
-                "B": "Paper B: Mansbridge et al. 2018 (AutoGen)"}.get(experiment[0], "The whole run")
+    category = {
+        "A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)",
+        "B": "Paper B: Mansbridge et al. 2018 (AutoGen)",
+    }.get(experiment[0], "The whole run")
     settings = config["experiments"].get(experiment, {})
     cells = tvconfig.experiment_cells(config, experiment) if "corpora" in settings else tvconfig.all_cells(config)
     models = list(dict.fromkeys(m for _, m in cells))
     shown = ", ".join(models) if len(models) <= 4 else f"{len(models)} models, {models[0]} ... {models[-1]}"
-    return dict(caption="../report/item.rst", category=category, subcategory=EXPERIMENT_TITLES[experiment],
-                labels={"item": name, "corpus": ", ".join(dict.fromkeys(c for c, _ in cells)),
-                        "model": shown})
+    return dict(
+        caption="../report/item.rst",
+        category=category,
+        subcategory=EXPERIMENT_TITLES[experiment],
+        labels={"item": name, "corpus": ", ".join(dict.fromkeys(c for c, _ in cells)), "model": shown},
+    )
 
 
 def report_by_wildcard(experiment_of, name_of):
     """report() arguments for a rule whose item is named by a wildcard."""
-    return {key: (lambda w, key=key: report_item(experiment_of(w), name_of(w))[key])
-            for key in ("category", "subcategory", "labels")} | {"caption": "../report/item.rst"}
+    return {
+        key: (lambda w, key=key: report_item(experiment_of(w), name_of(w))[key])
+        for key in ("category", "subcategory", "labels")
+    } | {"caption": "../report/item.rst"}

@@ -4,13 +4,13 @@
 rule download:
     output:
         f"{R}/downloads/{{corpus}}/{{filename}}",
-    params:
-        url=lambda w: config["corpora"][w.corpus]["url"],
-        sha256=lambda w: config["corpora"][w.corpus]["sha256"],
     log:
         f"{R}/logs/download/{{corpus}}/{{filename}}.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        url=lambda w: config["corpora"][w.corpus]["url"],
+        sha256=lambda w: config["corpora"][w.corpus]["sha256"],
     script:
         "../scripts/download.py"
 
@@ -23,14 +23,14 @@ rule prepare_corpus:
         valid=f"{R}/data/{{corpus}}/valid.parquet",
         test=f"{R}/data/{{corpus}}/test.parquet",
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-    params:
-        corpus=corpus_settings,
-        name="{corpus}",
     log:
         f"{R}/logs/data/{{corpus}}.log",
     benchmark:
         f"{R}/benchmarks/data/{{corpus}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    params:
+        corpus=corpus_settings,
+        name="{corpus}",
     script:
         "../scripts/prepare_corpus.py"

@@ -1,6 +1,7 @@
 # Decoding with trained cells: reconstructions (A2, B2), homotopies (A4), prior samples (B4)
 # and interpolations (B5).  Decoding settings reach the jobs through params.
 
+
 rule reconstruct:
     input:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
@@ -8,6 +9,17 @@ rule reconstruct:
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
     output:
         f"{R}/decode/{{corpus}}/{{model}}/reconstructions_{{experiment}}.parquet",
+    log:
+        f"{R}/logs/reconstruct/{{corpus}}/{{model}}_{{experiment}}.log",
+    benchmark:
+        f"{R}/benchmarks/reconstruct/{{corpus}}/{{model}}_{{experiment}}.tsv"
+    wildcard_constraints:
+        experiment="A2|B2",
+    conda:
+        "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
     params:
         scheme=lambda w: tvconfig.scheme(config, experiment_settings(w.experiment)["scheme"]),
         z=lambda w: reconstruction_params(w)["z"],
@@ -15,17 +27,6 @@ rule reconstruct:
         seed=lambda w: reconstruction_params(w)["seed"],
         batch_size=DECODING.get("batch_size"),
         cell="{corpus}/{model}",
-    wildcard_constraints:
-        experiment="A2|B2",
-    threads: config["threads"]
-    resources:
-        gpu=1,
-    log:
-        f"{R}/logs/reconstruct/{{corpus}}/{{model}}_{{experiment}}.log",
-    benchmark:
-        f"{R}/benchmarks/reconstruct/{{corpus}}/{{model}}_{{experiment}}.tsv"
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/reconstruct.py"
 
@@ -33,16 +34,16 @@ rule reconstruct:
 rule prior_draws:
     output:
         f"{R}/decode/{{corpus}}/prior_{{experiment}}.parquet",
+    log:
+        f"{R}/logs/prior_draws/{{corpus}}_{{experiment}}.log",
+    wildcard_constraints:
+        experiment="A4|B4",
+    conda:
+        "../../envs/textvae.yaml"
     params:
         n=lambda w: prior_size(w.experiment),
         dim=lambda w: tvconfig.latent_size(config, w.experiment, w.corpus),
         seed=lambda w: experiment_settings(w.experiment)["seed"],
-    wildcard_constraints:
-        experiment="A4|B4",
-    log:
-        f"{R}/logs/prior_draws/{{corpus}}_{{experiment}}.log",
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/prior_draws.py"
 
@@ -54,21 +55,21 @@ rule homotopy:
         prior=f"{R}/decode/{{corpus}}/prior_A4.parquet",
     output:
         f"{R}/decode/{{corpus}}/{{model}}/homotopy.parquet",
-    params:
-        schemes=lambda w: schemes(experiment_settings("A4")["schemes"]),
-        points=lambda w: experiment_settings("A4")["points"],
-        seed=lambda w: experiment_settings("A4")["seed"],
-        batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
     log:
         f"{R}/logs/homotopy/{{corpus}}/{{model}}.log",
     benchmark:
         f"{R}/benchmarks/homotopy/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    params:
+        schemes=lambda w: schemes(experiment_settings("A4")["schemes"]),
+        points=lambda w: experiment_settings("A4")["points"],
+        seed=lambda w: experiment_settings("A4")["seed"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
     script:
         "../scripts/homotopy.py"
 
@@ -81,6 +82,15 @@ rule prior_samples:
         prior=f"{R}/decode/{{corpus}}/prior_B4.parquet",
     output:
         f"{R}/decode/{{corpus}}/{{model}}/prior_samples.parquet",
+    log:
+        f"{R}/logs/prior_samples/{{corpus}}/{{model}}.log",
+    benchmark:
+        f"{R}/benchmarks/prior_samples/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
     params:
         scheme=lambda w: tvconfig.scheme(config, experiment_settings("B4")["scheme"]),
         split_at=lambda w: experiment_settings("B4")["split_at"],
@@ -88,15 +98,6 @@ rule prior_samples:
         seed=lambda w: experiment_settings("B4")["seed"],
         batch_size=DECODING.get("batch_size"),
         cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
-    log:
-        f"{R}/logs/prior_samples/{{corpus}}/{{model}}.log",
-    benchmark:
-        f"{R}/benchmarks/prior_samples/{{corpus}}/{{model}}.tsv"
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/prior_samples.py"
 
@@ -108,6 +109,15 @@ rule interpolate:
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
     output:
         f"{R}/decode/{{corpus}}/{{model}}/interpolation.parquet",
+    log:
+        f"{R}/logs/interpolate/{{corpus}}/{{model}}.log",
+    benchmark:
+        f"{R}/benchmarks/interpolate/{{corpus}}/{{model}}.tsv"
+    conda:
+        "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
     params:
         schemes=lambda w: schemes([experiment_settings("B5")["scheme"]]),
         steps=lambda w: experiment_settings("B5")["steps"],
@@ -117,14 +127,5 @@ rule interpolate:
         seed=lambda w: experiment_settings("B5")["seed"],
         batch_size=DECODING.get("batch_size"),
         cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
-    log:
-        f"{R}/logs/interpolate/{{corpus}}/{{model}}.log",
-    benchmark:
-        f"{R}/benchmarks/interpolate/{{corpus}}/{{model}}.tsv"
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/interpolate.py"

@@ -8,17 +8,17 @@ rule evaluate:
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
     output:
         summary=f"{R}/eval/{{corpus}}/{{model}}/summary.parquet",
-    params:
-        evaluation=config["evaluation"],
-        cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
     log:
         f"{R}/logs/evaluate/{{corpus}}/{{model}}.log",
     benchmark:
         f"{R}/benchmarks/evaluate/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    params:
+        evaluation=config["evaluation"],
+        cell="{corpus}/{model}",
     script:
         "../scripts/evaluate.py"

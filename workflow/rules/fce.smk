@@ -7,14 +7,14 @@ rule fce_prior:
         test=f"{R}/data/{{corpus}}/test.parquet",
     output:
         f"{R}/fce/{{corpus}}/prior_seed{{seed}}.parquet",
-    params:
-        n=lambda w: experiment_settings("A5").get("sentences"),
-        dim=lambda w: tvconfig.latent_size(config, "A5", w.corpus),
-        seed=lambda w: int(w.seed),
     log:
         f"{R}/logs/fce/{{corpus}}/prior_seed{{seed}}.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        n=lambda w: experiment_settings("A5").get("sentences"),
+        dim=lambda w: tvconfig.latent_size(config, "A5", w.corpus),
+        seed=lambda w: int(w.seed),
     script:
         "../scripts/prior_draws.py"
 
@@ -23,24 +23,23 @@ rule fce_generate:
     input:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-        priors=lambda w: [f"{R}/fce/{w.corpus}/prior_seed{seed}.parquet"
-                          for seed in experiment_settings("A5")["seeds"]],
+        priors=lambda w: [f"{R}/fce/{w.corpus}/prior_seed{seed}.parquet" for seed in experiment_settings("A5")["seeds"]],
     output:
         fce_synthetic("{corpus}", "{model}"),
-    params:
-        schemes=lambda w: schemes(experiment_settings("A5")["schemes"]),
-        seeds=lambda w: experiment_settings("A5")["seeds"],
-        batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
     log:
         f"{R}/logs/fce/{{corpus}}/{{model}}_generate.log",
     benchmark:
         f"{R}/benchmarks/fce_generate/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    params:
+        schemes=lambda w: schemes(experiment_settings("A5")["schemes"]),
+        seeds=lambda w: experiment_settings("A5")["seeds"],
+        batch_size=DECODING.get("batch_size"),
+        cell="{corpus}/{model}",
     script:
         "../scripts/fce_generate.py"
 
@@ -66,19 +65,19 @@ rule fce_lm:
     output:
         model=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/model.pt",
         metrics=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/metrics.parquet",
-    params:
-        settings=lambda w: tvconfig.fce_lm_params(config, w.corpus, w.model, int(w.seed)),
-        self_bleu_sample=lambda w: experiment_settings("A5")["self_bleu_sample"],
-        batch_size=config["evaluation"]["batch_size"],
-        run="{corpus}/{model}/{scheme}/seed{seed}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
     log:
         f"{R}/logs/fce/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.log",
     benchmark:
         f"{R}/benchmarks/fce_lm/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    params:
+        settings=lambda w: tvconfig.fce_lm_params(config, w.corpus, w.model, int(w.seed)),
+        self_bleu_sample=lambda w: experiment_settings("A5")["self_bleu_sample"],
+        batch_size=config["evaluation"]["batch_size"],
+        run="{corpus}/{model}/{scheme}/seed{seed}",
     script:
         "../scripts/fce_lm.py"

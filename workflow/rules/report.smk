@@ -3,10 +3,27 @@
 A1_SUMMARIES = cell_files("A1", "{R}/eval/{corpus}/{model}/summary.parquet")
 A3_SUMMARIES = cell_files("A3", "{R}/eval/{corpus}/{model}/summary.parquet")
 B1_HISTORIES = cell_files("B1", "{R}/models/{corpus}/{model}/history.parquet")
-SUMMARY_COLUMNS = ["corpus", "model", "arch", "objective", "C", "rate", "distortion", "elbo",
-                   "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi", "aggregate_kl",
-                   "iw_nll", "perplexity",
-                   "entropy", "bound_gap", "bound_ok"]
+SUMMARY_COLUMNS = [
+    "corpus",
+    "model",
+    "arch",
+    "objective",
+    "C",
+    "rate",
+    "distortion",
+    "elbo",
+    "logdetcov",
+    "mu_norm2",
+    "active_units",
+    "mi",
+    "rate_minus_mi",
+    "aggregate_kl",
+    "iw_nll",
+    "perplexity",
+    "entropy",
+    "bound_gap",
+    "bound_ok",
+]
 
 
 rule table_rate_distortion:
@@ -15,13 +32,13 @@ rule table_rate_distortion:
     output:
         parquet=f"{R}/tables/rate_distortion.parquet",
         md=report(f"{R}/tables/rate_distortion.md", **report_item("A1", "rate_distortion.md")),
-    params:
-        columns=SUMMARY_COLUMNS,
-        title="A1 (Prokhorov et al. 2019, Fig. 1): rate, distortion and posterior statistics per C",
     log:
         f"{R}/logs/tables/rate_distortion.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        columns=SUMMARY_COLUMNS,
+        title="A1 (Prokhorov et al. 2019, Fig. 1): rate, distortion and posterior statistics per C",
     script:
         "../scripts/summary_table.py"
 
@@ -32,14 +49,25 @@ rule table_aggregate_posterior:
     output:
         parquet=f"{R}/tables/aggregate_posterior.parquet",
         md=report(f"{R}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
-    params:
-        columns=["corpus", "model", "arch", "C", "aggregate_kl", "rate", "mi", "rate_minus_mi",
-                 "logdetcov", "mu_norm2", "active_units"],
-        title="A3 (Prokhorov et al. 2019, Sec. 3.2): KL(q(z) || p(z)) of the aggregated posterior",
     log:
         f"{R}/logs/tables/aggregate_posterior.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        columns=[
+            "corpus",
+            "model",
+            "arch",
+            "C",
+            "aggregate_kl",
+            "rate",
+            "mi",
+            "rate_minus_mi",
+            "logdetcov",
+            "mu_norm2",
+            "active_units",
+        ],
+        title="A3 (Prokhorov et al. 2019, Sec. 3.2): KL(q(z) || p(z)) of the aggregated posterior",
     script:
         "../scripts/summary_table.py"
 
@@ -50,13 +78,13 @@ rule table_autogen_training:
     output:
         parquet=f"{R}/tables/autogen_training.parquet",
         md=report(f"{R}/tables/autogen_training.md", **report_item("B1", "autogen_training.md")),
-    params:
-        cells=cells_of("B1"),
-        title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training",
     log:
         f"{R}/logs/tables/autogen_training.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        cells=cells_of("B1"),
+        title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training",
     script:
         "../scripts/autogen_training_table.py"
 
@@ -68,43 +96,54 @@ rule table_capacity:
     output:
         parquet=f"{R}/tables/capacity.parquet",
         md=report(f"{R}/tables/capacity.md", **report_item("A2", "capacity.md")),
-    params:
-        cells=cells_of("A2"),
-        title="A2 (Prokhorov et al. 2019, Table 1): posterior statistics and greedy reconstructions "
-        "of the posterior mean, BLEU (corpus) and ROUGE F1 (mean) x 100, by source length",
     log:
         f"{R}/logs/tables/capacity.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        cells=cells_of("A2"),
+        title="A2 (Prokhorov et al. 2019, Table 1): posterior statistics and greedy reconstructions "
+        "of the posterior mean, BLEU (corpus) and ROUGE F1 (mean) x 100, by source length",
     script:
         "../scripts/capacity_table.py"
 
 
 # decoded paths: table name -> (experiment, per-cell file, title)
 PATH_TABLES = {
-    "homotopy": ("A4", "homotopy", "A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
-                 "z ~ p(z), the same z for every model of a corpus; repeated neighbours per scheme"),
-    "autogen_interpolation": ("B5", "interpolation", "B5 (Mansbridge et al. 2018, Table 5): "
-                              "interpolation between the posterior means of two test sentences"),
+    "homotopy": (
+        "A4",
+        "homotopy",
+        "A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
+        "z ~ p(z), the same z for every model of a corpus; repeated neighbours per scheme",
+    ),
+    "autogen_interpolation": (
+        "B5",
+        "interpolation",
+        "B5 (Mansbridge et al. 2018, Table 5): " "interpolation between the posterior means of two test sentences",
+    ),
 }
 
 
 rule table_paths:
     input:
-        lambda w: cell_files(PATH_TABLES[w.table][0],
-                             f"{{R}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"),
+        lambda w: cell_files(
+            PATH_TABLES[w.table][0], f"{{R}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"
+        ),
     output:
         parquet=f"{R}/tables/{{table}}.parquet",
         counts=f"{R}/tables/{{table}}_repeats.parquet",
-        md=report(f"{R}/tables/{{table}}.md", **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md")),
-    params:
-        title=lambda w: PATH_TABLES[w.table][2],
-    wildcard_constraints:
-        table="|".join(PATH_TABLES),
+        md=report(
+            f"{R}/tables/{{table}}.md",
+            **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md"),
+        ),
     log:
         f"{R}/logs/tables/{{table}}.log",
+    wildcard_constraints:
+        table="|".join(PATH_TABLES),
     conda:
         "../../envs/textvae.yaml"
+    params:
+        title=lambda w: PATH_TABLES[w.table][2],
     script:
         "../scripts/paths_table.py"
 
@@ -115,13 +154,13 @@ rule table_autogen_reconstructions:
     output:
         parquet=f"{R}/tables/autogen_reconstructions.parquet",
         md=report(f"{R}/tables/autogen_reconstructions.md", **report_item("B2", "autogen_reconstructions.md")),
-    params:
-        title="B2 (Mansbridge et al. 2018, Table 1): reconstructions with z ~ q(z|x) and beam "
-        "search of test sentences without <unk>, side by side",
     log:
         f"{R}/logs/tables/autogen_reconstructions.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        title="B2 (Mansbridge et al. 2018, Table 1): reconstructions with z ~ q(z|x) and beam "
+        "search of test sentences without <unk>, side by side",
     script:
         "../scripts/autogen_reconstructions_table.py"
 
@@ -132,15 +171,15 @@ rule table_autogen_preference:
     output:
         parquet=f"{R}/tables/autogen_preference.parquet",
         md=report(f"{R}/tables/autogen_preference.md", **report_item("B3", "autogen_preference.md")),
+    log:
+        f"{R}/logs/tables/autogen_preference.log",
+    conda:
+        "../../envs/textvae.yaml"
     params:
         pairs=config["experiments"].get("B3", {}).get("pairs", []),
         title="B3 (Mansbridge et al. 2018, Table 2): automatic judge in place of the survey: "
         "% of test sentences where the model's reconstruction has the higher sentence BLEU "
         "against the input (ties dropped), exact two-sided binomial p-value",
-    log:
-        f"{R}/logs/tables/autogen_preference.log",
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/autogen_preference_table.py"
 
@@ -152,14 +191,14 @@ rule table_autogen_samples:
         parquet=f"{R}/tables/autogen_samples.parquet",
         sentences=f"{R}/tables/autogen_samples_sentences.parquet",
         md=report(f"{R}/tables/autogen_samples.md", **report_item("B4", "autogen_samples.md")),
-    params:
-        shown=10,
-        title="B4 (Mansbridge et al. 2018, Tables 3-4): samples from z ~ N(0, I) with beam search; "
-        "% judged meaningful per length group (the judge column says how)",
     log:
         f"{R}/logs/tables/autogen_samples.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        shown=10,
+        title="B4 (Mansbridge et al. 2018, Tables 3-4): samples from z ~ N(0, I) with beam search; "
+        "% judged meaningful per length group (the judge column says how)",
     script:
         "../scripts/autogen_samples_table.py"
 
@@ -176,6 +215,10 @@ rule table_fce:
     output:
         parquet=f"{R}/tables/fce.parquet",
         md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
+    log:
+        f"{R}/logs/tables/fce.log",
+    conda:
+        "../../envs/textvae.yaml"
     params:
         vocab_groups=fce_vocab_groups(),
         test_corpora=A5_CORPORA,
@@ -186,10 +229,6 @@ rule table_fce:
         "corpora; test_pct_unk: % of the real test set's tokens outside the vocabulary "
         "(test_pct_unk_corpus: outside the corpus's own vocabulary); entropy: "
         "the true H of a built-in test set",
-    log:
-        f"{R}/logs/tables/fce.log",
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/fce_table.py"
 
@@ -200,36 +239,38 @@ rule table_syntax:
     output:
         parquet=f"{R}/tables/syntax.parquet",
         md=report(f"{R}/tables/syntax.md", **report_item("A6", "syntax.md")),
-    params:
-        title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
-        "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
-        "grammatical and the ungrammatical sentence, or their sub-case means (p1_bar, p2_bar)",
     log:
         f"{R}/logs/tables/syntax.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
+        "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
+        "grammatical and the ungrammatical sentence, or their sub-case means (p1_bar, p2_bar)",
     script:
         "../scripts/syntax_table.py"
 
 
 # the pipeline's tables with a companion table of the paper's values -> their experiment
-PAPER_TABLES = {"capacity": "A2", "fce": "A5", "syntax": "A6", "autogen_preference": "B3",
-                "autogen_samples": "B4"}
+PAPER_TABLES = {"capacity": "A2", "fce": "A5", "syntax": "A6", "autogen_preference": "B3", "autogen_samples": "B4"}
 
 
 rule table_paper:
     output:
         parquet=f"{R}/tables/{{table}}_paper.parquet",
-        md=report(f"{R}/tables/{{table}}_paper.md", **report_by_wildcard(lambda w: PAPER_TABLES[w.table], lambda w: f"{w.table}_paper.md")),
+        md=report(
+            f"{R}/tables/{{table}}_paper.md",
+            **report_by_wildcard(lambda w: PAPER_TABLES[w.table], lambda w: f"{w.table}_paper.md"),
+        ),
+    log:
+        f"{R}/logs/tables/{{table}}_paper.log",
+    wildcard_constraints:
+        table="|".join(PAPER_TABLES),
+    conda:
+        "../../envs/textvae.yaml"
     params:
         table="{table}",
         title=lambda w: f"The paper's own values, measured on the paper's corpora: {paper.SOURCE[w.table]}",
-    wildcard_constraints:
-        table="|".join(PAPER_TABLES),
-    log:
-        f"{R}/logs/tables/{{table}}_paper.log",
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/paper_table.py"
 
@@ -245,15 +286,15 @@ rule table_runs:
     output:
         parquet=f"{R}/tables/runs.parquet",
         md=report(f"{R}/tables/runs.md", **report_item("all", "runs.md")),
+    log:
+        f"{R}/logs/tables/runs.log",
+    conda:
+        "../../envs/textvae.yaml"
     params:
         cells=CELLS,
         evaluated=EVALUATED,
         title="Every trained cell: settings, final training and held-out terms, test metrics "
         "(evaluated cells), training time, device, torch version and code commit",
-    log:
-        f"{R}/logs/tables/runs.log",
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/runs_table.py"
 
@@ -261,21 +302,30 @@ rule table_runs:
 rule effective_config:
     output:
         f"{R}/config.yaml",
-    params:
-        config=config,
     log:
         f"{R}/logs/config.log",
     localrule: True
     conda:
         "../../envs/textvae.yaml"
+    params:
+        config=config,
     script:
         "../scripts/effective_config.py"
 
 
 # experiment -> the table its claims are decided from
-CLAIM_TABLES = {"A1": "rate_distortion", "A2": "capacity", "A3": "aggregate_posterior",
-                "A4": "homotopy_repeats", "A5": "fce", "A6": "syntax", "B1": "autogen_training",
-                "B3": "autogen_preference", "B4": "autogen_samples", "B5": "autogen_interpolation_repeats"}
+CLAIM_TABLES = {
+    "A1": "rate_distortion",
+    "A2": "capacity",
+    "A3": "aggregate_posterior",
+    "A4": "homotopy_repeats",
+    "A5": "fce",
+    "A6": "syntax",
+    "B1": "autogen_training",
+    "B3": "autogen_preference",
+    "B4": "autogen_samples",
+    "B5": "autogen_interpolation_repeats",
+}
 CLAIM_EXPERIMENTS = [e for e in CLAIM_TABLES if e in config["experiments"]]
 
 
@@ -287,14 +337,14 @@ rule table_claims:
         parquet=f"{R}/tables/claims.parquet",
         md=report(f"{R}/tables/claims.md", **report_item("all", "claims.md")),
         summary=f"{R}/tables/claims_summary.txt",
-    params:
-        experiments=CLAIM_EXPERIMENTS,
-        title="The papers' claims, each decided by a rule of textvae.claims from the numbers in "
-        "`evidence` (SPEC, claims column; `implied`: checks the papers imply)",
     log:
         f"{R}/logs/tables/claims.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        experiments=CLAIM_EXPERIMENTS,
+        title="The papers' claims, each decided by a rule of textvae.claims from the numbers in "
+        "`evidence` (SPEC, claims column; `implied`: checks the papers imply)",
     script:
         "../scripts/claims_table.py"
 
@@ -329,17 +379,20 @@ rule figure:
     input:
         lambda w: f"{R}/tables/{FIGURES[w.figure][0]}.parquet",
     output:
-        png=report(f"{R}/figures/{{figure}}.png", **report_by_wildcard(lambda w: FIGURES[w.figure][1], lambda w: f"{w.figure}.png")),
+        png=report(
+            f"{R}/figures/{{figure}}.png",
+            **report_by_wildcard(lambda w: FIGURES[w.figure][1], lambda w: f"{w.figure}.png"),
+        ),
         pdf=f"{R}/figures/{{figure}}.pdf",
+    log:
+        f"{R}/logs/figures/{{figure}}.log",
+    wildcard_constraints:
+        figure="|".join(FIGURES),
+    conda:
+        "../../envs/textvae.yaml"
     params:
         kind="{figure}",
         title=lambda w: FIGURE_TITLES[w.figure],
-    wildcard_constraints:
-        figure="|".join(FIGURES),
-    log:
-        f"{R}/logs/figures/{{figure}}.log",
-    conda:
-        "../../envs/textvae.yaml"
     script:
         "../scripts/figure.py"
 
@@ -359,14 +412,14 @@ rule readme:
         claims=f"{R}/tables/claims.parquet",
         summary=f"{R}/tables/claims_summary.txt",
         figures=rules.figures.input,
-    params:
-        script=os.path.join(workflow.basedir, "workflow/scripts/readme_results.py"),
-        results=lambda w, input: os.path.dirname(os.path.dirname(input.claims)),
     log:
         f"{R}/logs/readme.log",
     localrule: True
     conda:
         "../../envs/textvae.yaml"
+    params:
+        script=os.path.join(workflow.basedir, "workflow/scripts/readme_results.py"),
+        results=lambda w, input: os.path.dirname(os.path.dirname(input.claims)),
     shell:
         "python3 {params.script} {params.results} > {log} 2>&1"
 
@@ -385,8 +438,12 @@ rule tables:
         experiment_outputs("A5", expand(f"{R}/tables/fce.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A6", expand(f"{R}/tables/syntax.{{ext}}", ext=["parquet", "md"])),
         rules.figures.input,
-        paper=[f"{R}/tables/{t}_paper.{ext}" for t, e in PAPER_TABLES.items()
-               if e in config["experiments"] for ext in ("parquet", "md")],
+        paper=[
+            f"{R}/tables/{t}_paper.{ext}"
+            for t, e in PAPER_TABLES.items()
+            if e in config["experiments"]
+            for ext in ("parquet", "md")
+        ],
         claims_md=f"{R}/tables/claims.md",
         runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
         claims=f"{R}/tables/claims_summary.txt",

@@ -6,14 +6,14 @@ rule syntax_pairs:
         syntax_pair_files,
     output:
         f"{R}/syntax/pairs.parquet",
-    params:
-        source=lambda w: experiment_settings("A6")["pairs"],
-        per_subcase=lambda w: experiment_settings("A6")["per_subcase"],
-        seed=lambda w: experiment_settings("A6")["seed"],
     log:
         f"{R}/logs/syntax/pairs.log",
     conda:
         "../../envs/textvae.yaml"
+    params:
+        source=lambda w: experiment_settings("A6")["pairs"],
+        per_subcase=lambda w: experiment_settings("A6")["per_subcase"],
+        seed=lambda w: experiment_settings("A6")["seed"],
     script:
         "../scripts/syntax_pairs.py"
 
@@ -25,17 +25,17 @@ rule syntax_scores:
         pairs=f"{R}/syntax/pairs.parquet",
     output:
         f"{R}/syntax/{{corpus}}/{{model}}/scores.parquet",
-    params:
-        batch_size=config["evaluation"]["batch_size"],
-        cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
     log:
         f"{R}/logs/syntax/{{corpus}}/{{model}}.log",
     benchmark:
         f"{R}/benchmarks/syntax/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    params:
+        batch_size=config["evaluation"]["batch_size"],
+        cell="{corpus}/{model}",
     script:
         "../scripts/syntax_scores.py"

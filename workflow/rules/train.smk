@@ -9,17 +9,17 @@ rule train:
     output:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
         history=f"{R}/models/{{corpus}}/{{model}}/history.parquet",
-    params:
-        settings=cell_settings,
-        cell="{corpus}/{model}",
-    threads: config["threads"]
-    resources:
-        gpu=1,
     log:
         f"{R}/logs/train/{{corpus}}/{{model}}.log",
     benchmark:
         f"{R}/benchmarks/train/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
+    threads: config["threads"]
+    resources:
+        gpu=1,
+    params:
+        settings=cell_settings,
+        cell="{corpus}/{model}",
     script:
         "../scripts/train.py"

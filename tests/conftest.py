@@ -36,11 +36,12 @@ class Files(list):
         return self.__dict__[key] if isinstance(key, str) else super().__getitem__(key)
 
 
-def job(input=(), output=(), params=None, threads=1):
+def job(input=(), output=(), params=None, threads=1, config=None):
     """A stand-in for the snakemake object a script receives."""
     as_files = lambda x: x if isinstance(x, Files) else Files(*x) if isinstance(x, (list, tuple)) else Files(**x)  # noqa: E731
     return SimpleNamespace(input=as_files(input), output=as_files(output),
-                           params=SimpleNamespace(**(params or {})), threads=threads, log=[])
+                           params=SimpleNamespace(**(params or {})), threads=threads, log=[],
+                           config=config or {})
 
 
 def shared_corpus(name: str) -> Path:

@@ -1,61 +1,162 @@
+"""GPU claiming with simulated devices: each GPU is a UUID string, each job a process."""
+
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import torch
 
 from textvae import device
 
+SRC = str(Path(device.__file__).parents[1])
 
-def claim_in_child(lock_dir, n, hold=0.0):
-    code = (f"import sys, time; sys.path.insert(0, {str(device.__file__.rsplit('/', 2)[0])!r});"
-            f"from textvae.device import claim_gpu; print(claim_gpu({n}, {str(lock_dir)!r}), flush=True);"
+
+def claim_in_child(lock_dir, gpu_ids, hold=0.0, wait=0.0, python=sys.executable, **popen):
+    """A job in another process: prints its claim (an index or None), then holds it `hold` s."""
+    code = (f"import sys, time; sys.path.insert(0, {SRC!r}); from textvae.device import claim_gpu;"
+            f"print(claim_gpu({gpu_ids!r}, {str(lock_dir)!r}, wait_s={wait}, poll_s=0.05), flush=True);"
             f"time.sleep({hold})")
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([python, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
 def test_jobs_claim_distinct_gpus_and_a_killed_job_frees_its_gpu(tmp_path):
-    first = claim_in_child(tmp_path, 2, hold=30)
+    first = claim_in_child(tmp_path, ["A", "B"], hold=30)
     assert first.stdout.readline().strip() == "0"
-    second = claim_in_child(tmp_path, 2, hold=30)
+    second = claim_in_child(tmp_path, ["A", "B"], hold=30)
     assert second.stdout.readline().strip() == "1"
-    third = claim_in_child(tmp_path, 2)
-    assert third.stdout.readline().strip() == "None"  # both GPUs are held
+    third = claim_in_child(tmp_path, ["A", "B"])
+    assert third.stdout.readline().strip() == "None"  # both GPUs are held, and it does not wait
     first.kill()  # SIGKILL: no clean-up code runs, the OS drops the lock
     first.wait()
-    time.sleep(0.1)
-    fourth = claim_in_child(tmp_path, 2)
+    fourth = claim_in_child(tmp_path, ["A", "B"])
     assert fourth.stdout.readline().strip() == "0"
     second.kill()
     for p in (second, third, fourth):
         p.wait()
 
 
-def test_claim_and_release_in_process(tmp_path):
-    assert device.claim_gpu(1, tmp_path) == 0
-    other = claim_in_child(tmp_path, 1)
-    assert other.stdout.readline().strip() == "None"
+def test_a_waiting_job_gets_the_gpu_a_finished_job_frees(tmp_path):
+    holder = claim_in_child(tmp_path, ["A"], hold=1.0)
+    assert holder.stdout.readline().strip() == "0"
+    start = time.monotonic()
+    waiter = claim_in_child(tmp_path, ["A"], wait=30)
+    said = waiter.communicate(timeout=30)[0].splitlines()
+    holder.wait()
+    assert 0.5 < time.monotonic() - start < 10
+    assert said == [f"device: all 1 visible GPUs are claimed by other jobs (locks in {tmp_path}); waiting up to "
+                    "30 s for one", "device: GPU A was freed", "0"]
+
+
+def test_waiting_says_so_and_gives_up_after_its_limit(tmp_path):
+    assert device.claim_gpu(["A"], tmp_path) == 0
+    said = []
+    start = time.monotonic()
+    assert device.claim_gpu(["A"], tmp_path, wait_s=0.3, poll_s=0.05, log=said.append) is None
+    assert 0.3 <= time.monotonic() - start < 5
+    assert said == [f"device: all 1 visible GPUs are claimed by other jobs (locks in {tmp_path}); "
+                    "waiting up to 0 s for one"]
+    device.release_gpus()
+
+
+def test_locks_follow_the_gpus_uuid_not_its_index(tmp_path):
+    """A job started with CUDA_VISIBLE_DEVICES=1,0 sees GPU B as index 0; a job that sees A, B
+    in that order must not take B."""
+    other = claim_in_child(tmp_path, ["B", "A"], hold=30)
+    assert other.stdout.readline().strip() == "0"  # it holds B
+    assert device.claim_gpu(["A", "B"], tmp_path) == 0  # A
+    assert device.claim_gpu(["B"], tmp_path) is None
+    other.kill()
     other.wait()
     device.release_gpus()
-    assert device.claim_gpu(1, tmp_path) == 0
+
+
+def simulated_cuda(monkeypatch, uuids):
+    """CUDA with GPUs of the given UUIDs; returns the list of indices set_device receives."""
+    chosen = []
+    cuda = torch.cuda
+    monkeypatch.setattr(cuda, "is_available", lambda: True)
+    monkeypatch.setattr(cuda, "device_count", lambda: len(uuids))
+    monkeypatch.setattr(cuda, "get_device_properties", lambda i: SimpleNamespace(uuid=uuids[i]))
+    monkeypatch.setattr(cuda, "set_device", chosen.append)
+    return chosen
+
+
+def test_select_device_claims_a_free_gpu_and_makes_it_current(monkeypatch, tmp_path):
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path))
+    chosen = simulated_cuda(monkeypatch, ["GPU-aa", "GPU-bb"])
+    other = claim_in_child(tmp_path, ["GPU-aa"], hold=30)
+    assert other.stdout.readline().strip() == "0"
+    said = []
+    assert device.select_device(said.append) == torch.device("cuda:1")
+    assert chosen == [1]
+    assert said == ["device: claimed cuda:1, GPU GPU-bb (CUDA_VISIBLE_DEVICES=unset)"]
+    other.kill()
+    other.wait()
+    device.release_gpus()
+
+
+def test_select_device_fails_clearly_when_no_gpu_is_freed_in_time(monkeypatch, tmp_path):
+    monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path))
+    monkeypatch.setenv("TEXTVAE_GPU_WAIT", "0.2")
+    simulated_cuda(monkeypatch, ["GPU-aa"])
+    assert device.claim_gpu(["GPU-aa"], tmp_path) == 0
+    with pytest.raises(RuntimeError, match=r"all 1 visible GPUs stayed claimed by other jobs for 0 s .*gpu=N"):
+        device.select_device(lambda _: None)
     device.release_gpus()
 
 
 def test_cpu_when_no_cuda(monkeypatch):
     said = []
-    monkeypatch.setattr(device.torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert device.select_device(said.append).type == "cpu"
     assert "running on the CPU" in said[0]
 
 
-def test_several_visible_gpus_are_claimed_one_each(monkeypatch, tmp_path):
-    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    monkeypatch.setattr(device.torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(device.torch.cuda, "device_count", lambda: 2)
-    monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path))
-    other = claim_in_child(tmp_path, 2, hold=30)
-    assert other.stdout.readline().strip() == "0"
-    said = []
-    assert device.select_device(said.append) == device.torch.device("cuda:1")
-    assert said == ["device: claimed cuda:1 (CUDA_VISIBLE_DEVICES=unset)"]
-    other.kill()
-    other.wait()
+def test_the_lock_folder_is_shared_whatever_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        assert device.claim_gpu(["A"], tmp_path / "locks") == 0
+    finally:
+        os.umask(old)
     device.release_gpus()
+    assert (tmp_path / "locks").stat().st_mode & 0o7777 == 0o1777
+    assert (tmp_path / "locks" / "gpu-A.lock").stat().st_mode & 0o777 == 0o666
+
+
+@pytest.fixture
+def shared_tmp():
+    if os.getuid() != 0 or not os.access("/usr/bin/python3", os.X_OK):
+        pytest.skip("two users need root (to start jobs as other users) and /usr/bin/python3")
+    base = Path(tempfile.mkdtemp(prefix="textvae-users-"))
+    base.chmod(0o1777)  # like /tmp, where the default lock folder lives
+    yield base
+    shutil.rmtree(base)
+
+
+def test_two_users_share_the_lock_folder(shared_tmp):
+    """Two users with umask 077: the first creates the lock folder and holds GPU A, the second
+    (another uid) gets B; a folder created 0755 by someone else gets one clear error."""
+    locks = shared_tmp / "locks"
+    as_user = lambda uid: dict(python="/usr/bin/python3", user=uid, group=uid, umask=0o077)  # noqa: E731
+    first = claim_in_child(locks, ["A", "B"], hold=30, **as_user(65534))
+    assert first.stdout.readline().strip() == "0", first.stderr.read()
+    second = claim_in_child(locks, ["A", "B"], **as_user(65533))
+    assert second.stdout.readline().strip() == "1", second.stderr.read()
+    second.wait()
+    first.kill()
+    first.wait()
+
+    private = shared_tmp / "private"
+    private.mkdir(mode=0o755)
+    third = claim_in_child(private, ["A"], **as_user(65533))
+    third.wait()
+    error = third.stderr.read()
+    assert third.returncode == 1 and f"GPU lock folder {private} (mode 0o755, owner uid 0)" in error
+    assert "chmod 1777" in error

@@ -53,7 +53,7 @@ def kill_mid_epoch(workdir, target, checkpoint):
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert torch.load(checkpoint, weights_only=False)["epoch"] < 4  # killed before the end
+    assert torch.load(checkpoint, weights_only=True)["epoch"] < 4  # killed before the end
 
 
 @pytest.mark.parametrize("kind", ["vae", "lm"])

@@ -1,7 +1,8 @@
-"""The smoke config through profiles/slurm on a real single-node SLURM cluster started on this
-machine (tests/slurm/cluster.sh): two GPU generic resources, every job an sbatch submission,
-and the same tables as the local run (this is the determinism check's second run where SLURM
-can run; tests/test_workflow.py runs it locally elsewhere)."""
+"""The smoke config with 4 threads through profiles/slurm on a real single-node SLURM cluster
+started on this machine (tests/slurm/cluster.sh): two GPU generic resources, every job but the
+local rules an sbatch submission with the config's threads as CPUs and the profile's latency
+wait, and the same tables as the local run (this is the determinism check's second run where
+SLURM can run; tests/test_workflow.py runs it locally elsewhere)."""
 
 import re
 import shutil
@@ -18,6 +19,9 @@ from conftest import REPO, assert_same_tables, why_no_slurm
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
 GPU_RULES = {rule for rule, res in yaml.safe_load(
     (REPO / "profiles" / "slurm" / "config.yaml").read_text())["set-resources"].items() if res.get("gpu")}
+LOCAL_RULES = set(re.search(r"^localrules:\n((?:    \w+,\n)+)", (REPO / "Snakefile").read_text(), re.M)
+                  .group(1).replace(",", " ").split())
+THREADS = 4
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +48,8 @@ def daemon_pids(state: Path) -> list[int]:
     return [int((state / f"{name}.pid").read_text()) for name in ("slurmctld", "slurmd", "munged")]
 
 
-def watch_gpu_jobs(snapshots: list, stop: threading.Event) -> None:
-    """Every half second, the running jobs: (job id, rule, GPU indices SLURM gave it)."""
+def watch_jobs(snapshots: list, stop: threading.Event) -> None:
+    """Every half second, the running jobs: (job id, rule, GPU indices SLURM gave it, CPUs)."""
     while not stop.is_set():
         shown = subprocess.run(["scontrol", "-d", "-o", "show", "job"], capture_output=True, text=True).stdout
         running = []
@@ -55,22 +59,23 @@ def watch_gpu_jobs(snapshots: list, stop: threading.Event) -> None:
             rule = re.search(r"Comment=rule_(\w+?)(?:_wildcards|\s|$)", line)
             gpus = re.search(r"IDX:([\d,-]+)\)", line)
             running.append((re.search(r"JobId=(\d+)", line).group(1), rule.group(1) if rule else "?",
-                            gpus.group(1) if gpus else None))
+                            gpus.group(1) if gpus else None, int(re.search(r"NumCPUs=(\d+)", line).group(1))))
         snapshots.append(running)
         stop.wait(0.5)
 
 
 def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path, smoke_run):
-    (tmp_path / "config.yaml").write_text((REPO / "configs" / "smoke.yaml").read_text())
+    config = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump({**config, "threads": THREADS}))
     snapshots, stop = [], threading.Event()
-    watcher = threading.Thread(target=watch_gpu_jobs, args=(snapshots, stop))
+    watcher = threading.Thread(target=watch_jobs, args=(snapshots, stop))
     watcher.start()
     # the profile as a site would use it; this cluster keeps no accounting, hence squeue
     command = ["timeout", "-k", "20", "900", sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
                "-d", str(tmp_path), "--configfile", str(tmp_path / "config.yaml"),
                "--profile", str(REPO / "profiles" / "slurm"), "--slurm-status-command", "squeue",
                "--slurm-init-seconds-before-status-checks", "2", "--max-status-checks-per-second", "2",
-               "tables"]
+               "--verbose", "tables"]
     try:
         run = subprocess.run(command, capture_output=True, text=True)
     finally:
@@ -81,20 +86,29 @@ def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path, smoke_ru
     # a second run from scratch, on another executor: the same tables as the local run's
     assert_same_tables(smoke_run, tmp_path)
 
-    # every job but the local rules (the target, writing the effective config) was an sbatch
-    # submission, and SLURM saw each one end with exit code 0
+    # the jobs of the local rules ran here; every other job was an sbatch submission, with the
+    # profile's latency wait, and SLURM saw each one end with exit code 0
     planned = int(re.search(r"^total\s+(\d+)", out, re.M).group(1))
     submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", out))
     local = re.findall(r"^localrule (\w+):", out, re.M)
-    assert set(local) <= {"tables", "effective_config"} and len(submitted) + len(local) == planned
+    remote = set(re.findall(r"^rule (\w+):", out, re.M))
+    assert set(local) <= LOCAL_RULES and not remote & LOCAL_RULES and len(submitted) + len(local) == planned
+    assert {"table_claims", "figure", "fce_vocab", "prior_draws"} <= set(local)
+    calls = re.findall(r"sbatch call: (.*)", out)
+    assert len(calls) == len(submitted) and all("--latency-wait 60" in call for call in calls)
     log = (cluster / "slurmctld.log").read_text()
     done = set(re.findall(r"_job_complete: JobId=(\d+) WEXITSTATUS 0", log))
     assert submitted <= done
+    # each model job had the config's threads as CPUs (the cap of a local `cores` is gone)
+    cpus = {(job, rule): n for running in snapshots for job, rule, _, n in running}
+    assert {n for (_, rule), n in cpus.items() if rule in GPU_RULES} == {THREADS}
+    # SLURM's own logs are under the run's results folder
+    assert len(list((tmp_path / "results" / "logs" / "slurm").rglob("*.log"))) == len(submitted)
 
     # GPU rules asked for a GPU; jobs running together held distinct ones
-    gpu_jobs = {job: gpus for running in snapshots for job, rule, gpus in running if rule in GPU_RULES}
+    gpu_jobs = {job: gpus for running in snapshots for job, rule, gpus, _ in running if rule in GPU_RULES}
     assert gpu_jobs and all(gpus in {"0", "1"} for gpus in gpu_jobs.values())
-    together = [[g for _, rule, g in running if rule in GPU_RULES] for running in snapshots]
+    together = [[g for _, rule, g, _ in running if rule in GPU_RULES] for running in snapshots]
     assert any(len(gpus) == 2 for gpus in together), "no two GPU jobs ever ran at the same time"
     assert all(len(set(gpus)) == len(gpus) for gpus in together)
     # and each job saw its GPU as CUDA_VISIBLE_DEVICES

@@ -18,9 +18,9 @@ def data(n=40, vocab=15, seed=0):
     return [[rng.randrange(4, vocab) for _ in range(rng.randint(1, 9))] for _ in range(n)]
 
 
-def train(tmp_path, name="cell", **changes):
+def train(tmp_path, name="cell", keep_checkpoint=False, **changes):
     return training.train_cell(dict(PARAMS, **changes), data(), 15, 2, 3, tmp_path / name,
-                               cell=f"toy/{name}", log=lambda *a: None)
+                               cell=f"toy/{name}", log=lambda *a: None, keep_checkpoint=keep_checkpoint)
 
 
 def test_length_batches_cover_everything_once_with_similar_lengths():
@@ -88,8 +88,33 @@ def test_resume_after_an_interruption_gives_the_same_model(tmp_path, monkeypatch
     assert all(torch.equal(sw[k], sc[k]) for k in sw)
 
 
+def test_the_checkpoint_is_removed_once_the_model_is_written_unless_kept(tmp_path):
+    train(tmp_path, "removed")
+    train(tmp_path, "kept", keep_checkpoint=True)
+    assert (tmp_path / "removed" / "model.pt").exists() and not (tmp_path / "removed" / "checkpoint.pt").exists()
+    assert training.load_checkpoint(tmp_path / "kept" / "checkpoint.pt", "cpu")["epoch"] == PARAMS["epochs"]
+
+
+class RunsCode:
+    """What a malicious pickle holds: unpickling it calls a function (here a harmless one)."""
+
+    def __reduce__(self):
+        return (print, ("this ran while loading",))
+
+
+def test_a_checkpoint_that_would_run_code_is_refused(tmp_path, capsys):
+    (tmp_path / "x").mkdir()
+    crafted = tmp_path / "x" / "checkpoint.pt"
+    torch.save({"fingerprint": training.fingerprint(PARAMS), "payload": RunsCode()}, crafted)
+    with pytest.raises(training.CheckpointError, match=r"checkpoint.pt: refused, not a plain textvae "
+                                                         r"checkpoint \(loading it could run code: .*delete it"):
+        train(tmp_path, "x")
+    assert "this ran while loading" not in capsys.readouterr().out
+    assert crafted.exists() and not (tmp_path / "x" / "model.pt").exists()
+
+
 def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
-    train(tmp_path, "x")
+    train(tmp_path, "x", keep_checkpoint=True)
     said = []
     training.train_cell(dict(PARAMS, lr=0.02), data(), 15, 2, 3, tmp_path / "x", cell="toy/x", log=said.append)
     assert "ignoring a checkpoint written with other settings" in said[0]

@@ -1,10 +1,19 @@
 """Device choice for a job: a GPU of its own when CUDA is present, else the CPU.
 
-Snakemake counts the `gpu` resource but never says which GPU a job should use.  When a job
-sees one GPU (a scheduler such as SLURM set CUDA_VISIBLE_DEVICES), it takes it; when it sees
-several, it claims the first GPU index whose lock file it can lock exclusively
-(fcntl.flock on <lock_dir>/gpu<i>.lock).  The operating system drops the lock
-when the process exits, also when it is killed, so a GPU is never lost to a dead job.
+Snakemake counts the `gpu` resource but never says which GPU a job should use, so a job claims
+one itself: it locks the lock file of one of the GPUs it can see (fcntl.flock on
+<lock_dir>/gpu-<UUID>.lock, exclusive, non-blocking) and keeps it until it exits.  The lock is
+keyed by the GPU's UUID, the same whatever CUDA_VISIBLE_DEVICES a job was started with, so jobs
+that see the GPUs under different indices (two users, a scheduler's remapping) still never share
+one.  The operating system drops a lock when its process exits, also when it is killed, so a GPU
+is never lost to a dead job.  When every visible GPU is claimed (more GPU jobs started than
+GPUs, e.g. without `--resources gpu=N`), the job waits for one to be freed, saying so in its
+log, and fails with a clear error after `TEXTVAE_GPU_WAIT` seconds (default 3600).
+
+The lock folder (`TEXTVAE_GPU_LOCK_DIR`, default <tmp>/textvae-gpu-locks) is shared by every
+user of the machine: it is made world-writable with the sticky bit (like /tmp) and its lock
+files readable and writable by all, whoever created them.  Written by hand because Snakemake
+and PyTorch leave the choice of a GPU to the job.
 """
 
 from __future__ import annotations
@@ -12,31 +21,70 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import time
 from pathlib import Path
 
-import torch
-
 _held: list = []  # open lock files of this process, kept open so that the locks stay held
+WAIT_S = 3600.0  # default of TEXTVAE_GPU_WAIT
 
 
 def default_lock_dir() -> Path:
     return Path(os.environ.get("TEXTVAE_GPU_LOCK_DIR", Path(tempfile.gettempdir()) / "textvae-gpu-locks"))
 
 
-def claim_gpu(n_devices: int, lock_dir: Path | None = None) -> int | None:
-    """Lock and return the first free GPU index in 0..n_devices-1, or None if all are taken."""
-    lock_dir = Path(lock_dir or default_lock_dir())
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    for index in range(n_devices):
-        handle = open(lock_dir / f"gpu{index}.lock", "w")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            continue
-        _held.append(handle)
-        return index
-    return None
+def shared_dir(path: Path) -> Path:
+    """`path`, created if absent, with mode 1777 (anyone may add files, only their owner may
+    remove them), whatever the umask of whoever creates it."""
+    path.mkdir(parents=True, exist_ok=True)
+    stat = path.stat()
+    if stat.st_mode & 0o7777 != 0o1777 and stat.st_uid == os.getuid():
+        path.chmod(0o1777)
+    return path
+
+
+def _lock(path: Path):
+    """An open file holding the exclusive lock on `path`, or None if another process holds it.
+    The file is created readable and writable by all (a lock needs only read access)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+    except PermissionError:
+        mode = oct(path.parent.stat().st_mode & 0o7777)
+        raise PermissionError(f"GPU lock folder {path.parent} (mode {mode}, owner uid {path.parent.stat().st_uid}) "
+                              "does not let this user add a lock file: its owner runs `chmod 1777` on it, or "
+                              "set TEXTVAE_GPU_LOCK_DIR to a folder every GPU user can write") from None
+    try:
+        if os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, 0o666)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return os.fdopen(fd)
+
+
+def claim_gpu(gpu_ids: list[str], lock_dir: Path | None = None, wait_s: float = 0.0, poll_s: float = 1.0,
+              log=print) -> int | None:
+    """Lock and return the index (in `gpu_ids`, the UUIDs of the visible GPUs) of the first
+    free GPU; while all are claimed, try again every `poll_s` seconds for up to `wait_s`
+    seconds (logging once that it waits), then return None."""
+    lock_dir = shared_dir(Path(lock_dir or default_lock_dir()))
+    deadline = time.monotonic() + wait_s
+    said = False
+    while True:
+        for index, gpu_id in enumerate(gpu_ids):
+            handle = _lock(lock_dir / f"gpu-{gpu_id}.lock")
+            if handle is not None:
+                _held.append(handle)
+                if said:
+                    log(f"device: GPU {gpu_id} was freed")
+                return index
+        if time.monotonic() >= deadline:
+            return None
+        if not said:
+            log(f"device: all {len(gpu_ids)} visible GPUs are claimed by other jobs (locks in {lock_dir}); "
+                f"waiting up to {wait_s:.0f} s for one")
+            said = True
+        time.sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
 
 
 def release_gpus() -> None:
@@ -45,21 +93,29 @@ def release_gpus() -> None:
         _held.pop().close()
 
 
-def select_device(log=print) -> torch.device:
-    """CUDA when present (the only visible GPU, else a claimed free one), else the CPU; says which."""
+def gpu_uuids() -> list[str]:
+    """The UUID of each GPU this process sees, in CUDA index order."""
+    import torch
+
+    return [str(torch.cuda.get_device_properties(i).uuid) for i in range(torch.cuda.device_count())]
+
+
+def select_device(log=print):
+    """A claimed GPU made the current CUDA device (torch.cuda.set_device) when CUDA is present,
+    else the CPU; says which in the job's log."""
+    import torch
+
     given = f"CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}"
     if not torch.cuda.is_available():
         log(f"device: CUDA is not available, running on the CPU ({given})")
         return torch.device("cpu")
-    visible = torch.cuda.device_count()
-    if visible == 1:
-        log(f"device: cuda:0 ({given})")
-        return torch.device("cuda:0")
-    index = claim_gpu(visible)
+    uuids = gpu_uuids()
+    wait_s = float(os.environ.get("TEXTVAE_GPU_WAIT", WAIT_S))
+    index = claim_gpu(uuids, wait_s=wait_s, log=log)
     if index is None:
         raise RuntimeError(
-            f"all {visible} GPUs are claimed by other jobs: run snakemake with "
-            "--resources gpu=N where N is at most the number of GPUs"
-        )
-    log(f"device: claimed cuda:{index} ({given})")
+            f"all {len(uuids)} visible GPUs stayed claimed by other jobs for {wait_s:.0f} s "
+            f"(TEXTVAE_GPU_WAIT): run snakemake with --resources gpu=N, N at most the number of GPUs")
+    torch.cuda.set_device(index)
+    log(f"device: claimed cuda:{index}, GPU {uuids[index]} ({given})")
     return torch.device(f"cuda:{index}")

@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -42,6 +43,22 @@ def atomic_save(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
+class CheckpointError(ValueError):
+    """A checkpoint that is refused; the message names the file and what to do."""
+
+
+def load_checkpoint(path: Path, device) -> dict:
+    """The checkpoint at `path`, loaded with torch's weights-only unpickler (tensors, numbers,
+    strings and containers): a file that would load anything else, and so could run code, is
+    refused with a CheckpointError and left where it is."""
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except pickle.UnpicklingError as err:
+        reason = str(err).strip().splitlines()[0]
+        raise CheckpointError(f"{path}: refused, not a plain textvae checkpoint (loading it could run code: "
+                              f"{reason}); delete it to train the cell from the start") from None
+
+
 def new_model(params: dict, vocab_size: int):
     return build_vae(vocab_size=vocab_size, **{k: params[k] for k in MODEL_KEYS})
 
@@ -57,10 +74,11 @@ def load_model(path, device="cpu"):
 
 def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
                out_dir: str | Path, cell: str, device=torch.device("cpu"), log=print,
-               held_out: list[list[int]] | None = None) -> pd.DataFrame:
+               held_out: list[list[int]] | None = None, keep_checkpoint: bool = False) -> pd.DataFrame:
     """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
     the history, whose rows also give the terms on the `held_out` sentences when given.
-    `checkpoint.pt` in out_dir holds the state after the last whole epoch."""
+    `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
+    resumes; it is removed once `model.pt` is written, unless `keep_checkpoint`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path = out_dir / "checkpoint.pt"
@@ -75,7 +93,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     key = fingerprint(params)
     start_epoch, step, history, seconds = 0, 0, [], 0.0
     if ckpt_path.exists():
-        ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
+        ckpt = load_checkpoint(ckpt_path, device)
         if ckpt["fingerprint"] == key:
             model.load_state_dict(ckpt["model"])
             optimiser.load_state_dict(ckpt["optimiser"])
@@ -137,6 +155,8 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     atomic_save({"params": params, "vocab_size": vocab_size, "info": info,
                  "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}},
                 out_dir / "model.pt")
+    if not keep_checkpoint:
+        ckpt_path.unlink(missing_ok=True)
     return pd.DataFrame(history)
 
 

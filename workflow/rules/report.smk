@@ -304,7 +304,6 @@ rule effective_config:
         f"{R}/config.yaml",
     log:
         f"{R}/logs/config.log",
-    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -414,7 +413,6 @@ rule readme:
         figures=rules.figures.input,
     log:
         f"{R}/logs/readme.log",
-    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:

@@ -22,7 +22,8 @@ def main(smk):
     device = select_device()
     with naming_memory_errors(p.run):
         train_cell(p.settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
-                   vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=p.run, device=device)
+                   vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=p.run, device=device,
+                   keep_checkpoint=smk.config.get("keep_checkpoints", False))
     lm, _ = load_model(smk.output.model, device)
     test = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.test)["text"]]
     nll = -log_likelihoods(lm, test, torch.zeros(len(test), 0, device=device), vocab.bos,

@@ -16,7 +16,8 @@ def main(smk):
     with naming_memory_errors(smk.params.cell):
         history = train_cell(smk.params.settings, train, len(vocab), vocab.bos, vocab.eos,
                              out_dir=smk.output.model.rsplit("/", 1)[0], cell=smk.params.cell,
-                             device=select_device(), held_out=valid)
+                             device=select_device(), held_out=valid,
+                             keep_checkpoint=smk.config.get("keep_checkpoints", False))
     write_parquet(history, smk.output.history)
     last = history.iloc[-1]
     print(f"{smk.params.cell}: done after {int(last['step'])} steps; "

@@ -1,6 +1,7 @@
 """Each workflow script through its main function, on tiny inputs."""
 
 import hashlib
+import os
 
 import numpy as np
 import pandas as pd
@@ -321,3 +322,11 @@ def test_a_cell_too_big_for_memory_fails_naming_the_cell(corpus, tmp_path):
     with pytest.raises(MemoryError, match=r"short/lstm-betac-C3: not enough memory: .*can't allocate memory"):
         load_script("train").main(job_)
 
+
+
+def test_torch_threads_never_exceed_the_usable_cpus():
+    from textvae.scripting import torch_threads
+
+    usable = len(os.sched_getaffinity(0))
+    assert torch_threads(1) == 1 and torch_threads(0) == 1
+    assert torch_threads(usable + 3) == usable and torch_threads(usable) == usable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 import traceback
 from contextlib import contextmanager
@@ -10,13 +11,13 @@ from contextlib import contextmanager
 
 def run(main, smk) -> None:
     """Call main(smk) with stdout and stderr sent to smk.log[0] and torch, where the script
-    uses it, limited to smk.threads; on failure, the log gets the traceback and the terminal
-    the error line."""
+    uses it, limited to smk.threads (and to the CPUs the process may run on); on failure, the
+    log gets the traceback and the terminal the error line."""
     terminal = sys.stderr
     log = open(smk.log[0], "w", buffering=1) if smk.log else terminal
     sys.stdout = sys.stderr = log
     if "torch" in sys.modules:  # table and figure scripts do without its start-up time
-        sys.modules["torch"].set_num_threads(max(1, int(getattr(smk, "threads", 1))))
+        sys.modules["torch"].set_num_threads(torch_threads(int(getattr(smk, "threads", 1))))
         keep_freed_memory()
     try:
         main(smk)
@@ -28,6 +29,13 @@ def run(main, smk) -> None:
         sys.stdout, sys.stderr = sys.__stdout__, terminal
         if log is not terminal:
             log.close()
+
+
+def torch_threads(threads: int) -> int:
+    """min(threads, CPUs this process may run on), at least 1: more threads than CPUs only
+    wait for each other (a job given 4 threads where a scheduler or the machine leaves it 2)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(threads, usable))
 
 
 def keep_freed_memory() -> None:

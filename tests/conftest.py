@@ -15,6 +15,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO / "src"))
 SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
+# the rules profiles/slurm gives a GPU
+SLURM_GPU_RULES = {rule for rule, resources in yaml.safe_load(
+    (REPO / "profiles" / "slurm" / "config.yaml").read_text())["set-resources"].items() if resources.get("gpu")}
 
 
 def load_script(name: str):

@@ -3,20 +3,17 @@ key by key, so it must not hold what an executor's profile sets; the SLURM profi
 resources and log folder; results_folder, which the SLURM profile calls."""
 
 import os
-import re
 import subprocess
 import sys
 
 import pytest
 import yaml
-from conftest import REPO, SMOKE
-from test_workflow import planned_jobs
+from conftest import REPO, SLURM_GPU_RULES, SMOKE
+from test_workflow import job_blocks
 
 from textvae.config import results_folder
 
 SLURM = REPO / "profiles" / "slurm"
-GPU_RULES = {rule for rule, res in yaml.safe_load((SLURM / "config.yaml").read_text())["set-resources"].items()
-             if res.get("gpu")}
 
 
 def effective_args(monkeypatch, *argv):
@@ -64,12 +61,10 @@ def test_the_slurm_plan_keeps_the_configs_threads_and_sends_gpu_rules_to_the_gpu
                           "--profile", str(SLURM), "--cores", "64", "-n", "tables", "--configfile", str(cfg)],
                          capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
-    blocks = {rule: [] for rule, _ in planned_jobs(run.stdout)}
-    for block in re.split(r"\n(?=rule \w+:)", run.stdout):
-        rule = re.match(r"rule (\w+):", block.strip())
-        if rule:
-            blocks[rule.group(1)].append(block)
-    for rule in GPU_RULES & blocks.keys():
+    blocks = {}
+    for rule, block in job_blocks(run.stdout):
+        blocks.setdefault(rule, []).append(block)
+    for rule in SLURM_GPU_RULES & blocks.keys():
         for block in blocks[rule]:
             assert "threads: 4" in block, block
             assert "slurm_partition=gpuq" in block and "gpu_model=a100" in block and "gpu=1" in block, block

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, assert_same_tables, why_no_slurm
+from conftest import REPO, SLURM_GPU_RULES, assert_same_tables, why_no_slurm
 
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
-GPU_RULES = {rule for rule, res in yaml.safe_load(
-    (REPO / "profiles" / "slurm" / "config.yaml").read_text())["set-resources"].items() if res.get("gpu")}
 LOCAL_RULES = set(re.search(r"^localrules:\n((?:    \w+,\n)+)", (REPO / "Snakefile").read_text(), re.M)
                   .group(1).replace(",", " ").split())
 THREADS = 4
@@ -105,20 +103,19 @@ def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path, smoke_ru
     done = set(re.findall(r"_job_complete: JobId=(\d+) WEXITSTATUS 0", log))
     assert submitted <= done
     # each model job had the config's threads as CPUs (the cap of a local `cores` is gone)
-    cpus = {(job, rule): n for running in snapshots for job, rule, _, n in running}
-    assert {n for (_, rule), n in cpus.items() if rule in GPU_RULES} == {THREADS}
+    assert {n for running in snapshots for _, rule, _, n in running if rule in SLURM_GPU_RULES} == {THREADS}
     # SLURM's own logs are under the run's results folder
     assert len(list((tmp_path / "results" / "logs" / "slurm").rglob("*.log"))) == len(submitted)
 
     # GPU rules asked for a GPU; jobs running together held distinct ones
-    gpu_jobs = {job: gpus for running in snapshots for job, rule, gpus, _ in running if rule in GPU_RULES}
+    gpu_jobs = {job: gpus for running in snapshots for job, rule, gpus, _ in running if rule in SLURM_GPU_RULES}
     assert gpu_jobs and all(gpus in {"0", "1"} for gpus in gpu_jobs.values())
-    together = [[g for _, rule, g, _ in running if rule in GPU_RULES] for running in snapshots]
+    together = [[g for _, rule, g, _ in running if rule in SLURM_GPU_RULES] for running in snapshots]
     assert any(len(gpus) == 2 for gpus in together), "no two GPU jobs ever ran at the same time"
     assert all(len(set(gpus)) == len(gpus) for gpus in together)
     # and each job saw its GPU as CUDA_VISIBLE_DEVICES
     seen = [re.search(r"CUDA_VISIBLE_DEVICES=(\S+)\)", p.read_text())
-            for rule in GPU_RULES for p in (tmp_path / "results" / "logs" / rule).rglob("*.log")]
+            for rule in SLURM_GPU_RULES for p in (tmp_path / "results" / "logs" / rule).rglob("*.log")]
     assert seen and all(m and m.group(1) in {"0", "1"} for m in seen)
 
     # the daemons stop by their PIDs

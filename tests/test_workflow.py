@@ -14,14 +14,22 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from plan_paper import stub_corpora  # noqa: E402
 
 
-def planned_jobs(output: str) -> list[tuple[str, str]]:
-    """(rule, wildcards) of every job in a dry run's output."""
-    jobs = []
+def job_blocks(output: str) -> list[tuple[str, str]]:
+    """(rule, the lines snakemake printed about the job) of every job in a run's output."""
+    blocks = []
     for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
         rule = re.match(r"(?:local)?rule (\w+):", block.strip())
         if rule:
-            wildcards = re.search(r"wildcards: (.*)", block)
-            jobs.append((rule.group(1), wildcards.group(1) if wildcards else ""))
+            blocks.append((rule.group(1), block))
+    return blocks
+
+
+def planned_jobs(output: str) -> list[tuple[str, str]]:
+    """(rule, wildcards) of every job in a dry run's output."""
+    jobs = []
+    for rule, block in job_blocks(output):
+        wildcards = re.search(r"wildcards: (.*)", block)
+        jobs.append((rule, wildcards.group(1) if wildcards else ""))
     return jobs
 
 

@@ -48,9 +48,10 @@ def _lock(path: Path):
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
     except PermissionError:
-        mode = oct(path.parent.stat().st_mode & 0o7777)
-        raise PermissionError(f"GPU lock folder {path.parent} (mode {mode}, owner uid {path.parent.stat().st_uid}) "
-                              "does not let this user add a lock file: its owner runs `chmod 1777` on it, or "
+        folder = path.parent.stat()
+        raise PermissionError(f"GPU lock folder {path.parent} (mode {oct(folder.st_mode & 0o7777)}, "
+                              f"owner uid {folder.st_uid}) does not let this user add a lock file: its owner "
+                              "runs `chmod 1777` on it, or "
                               "set TEXTVAE_GPU_LOCK_DIR to a folder every GPU user can write") from None
     try:
         if os.fstat(fd).st_uid == os.getuid():

@@ -3,6 +3,7 @@ from its last checkpoint and ends with the same results as a run that was never 
 
 import copy
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,27 +57,37 @@ def kill_mid_epoch(workdir, target, checkpoint):
     assert torch.load(checkpoint, weights_only=True)["epoch"] < 4  # killed before the end
 
 
-@pytest.mark.parametrize("kind", ["vae", "lm"])
-def test_a_job_killed_mid_epoch_resumes_to_the_same_result(tmp_path, kind):
-    if kind == "vae":
-        target = "results/models/short/lstm-betac-C3/model.pt"
-        folder = "results/models/short/lstm-betac-C3"
-        results = ["history.parquet"]
+LM_TARGET = "results/fce/short/lstm-betac-C3/lm/greedy_seed1/metrics.parquet"
+KINDS = {  # the job's target, its folder and the tables it writes there
+    "vae": ("results/models/short/lstm-betac-C3/model.pt", "results/models/short/lstm-betac-C3", ["history.parquet"]),
+    "lm": (LM_TARGET, "results/fce/short/lstm-betac-C3/lm/greedy_seed1", ["metrics.parquet"]),
+}
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    """A folder where the LM's target (and so the VAE it learns from) ran uninterrupted."""
+    workdir = tmp_path_factory.mktemp("whole")
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config()))
+    run_to_end(workdir, LM_TARGET)
+    return workdir
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_job_killed_mid_epoch_resumes_to_the_same_result(tmp_path, whole, kind):
+    target, folder, results = KINDS[kind]
+    killed = tmp_path / "killed"
+    if kind == "lm":  # what the LM learns from, as the uninterrupted run made it: only the LM job runs
+        shutil.copytree(whole, killed, symlinks=True)
+        shutil.rmtree(killed / folder)
     else:
-        target = "results/fce/short/lstm-betac-C3/lm/greedy_seed1/metrics.parquet"
-        folder = "results/fce/short/lstm-betac-C3/lm/greedy_seed1"
-        results = ["metrics.parquet"]
-    killed, whole = tmp_path / "killed", tmp_path / "whole"
-    killed.mkdir()
-    whole.mkdir()
+        killed.mkdir()
     kill_mid_epoch(killed, target, killed / folder / "checkpoint.pt")
     assert not (killed / folder / "model.pt").exists()
     run_to_end(killed, target, "--unlock")  # a killed snakemake leaves its lock behind
     rerun = run_to_end(killed, target, "--rerun-incomplete")
     log = (killed / "results" / "logs").rglob("*.log")
     assert any("resuming from the checkpoint after epoch" in p.read_text() for p in log), rerun.stderr[-2000:]
-    (whole / "config.yaml").write_text(yaml.safe_dump(config()))
-    run_to_end(whole, target)
     for name in results:
         killed_table, whole_table = (pd.read_parquet(run / folder / name).drop(columns="tokens_per_s", errors="ignore")
                                      for run in (killed, whole))

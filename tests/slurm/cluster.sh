@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A single-node SLURM cluster on this machine, for the tests: two GPU generic resources backed
+# A single-node SLURM cluster on this machine, for the tests: four GPU generic resources backed
 # by dummy device files (SLURM sets CUDA_VISIBLE_DEVICES from them; no real GPU is needed), no
 # accounting database, every daemon and file of its own under one state folder.
 #
@@ -13,8 +13,10 @@
 # The machine's own munge is left alone.
 set -euo pipefail
 
-CPUS=${TEXTVAE_SLURM_CPUS:-8}         # declared to SLURM, whatever the machine has
-MEMORY_MB=${TEXTVAE_SLURM_MEMORY_MB:-64000}
+# declared to SLURM, whatever the machine has: room for four GPU jobs of the profile's size at once
+CPUS=${TEXTVAE_SLURM_CPUS:-16}
+MEMORY_MB=${TEXTVAE_SLURM_MEMORY_MB:-256000}
+GPUS=${TEXTVAE_SLURM_GPUS:-4}
 DAEMONS=(slurmd slurmctld munged)     # stopped in this order
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
@@ -58,12 +60,12 @@ StateSaveLocation=$dir/slurmctld
 SlurmdSpoolDir=$dir/slurmd
 SlurmdParameters=config_overrides
 GresTypes=gpu
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$CPUS Boards=1 SocketsPerBoard=1 CoresPerSocket=$CPUS ThreadsPerCore=1 RealMemory=$MEMORY_MB Gres=gpu:2 State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$CPUS Boards=1 SocketsPerBoard=1 CoresPerSocket=$CPUS ThreadsPerCore=1 RealMemory=$MEMORY_MB Gres=gpu:$GPUS State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
     # a GPU resource needs a device file; these are copies of /dev/null
     : > "$dir/gres.conf"
-    for i in 0 1; do
+    for i in $(seq 0 $((GPUS - 1))); do
         [ -e "/dev/fakegpu$i" ] || mknod -m 666 "/dev/fakegpu$i" c 1 3
         echo "NodeName=$host Name=gpu File=/dev/fakegpu$i" >> "$dir/gres.conf"
     done

@@ -41,7 +41,7 @@ from textvae.training import new_model, new_optimiser, train_step
 
 PAPER = dict(emb=256, hidden=512, z=64, cnn_channels=512, cnn_inner=128, cnn_width=20,
              cnn_blocks=2, word_dropout=0.0, lr=0.00075, grad_clip=5.0, objective="betac",
-             C=50.0, beta=1.0, m=0.0, seed=1)
+             C=50.0, beta=1.0, m=0.0, precision="fp32", seed=1)
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/yahoo/valid.txt"
 
 

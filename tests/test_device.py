@@ -76,6 +76,30 @@ def test_locks_follow_the_gpus_uuid_not_its_index(tmp_path):
     device.release_gpus()
 
 
+def test_jobs_per_gpu_spread_evenly_over_the_gpus(tmp_path):
+    """Two GPUs, two jobs each: the claims alternate A, B, A, B; a fifth job finds none free, and
+    the slot a finished job frees is the next one's."""
+    claims = [device.claim_gpu(["A", "B"], tmp_path, jobs_per_gpu=2) for _ in range(5)]
+    assert claims == [0, 1, 0, 1, None]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gpu-A.1.lock", "gpu-A.lock", "gpu-B.1.lock", "gpu-B.lock"]
+    device._held.pop(1).close()  # the second job (on B, slot 0) ends
+    assert device.claim_gpu(["A", "B"], tmp_path, jobs_per_gpu=2) == 1
+    said = []
+    assert device.claim_gpu(["A", "B"], tmp_path, wait_s=0.1, poll_s=0.05, log=said.append, jobs_per_gpu=2) is None
+    assert said[0].startswith("device: all 2 visible GPUs (2 jobs each) are claimed by other jobs")
+    device.release_gpus()
+
+
+def test_a_job_that_shares_gpus_never_takes_a_slot_of_one_that_does_not(tmp_path):
+    """A job of jobs_per_gpu 1 holds A's first slot; one of jobs_per_gpu 2 takes B first, then A's second."""
+    other = claim_in_child(tmp_path, ["A", "B"], hold=30)
+    assert other.stdout.readline().strip() == "0"
+    assert [device.claim_gpu(["A", "B"], tmp_path, jobs_per_gpu=2) for _ in range(3)] == [1, 0, 1]
+    other.kill()
+    other.wait()
+    device.release_gpus()
+
+
 def simulated_cuda(monkeypatch, uuids):
     """CUDA with GPUs of the given UUIDs; returns the list of indices set_device receives."""
     chosen = []
@@ -107,8 +131,18 @@ def test_select_device_fails_clearly_when_no_gpu_is_freed_in_time(monkeypatch, t
     monkeypatch.setenv("TEXTVAE_GPU_WAIT", "0.2")
     simulated_cuda(monkeypatch, ["GPU-aa"])
     assert device.claim_gpu(["GPU-aa"], tmp_path) == 0
-    with pytest.raises(RuntimeError, match=r"all 1 visible GPUs stayed claimed by other jobs for 0 s .*gpu=N"):
+    with pytest.raises(RuntimeError, match=r"all 1 visible GPUs stayed claimed by other jobs for 0 s "
+                                           r"\(TEXTVAE_GPU_WAIT; jobs_per_gpu 1\).*gpu=N"):
         device.select_device(lambda _: None)
+    device.release_gpus()
+
+
+def test_select_device_shares_a_gpu_among_the_configs_jobs_per_gpu(monkeypatch, tmp_path):
+    monkeypatch.setenv("TEXTVAE_GPU_LOCK_DIR", str(tmp_path))
+    monkeypatch.setenv("TEXTVAE_JOBS_PER_GPU", "2")
+    chosen = simulated_cuda(monkeypatch, ["GPU-aa"])
+    assert [device.select_device(lambda _: None) for _ in range(2)] == [torch.device("cuda:0")] * 2
+    assert chosen == [0, 0]
     device.release_gpus()
 
 

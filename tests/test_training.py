@@ -1,16 +1,20 @@
+import math
 import random
 
 import pandas as pd
 import pytest
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from textvae import training
 from textvae.batching import collate, length_batches
+from textvae.models import LinearCrossEntropy
+from textvae.precision import autocast
 
 PARAMS = dict(arch="lstm", objective="betac", C=2.0, beta=1.0, m=0.0, anneal=None, anneal_epochs=0,
               c_ramp_epochs=0.5, emb=8, hidden=16, z=4, cnn_channels=8, cnn_inner=4, cnn_width=3,
               cnn_blocks=1, word_dropout=0.1, epochs=2, batch_size=8, lr=0.01, lr_schedule="cosine",
-              grad_clip=5.0, history_every=3, seed=7)
+              grad_clip=5.0, history_every=3, held_out_sentences=2000, precision="fp32", seed=7)
 
 
 def data(n=40, vocab=15, seed=0):
@@ -129,11 +133,133 @@ def test_non_finite_loss_stops_with_cell_and_step(tmp_path, monkeypatch):
         return value * float("nan") if len(calls) == 8 else value
 
     monkeypatch.setattr(training, "training_loss", loss_goes_nan)
-    with pytest.raises(training.NonFiniteLoss, match=r"toy/nan: non-finite loss nan at step 7 \(epoch 2\)") as err:
+    # 5 steps an epoch, rows at steps 3, 5, 6, 9: the 8th step's loss is found at the row of step 9
+    with pytest.raises(training.NonFiniteLoss, match=r"toy/nan: non-finite loss at step 8 \(epoch 2\)") as err:
         train(tmp_path, "nan")
-    assert "last finite values: {'step': 7" in str(err.value)
-    assert (tmp_path / "nan" / "checkpoint.pt").exists()
+    assert "last history row: {'step': 6, 'epoch': 2" in str(err.value)
+    assert len(calls) == 9
+    # the checkpoint of epoch 1 is the last one written, and nothing non-finite is in it
+    checkpoint = training.load_checkpoint(tmp_path / "nan" / "checkpoint.pt", "cpu")
+    assert checkpoint["epoch"] == 1 and all(torch.isfinite(v).all() for v in checkpoint["model"].values())
     assert not (tmp_path / "nan" / "model.pt").exists()
+
+
+def test_held_out_rows_score_a_fixed_sample():
+    sentences = data(50, seed=3)
+    sample = training.held_out_sample(sentences, 20, seed=7)
+    assert len(sample) == 20 and sample == training.held_out_sample(sentences, 20, seed=7)
+    positions = [sentences.index(s) for s in sample]
+    assert positions == sorted(positions)  # a subset, in corpus order
+    assert training.held_out_sample(sentences, 50, seed=7) == sentences
+    assert training.held_out_sample(None, 20, seed=7) is None
+
+
+def test_held_out_rows_use_the_sample(tmp_path, monkeypatch):
+    scored = []
+    real = training.mean_terms
+    monkeypatch.setattr(training, "mean_terms", lambda model, s, *a, **k: scored.append(s) or real(model, s, *a, **k))
+    held_out = data(30, seed=5)
+    training.train_cell(dict(PARAMS, held_out_sentences=12), data(), 15, 2, 3, tmp_path / "h", cell="toy/h",
+                        log=lambda *a: None, held_out=held_out)
+    assert len(scored) == 5 and all(s == training.held_out_sample(held_out, 12, PARAMS["seed"]) for s in scored)
+
+
+SYNCS = {"_local_scalar_dense", "nonzero", "masked_select", "is_nonzero", "equal", "item"}
+
+
+class DeviceReads(TorchDispatchMode):
+    """Records, in order, the operations that make a GPU report a value to the host (item,
+    bool, int, nonzero, masked selection, boolean indexing) and the marks put in by the test."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        name = func.overloadpacket.__name__
+        if name in SYNCS or (name == "index" and any(t is not None and t.dtype == torch.bool for t in args[1])):
+            self.events.append(name)
+        return func(*args, **(kwargs or {}))
+
+
+def test_a_training_step_reads_nothing_from_the_device_between_history_rows(tmp_path, monkeypatch):
+    """By construction, on the CPU: between two history rows the steps run no operation that
+    would make a GPU report to the host; each row reads once (Window.read)."""
+    reads = DeviceReads()
+    real_read = training.Window.read
+
+    def marked_read(window):
+        reads.events.append("row")
+        return real_read(window)
+
+    monkeypatch.setattr(training.Window, "read", marked_read)
+    with reads:
+        train(tmp_path, history_every=100)  # rows at each epoch's end only: 5 steps each
+    assert reads.events == ["row", "row"], reads.events
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available: the CPU test above checks "
+                                                            "the step by construction")
+def test_a_training_step_on_cuda_never_synchronises(tmp_path):
+    params = dict(PARAMS, history_every=100)
+    model = training.new_model(params, 15).cuda()
+    optimiser = training.new_optimiser(model, params["lr"])
+    window = training.Window(torch.device("cuda"))
+    sentences = data()
+    batches = length_batches([len(s) for s in sentences], params["batch_size"], seed=1)
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode("error")
+    try:
+        for step, batch in enumerate(batches, 1):
+            tensors = collate([sentences[i] for i in batch], 2, 3, torch.device("cuda"))
+            loss, rec, kl = training.train_step(model, optimiser, tensors, params, C=1.0, weight=1.0)
+            window.add(step, loss, rec, kl, tokens=0)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    sums, bad = window.read()
+    assert bad == 0 and all(map(math.isfinite, sums))
+
+
+def test_bf16_autocast_stays_near_fp32_and_meets_the_target_rate(tmp_path):
+    """On the CPU, which runs bfloat16 autocast too: the smoke-sized model's loss on a batch
+    within 2 % of float32's, and training on the toy data ends at the same rate on target."""
+    params = dict(PARAMS, word_dropout=0.0)
+    torch.manual_seed(0)
+    model = training.new_model(params, 15)
+    tensors = collate(data()[:8], 2, 3)
+    losses = {}
+    for precision in ("fp32", "bf16"):
+        torch.manual_seed(1)
+        with torch.no_grad(), autocast(precision, torch.device("cpu")):
+            rec, kl, _, _ = model(*tensors)
+            losses[precision] = (-rec.mean() + kl.mean()).item()
+        assert rec.dtype == kl.dtype == torch.float32
+    assert losses["bf16"] == pytest.approx(losses["fp32"], rel=0.02)
+    rates = {}
+    for precision in ("fp32", "bf16"):
+        history = train(tmp_path, precision, precision=precision, epochs=6, C=2.0, word_dropout=0.0)
+        rates[precision] = history["kl"].iloc[-1]
+    assert rates["fp32"] == pytest.approx(2.0, abs=0.3) and rates["bf16"] == pytest.approx(2.0, abs=0.3)
+
+
+def test_bf16_gradients_of_the_output_layer_are_those_of_float32_within_bfloat16():
+    torch.manual_seed(0)
+    h = torch.randn(20, 16, requires_grad=True)
+    weight = torch.randn(50, 16, requires_grad=True)
+    bias = torch.randn(50, requires_grad=True)
+    targets = torch.randint(0, 50, (20,))
+    grads = {}
+    for precision in ("fp32", "bf16"):
+        for t in (h, weight, bias):
+            t.grad = None
+        with autocast(precision, torch.device("cpu")):
+            nll = LinearCrossEntropy.apply(h, weight, bias, targets, True)
+        assert nll.dtype == torch.float32
+        nll.sum().backward()
+        grads[precision] = [t.grad.clone() for t in (h, weight, bias)]
+        assert [g.dtype for g in grads[precision]] == [torch.float32] * 3
+    for fp32, bf16 in zip(grads["fp32"], grads["bf16"]):
+        assert (bf16 - fp32).norm() < 0.02 * fp32.norm()
 
 
 def test_learning_rate_schedules():

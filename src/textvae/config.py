@@ -22,6 +22,7 @@ import yaml
 # here so that checking a config (at every snakemake start) does not import torch
 ARCHS = ("lstm", "gru", "cnn")
 OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")
+PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.training.precision)
 
 MODEL_ID = re.compile(
     r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?$"

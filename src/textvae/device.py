@@ -10,6 +10,10 @@ is never lost to a dead job.  When every visible GPU is claimed (more GPU jobs s
 GPUs, e.g. without `--resources gpu=N`), the job waits for one to be freed, saying so in its
 log, and fails with a clear error after `TEXTVAE_GPU_WAIT` seconds (default 3600).
 
+Several jobs may share a GPU (the config's `jobs_per_gpu`, which reaches the job as
+`TEXTVAE_JOBS_PER_GPU`): each GPU then has that many slots, each its own lock file, and a job
+tries the first slot of every GPU before the second of any, so that the jobs spread evenly.
+
 The lock folder (`TEXTVAE_GPU_LOCK_DIR`, default <tmp>/textvae-gpu-locks) is shared by every
 user of the machine: it is made world-writable with the sticky bit (like /tmp) and its lock
 files readable and writable by all, whoever created them.  Written by hand because Snakemake
@@ -63,26 +67,34 @@ def _lock(path: Path):
     return os.fdopen(fd)
 
 
+def lock_name(gpu_id: str, slot: int) -> str:
+    """The lock file of a GPU's slot: gpu-<UUID>.lock for the first, gpu-<UUID>.<slot>.lock after."""
+    return f"gpu-{gpu_id}.lock" if slot == 0 else f"gpu-{gpu_id}.{slot}.lock"
+
+
 def claim_gpu(gpu_ids: list[str], lock_dir: Path | None = None, wait_s: float = 0.0, poll_s: float = 1.0,
-              log=print) -> int | None:
-    """Lock and return the index (in `gpu_ids`, the UUIDs of the visible GPUs) of the first
-    free GPU; while all are claimed, try again every `poll_s` seconds for up to `wait_s`
-    seconds (logging once that it waits), then return None."""
+              log=print, jobs_per_gpu: int = 1) -> int | None:
+    """Lock a free slot of one of the GPUs `gpu_ids` (the UUIDs of the visible GPUs), each of
+    which has `jobs_per_gpu` slots, and return that GPU's index; slot 0 of every GPU is tried
+    before slot 1 of any.  While all are claimed, try again every `poll_s` seconds for up to
+    `wait_s` seconds (logging once that it waits), then return None."""
     lock_dir = shared_dir(Path(lock_dir or default_lock_dir()))
     deadline = time.monotonic() + wait_s
     said = False
     while True:
-        for index, gpu_id in enumerate(gpu_ids):
-            handle = _lock(lock_dir / f"gpu-{gpu_id}.lock")
-            if handle is not None:
-                _held.append(handle)
-                if said:
-                    log(f"device: GPU {gpu_id} was freed")
-                return index
+        for slot in range(jobs_per_gpu):
+            for index, gpu_id in enumerate(gpu_ids):
+                handle = _lock(lock_dir / lock_name(gpu_id, slot))
+                if handle is not None:
+                    _held.append(handle)
+                    if said:
+                        log(f"device: GPU {gpu_id} was freed")
+                    return index
         if time.monotonic() >= deadline:
             return None
         if not said:
-            log(f"device: all {len(gpu_ids)} visible GPUs are claimed by other jobs (locks in {lock_dir}); "
+            each = f" ({jobs_per_gpu} jobs each)" if jobs_per_gpu > 1 else ""
+            log(f"device: all {len(gpu_ids)} visible GPUs{each} are claimed by other jobs (locks in {lock_dir}); "
                 f"waiting up to {wait_s:.0f} s for one")
             said = True
         time.sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
@@ -102,8 +114,9 @@ def gpu_uuids() -> list[str]:
 
 
 def select_device(log=print):
-    """A claimed GPU made the current CUDA device (torch.cuda.set_device) when CUDA is present,
-    else the CPU; says which in the job's log."""
+    """A claimed GPU (`TEXTVAE_JOBS_PER_GPU` jobs to a GPU, default 1) made the current CUDA
+    device (torch.cuda.set_device) when CUDA is present, else the CPU; says which in the job's
+    log."""
     import torch
 
     given = f"CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}"
@@ -112,11 +125,13 @@ def select_device(log=print):
         return torch.device("cpu")
     uuids = gpu_uuids()
     wait_s = float(os.environ.get("TEXTVAE_GPU_WAIT", WAIT_S))
-    index = claim_gpu(uuids, wait_s=wait_s, log=log)
+    per_gpu = int(os.environ.get("TEXTVAE_JOBS_PER_GPU", 1))
+    index = claim_gpu(uuids, wait_s=wait_s, log=log, jobs_per_gpu=per_gpu)
     if index is None:
         raise RuntimeError(
             f"all {len(uuids)} visible GPUs stayed claimed by other jobs for {wait_s:.0f} s "
-            f"(TEXTVAE_GPU_WAIT): run snakemake with --resources gpu=N, N at most the number of GPUs")
+            f"(TEXTVAE_GPU_WAIT; jobs_per_gpu {per_gpu}): run snakemake with --resources gpu=N, N at most "
+            f"the number of GPUs times the config's jobs_per_gpu")
     torch.cuda.set_device(index)
     log(f"device: claimed cuda:{index}, GPU {uuids[index]} ({given})")
     return torch.device(f"cuda:{index}")

@@ -105,26 +105,37 @@ class CNNDecoder(nn.Module):
         return self.out(feats[:, -1]), None
 
 
+def float32_or_wider(t: torch.Tensor) -> torch.Tensor:
+    """`t` in float32 if it is of a narrower float type (bfloat16 under autocast), else as it is."""
+    return t.to(torch.promote_types(t.dtype, torch.float32))
+
+
 class LinearCrossEntropy(torch.autograd.Function):
     """nll_i = -log softmax(l_i)[y_i] with logits l = h W^T + b: the output layer and the cross
     entropy as one autograd step.
 
     The forward pass turns the log-probabilities in place into the gradient of nll with respect
-    to the logits, softmax(l_i) - onehot(y_i), so the backward pass is three matrix products:
+    to the logits, G = softmax(l_i) - onehot(y_i), so the backward pass is three matrix products:
     dh = (g * G) W, dW = G^T (g * h), db = G^T g, for the incoming gradient g of nll.  Exact
     (no sampled or approximate softmax); it replaces log_softmax + nll_loss, whose backward
     passes write and read the logits three more times.  The logits are laid out as
-    (vocabulary x tokens), W h^T, which a CPU computes faster than h W^T."""
+    (vocabulary x tokens), W h^T, which a CPU computes faster than h W^T.
+
+    Under autocast to bfloat16 the logits' matrix product runs in bfloat16 (autocast applies
+    inside the forward pass), the softmax and nll in float32, and G is kept in the logits' dtype
+    so that the backward products run in it too; each gradient is returned in its input's
+    dtype.  In float32 every cast is a no-op."""
 
     @staticmethod
     def forward(ctx, h, weight, bias, targets, need_grad: bool):
         logits = torch.addmm(bias.unsqueeze(1), weight, h.t().contiguous())
-        log_probs = torch.log_softmax(logits, dim=0)
+        log_probs = torch.log_softmax(float32_or_wider(logits), dim=0)
         nll = -log_probs.gather(0, targets.unsqueeze(0)).squeeze(0)
         grad_logits = None
         if need_grad:  # False under torch.no_grad()
             grad_logits = log_probs.exp_()
             grad_logits[targets, torch.arange(len(targets), device=targets.device)] -= 1.0
+            grad_logits = grad_logits.to(logits.dtype)
         ctx.save_for_backward(h, weight, grad_logits)
         return nll
 
@@ -132,10 +143,15 @@ class LinearCrossEntropy(torch.autograd.Function):
     @torch.autograd.function.once_differentiable
     def backward(ctx, g):
         h, weight, grad_logits = ctx.saved_tensors  # grad_logits: (vocabulary x tokens)
+        dtype = grad_logits.dtype
         column = g.unsqueeze(1)
-        dh = (grad_logits.t() @ weight) * column if ctx.needs_input_grad[0] else None
-        dw = grad_logits @ (h * column) if ctx.needs_input_grad[1] else None
-        db = grad_logits @ g if ctx.needs_input_grad[2] else None
+        dh = dw = db = None
+        if ctx.needs_input_grad[0]:
+            dh = ((grad_logits.t() @ weight.to(dtype)) * column).to(h.dtype)
+        if ctx.needs_input_grad[1]:
+            dw = (grad_logits @ (h * column).to(dtype)).to(weight.dtype)
+        if ctx.needs_input_grad[2]:
+            db = (grad_logits @ g.to(dtype)).to(weight.dtype)
         return dh, dw, db, None, None
 
 
@@ -151,19 +167,19 @@ class VAE(nn.Module):
 
     def reconstruction(self, z: torch.Tensor, dec_in: torch.Tensor,
                        targets: torch.Tensor) -> torch.Tensor:
-        """log p(x|z) per sentence; targets are padded with 0, which is never scored.
-        Only non-padding positions reach the output layer and the softmax."""
+        """log p(x|z) per sentence: sum_t mask_t log p(x_t | x_<t, z), the targets padded with 0,
+        which the mask (targets != 0) leaves out.  Every position reaches the output layer, so
+        that no tensor's shape depends on the data (selecting the real tokens would make a GPU
+        stop and report their count); length-bucketed batches have almost no padding."""
         if self.training and self.word_dropout > 0:
             drop = torch.rand(dec_in.shape, device=dec_in.device) < self.word_dropout
             drop[:, 0] = False  # keep <bos>
             dec_in = dec_in.masked_fill(drop & (dec_in != 0), self.unk_id)
         feats, _ = self.decoder.features(dec_in, z)
-        mask = targets != 0
         out = self.decoder.out
-        nll = LinearCrossEntropy.apply(feats[mask], out.weight, out.bias, targets[mask],
-                                       torch.is_grad_enabled())
-        per_sentence = torch.zeros(targets.size(0), device=nll.device, dtype=nll.dtype)
-        return -per_sentence.index_add_(0, mask.nonzero()[:, 0], nll)
+        nll = LinearCrossEntropy.apply(feats.reshape(-1, feats.size(-1)), out.weight, out.bias,
+                                       targets.reshape(-1), torch.is_grad_enabled())
+        return -(nll.view_as(targets) * (targets != 0)).sum(1)
 
     def forward(self, enc_in, lengths, dec_in, targets):
         """-> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence."""
@@ -171,6 +187,7 @@ class VAE(nn.Module):
             mu = logvar = enc_in.new_zeros((enc_in.size(0), 0), dtype=torch.float)
         else:
             mu, logvar = self.encoder(enc_in, lengths)
+            mu, logvar = float32_or_wider(mu), float32_or_wider(logvar)  # the KL in float32 under autocast too
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
         return self.reconstruction(z, dec_in, targets), gaussian_kl(mu, logvar), mu, logvar
 

@@ -11,13 +11,19 @@ from contextlib import contextmanager
 
 def run(main, smk) -> None:
     """Call main(smk) with stdout and stderr sent to smk.log[0] and torch, where the script
-    uses it, limited to smk.threads (and to the CPUs the process may run on); on failure, the
-    log gets the traceback and the terminal the error line."""
+    uses it, limited to smk.threads (and to the CPUs the process may run on) and computing in
+    IEEE float32 (training sets its cell's precision); the config's jobs_per_gpu is passed to
+    textvae.device as TEXTVAE_JOBS_PER_GPU; on failure, the log gets the traceback and the
+    terminal the error line."""
     terminal = sys.stderr
     log = open(smk.log[0], "w", buffering=1) if smk.log else terminal
     sys.stdout = sys.stderr = log
+    os.environ["TEXTVAE_JOBS_PER_GPU"] = str(getattr(smk, "config", {}).get("jobs_per_gpu", 1))
     if "torch" in sys.modules:  # table and figure scripts do without its start-up time
+        from .precision import set_precision
+
         sys.modules["torch"].set_num_threads(torch_threads(int(getattr(smk, "threads", 1))))
+        set_precision("fp32")
         keep_freed_memory()
     try:
         main(smk)

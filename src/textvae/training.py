@@ -1,6 +1,10 @@
 """Training one cell (corpus x model): Adam over length-bucketed batches, a checkpoint after
 every epoch that a rerun resumes from, a history row every `history_every` steps, and a hard
-stop on a non-finite loss."""
+stop on a non-finite loss.
+
+Between history rows a step reads nothing back from the device: the loss terms are summed on
+the device and read once per row, when the row also checks that no step's loss was non-finite
+(an epoch's end is always a row, so a non-finite step never reaches a checkpoint)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import json
 import math
 import os
 import pickle
+import random
 import subprocess
 import sys
 import time
@@ -22,6 +27,7 @@ from .batching import collate, length_batches
 from .evaluation import mean_terms
 from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
+from .precision import autocast, set_precision
 
 MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
               "cnn_blocks", "word_dropout")
@@ -106,11 +112,12 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
         else:
             log(f"{cell}: ignoring a checkpoint written with other settings")
 
-    window = _new_window()
-    started = time.perf_counter() - seconds  # training time across interruptions
-    last_finite = None
+    held_out = held_out_sample(held_out, params["held_out_sentences"], params["seed"])
+    set_precision(params["precision"])
+    window = Window(device)
     progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
                     mininterval=10, ascii=True)
+    started = time.perf_counter() - seconds  # training time across interruptions
     model.train()
     for epoch in range(start_epoch, params["epochs"]):
         for batch in length_batches(lengths, params["batch_size"], params["seed"] * 1000 + epoch):
@@ -119,30 +126,24 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
                 group["lr"] = learning_rate(params["lr"], params["lr_schedule"], step, total_steps)
             C = linear_ramp(step, c_ramp_steps, params["C"])
             weight = kl_weight(params["anneal"], step, anneal_steps)
-            try:
-                loss, rec, kl = train_step(model, optimiser, tensors, params, C=C, weight=weight)
-            except NonFiniteLoss as err:
-                raise NonFiniteLoss(
-                    f"{cell}: {err} at step {step} (epoch {epoch + 1}); "
-                    f"last finite values: {last_finite}; the checkpoint of the last whole epoch "
-                    f"({ckpt_path}) is kept; lower lr or set grad_clip"
-                ) from None
+            loss, rec, kl = train_step(model, optimiser, tensors, params, C=C, weight=weight)
             step += 1
-            values = dict(loss=loss.item(), rec=rec.mean().item(), kl=kl.mean().item())
-            last_finite = dict(step=step, **{k: round(v, 4) for k, v in values.items()})
-            for k, v in values.items():
-                window[k] += v
-            window["tokens"] += int(tensors[1].sum()) + len(batch)
-            window["steps"] += 1
+            window.add(step, loss, rec, kl, tokens=sum(lengths[i] + 1 for i in batch))
             # a row every history_every steps and at each epoch's end, so that a resumed run
             # writes the same rows as an uninterrupted one
             if step % params["history_every"] == 0 or step % steps_per_epoch == 0:
-                row = _history_row(window, step, epoch, C, weight, params["m"])
+                sums, bad_step = window.read()
+                if bad_step:
+                    raise NonFiniteLoss(
+                        f"{cell}: non-finite loss at step {bad_step} (epoch {(bad_step - 1) // steps_per_epoch + 1}); "
+                        f"last history row: {history[-1] if history else None}; the checkpoint of the last "
+                        f"whole epoch ({ckpt_path}) is kept; lower lr or set grad_clip")
+                row = _history_row(sums, window, step, epoch, C, weight, params["m"])
                 if held_out:
                     rec_h, kl_h = mean_terms(model, held_out, bos, eos, seed=params["seed"], device=device)
                     row.update(_terms(rec_h, kl_h, params["m"], prefix="held_out_"))
                 history.append(row)
-                window = _new_window()
+                window = Window(device)
             progress.update(1)
         atomic_save({"fingerprint": key, "model": model.state_dict(),
                      "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
@@ -168,14 +169,13 @@ def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
 
 def train_step(model, optimiser, tensors, params: dict, C: float, weight: float):
     """One update on a batch `tensors` = collate(...): the loss of params["objective"] with
-    target rate C and KL weight `weight`, its gradient (norm clipped to params["grad_clip"]
-    when set), one optimiser step.  Returns (loss, rec, kl); a non-finite loss raises
-    NonFiniteLoss before the parameters are touched."""
-    rec, kl, _, _ = model(*tensors)
-    loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"], m=params["m"],
-                         weight=weight)
-    if not torch.isfinite(loss):
-        raise NonFiniteLoss(f"non-finite loss {loss.item()}")
+    target rate C and KL weight `weight`, its forward pass in params["precision"], its gradient
+    (norm clipped to params["grad_clip"] when set), one optimiser step.  Returns (loss, rec,
+    kl) as tensors on the device; nothing is read back to the host."""
+    with autocast(params["precision"], tensors[0].device):
+        rec, kl, _, _ = model(*tensors)
+        loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"], m=params["m"],
+                             weight=weight)
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
     if params["grad_clip"]:
@@ -208,9 +208,38 @@ def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> floa
     raise ValueError(f"unknown lr_schedule {schedule!r}; expected constant or cosine")
 
 
-def _new_window() -> dict:
-    """Sums of the loss terms and tokens since the last history row."""
-    return dict(loss=0.0, rec=0.0, kl=0.0, tokens=0, steps=0, t0=time.perf_counter())
+def held_out_sample(sentences: list[list[int]] | None, n: int, seed: int) -> list[list[int]] | None:
+    """A fixed sample of n of the held-out sentences (all of them when there are no more), in
+    their order: seeded, so the same sentences at every history row and in a resumed run."""
+    if sentences is None or len(sentences) <= n:
+        return sentences
+    return [sentences[i] for i in sorted(random.Random(seed).sample(range(len(sentences)), n))]
+
+
+class Window:
+    """The steps since the last history row: the sums of loss, mean rec and mean KL kept on the
+    device in float64 (the same sums as adding each step's float32 values on the host), the
+    first step whose loss was not finite (0: none), and the host-side count of steps and
+    tokens."""
+
+    def __init__(self, device):
+        self.sums = torch.zeros(3, dtype=torch.float64, device=device)
+        self.bad_step = torch.zeros((), dtype=torch.long, device=device)
+        self.steps = self.tokens = 0
+        self.t0 = time.perf_counter()
+
+    def add(self, step: int, loss, rec, kl, tokens: int) -> None:
+        """Count a step (numbered from 1) without reading anything from the device."""
+        loss = loss.detach()
+        self.sums += torch.stack([loss, rec.detach().mean(), kl.detach().mean()])
+        self.bad_step = torch.where((self.bad_step == 0) & ~torch.isfinite(loss), step, self.bad_step)
+        self.steps += 1
+        self.tokens += tokens
+
+    def read(self) -> tuple[list[float], int]:
+        """(the three sums, the first non-finite step or 0): the row's one read from the device."""
+        *sums, bad_step = torch.cat([self.sums, self.bad_step.view(1).double()]).tolist()
+        return sums, int(bad_step)
 
 
 def _terms(rec: float, kl: float, m: float, prefix: str = "") -> dict:
@@ -219,11 +248,11 @@ def _terms(rec: float, kl: float, m: float, prefix: str = "") -> dict:
     return {prefix + k: v for k, v in values.items()}
 
 
-def _history_row(window: dict, step: int, epoch: int, C: float, weight: float, m: float) -> dict:
+def _history_row(sums: list[float], window: Window, step: int, epoch: int, C: float, weight: float,
+                 m: float) -> dict:
     """Means over the steps since the last row; tokens/s counts the real tokens and </s> of
     each sentence."""
-    n = window["steps"]
-    return dict(step=step, epoch=epoch + 1, loss=window["loss"] / n,
-                **_terms(window["rec"] / n, window["kl"] / n, m), C=C, kl_weight=weight,
-                tokens_per_s=window["tokens"] / max(time.perf_counter() - window["t0"], 1e-9))
-
+    n = window.steps
+    loss, rec, kl = (value / n for value in sums)
+    return dict(step=step, epoch=epoch + 1, loss=loss, **_terms(rec, kl, m), C=C, kl_weight=weight,
+                tokens_per_s=window.tokens / max(time.perf_counter() - window.t0, 1e-9))

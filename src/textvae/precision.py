@@ -1,0 +1,30 @@
+"""The arithmetic of a job's float32 work (the `precision` setting of a cell's training).
+
+fp32: IEEE float32 throughout.  tf32: float32 tensors, with matrix products, cuDNN convolutions
+and RNN cells computed on a GPU's TensorFloat-32 units (10-bit mantissa, float32 range; GPUs
+since Ampere; a CPU computes float32 regardless).  bf16: the forward pass under autocast to
+bfloat16 (matrix products and RNNs in bfloat16, softmax, losses and KL in float32), weights,
+gradients and optimiser state in float32, so no loss scaling is needed.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .config import PRECISIONS
+
+
+def set_precision(name: str) -> None:
+    """Float32 matrix products, convolutions and RNNs on TF32 units for tf32, in IEEE float32
+    otherwise (cuDNN's own default for convolutions and RNNs is TF32: fp32 turns it off)."""
+    if name not in PRECISIONS:
+        raise ValueError(f"unknown precision {name!r}; expected one of {PRECISIONS}")
+    mode = "tf32" if name == "tf32" else "ieee"
+    torch.backends.cuda.matmul.fp32_precision = mode
+    torch.backends.cudnn.conv.fp32_precision = mode
+    torch.backends.cudnn.rnn.fp32_precision = mode
+
+
+def autocast(name: str, device: torch.device):
+    """The context of a forward pass: autocast to bfloat16 on `device` for bf16, none otherwise."""
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=name == "bf16")

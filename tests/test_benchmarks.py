@@ -1,0 +1,77 @@
+"""The GPU benchmarks in their CI-sized form on the CPU, and the cost projection's arithmetic."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import paper_cost  # noqa: E402
+
+from textvae.config import fill_defaults  # noqa: E402
+
+
+def figures(out: str) -> dict[str, float]:
+    return {k: float(v) for k, v in re.findall(r"^(\w+): ([-\d.e+]+)$", out, re.M)}
+
+
+def test_gpu_throughput_runs_on_the_cpu_and_prints_its_figures():
+    run = subprocess.run([sys.executable, str(REPO / "benchmarks" / "gpu_throughput.py"), "--size", "tiny",
+                          "--archs", "lstm", "--precisions", "fp32", "bf16", "--concurrent", "1", "2",
+                          "--steps", "3", "--device", "cpu"],
+                         capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert run.returncode == 0, run.stderr[-3000:]
+    got = figures(run.stdout)
+    assert got["lstm_fp32_ratio_vs_fp32"] == 1.0 and got["concurrent1_ratio_vs_1"] == 1.0
+    for key in ("lstm_fp32_tokens_per_s", "lstm_bf16_tokens_per_s", "concurrent2_tokens_per_s"):
+        assert got[key] > 0, key
+    ratio = got["lstm_bf16_tokens_per_s"] / got["lstm_fp32_tokens_per_s"]
+    assert got["lstm_bf16_ratio_vs_fp32"] == pytest.approx(ratio, rel=1e-3)
+    assert got["best_tokens_per_s"] == max(v for k, v in got.items() if k.endswith("_tokens_per_s"))
+    assert "device: cpu (CPU)" in run.stdout
+
+
+@pytest.fixture
+def paper():
+    config = yaml.safe_load((REPO / "configs" / "paper.yaml").read_text())
+    fill_defaults(config, yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text()))
+    return config
+
+
+def test_one_cells_cost_by_hand(paper):
+    """Yahoo, lstm, C = 10: 10 epochs of 100k sentences of 12.6 words and </s>; 7,820 steps of
+    128, so 15 held-out rows of 2,000 sentences; evaluation over 10k test sentences with 1 + 500
+    passes; forward-only tokens count a third."""
+    work = paper_cost.cell_work(paper, "yahoo", "lstm-betac-C10")
+    assert work["training"] == pytest.approx(10 * 100_000 * 13.6)
+    assert work["held_out"] == pytest.approx(15 * 2000 * 13.6 / 3)
+    assert work["evaluation"] == pytest.approx(501 * 10_000 * 13.6 / 3)
+
+
+def test_the_grid_charges_every_cell_once(paper):
+    work = paper_cost.grid_work(paper)
+    cells = paper_cost.all_cells(paper)
+    total = sum(sum(kind for key, kind in w.items() if key != "other") for w in work.values())
+    assert total == pytest.approx(sum(sum(paper_cost.cell_work(paper, *c).values()) for c in cells))
+    assert work["A4"]["training"] == 0  # its cells are A2's
+    assert work["B4"]["training"] == pytest.approx(58_800_000 * 14)  # the reference LM, one epoch
+
+
+def test_the_cost_reads_the_throughput_from_results(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    results.write_text("device: cpu (CPU)\nbest_tokens_per_s: 100.0\n\n"
+                       "device: cuda (H100)\nx: 1\nbest_tokens_per_s: 2000000.5\n")
+    assert paper_cost.throughput_from_results(results) == (2000000.5, "cuda (H100)")
+    run = subprocess.run([sys.executable, str(REPO / "benchmarks" / "paper_cost.py"), "--results", str(results)],
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    got = figures(run.stdout)
+    assert got["grid_device_hours"] == pytest.approx(got["grid_tokens"] / 2000000.5 / 3600, rel=1e-2)
+    assert got["ratio_to_5_hours"] == pytest.approx(got["grid_device_hours"] / 5, rel=1e-2)
+    (tmp_path / "empty.md").write_text("nothing measured\n")
+    missing = subprocess.run([sys.executable, str(REPO / "benchmarks" / "paper_cost.py"), "--results",
+                              str(tmp_path / "empty.md")], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert missing.returncode == 1 and "no `best_tokens_per_s: N` line" in missing.stderr

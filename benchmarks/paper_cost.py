@@ -31,7 +31,14 @@ from pathlib import Path
 
 import yaml
 
-from textvae.config import all_cells, cell_params, experiment_cells, fce_lm_params, fill_defaults, reference_lm_cells
+from textvae.config import (
+    all_cells,
+    cell_params,
+    experiment_cells,
+    fce_lm_params,
+    reference_lm_cells,
+    with_schema_defaults,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 FORWARD = 1 / 3  # a forward-only token, in training-token equivalents
@@ -115,8 +122,7 @@ def main():
         rate, device = args.tokens_per_s, "given on the command line"
     else:
         rate, device = throughput_from_results(args.results)
-    config = yaml.safe_load(args.config.read_text())
-    fill_defaults(config, yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text()))
+    config = with_schema_defaults(yaml.safe_load(args.config.read_text()))
     print(f"throughput: {rate:,.0f} training tokens/s ({device})")
     for corpus, (train, valid, test, words, source) in CORPORA.items():
         print(f"corpus {corpus}: {train:,} / {valid:,} / {test:,} sentences, {words} words each ({source})")

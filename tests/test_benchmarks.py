@@ -11,7 +11,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 import paper_cost  # noqa: E402
 
-from textvae.config import fill_defaults  # noqa: E402
+from textvae.config import with_schema_defaults  # noqa: E402
 
 
 def figures(out: str) -> dict[str, float]:
@@ -36,9 +36,7 @@ def test_gpu_throughput_runs_on_the_cpu_and_prints_its_figures():
 
 @pytest.fixture
 def paper():
-    config = yaml.safe_load((REPO / "configs" / "paper.yaml").read_text())
-    fill_defaults(config, yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text()))
-    return config
+    return with_schema_defaults(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()))
 
 
 def test_one_cells_cost_by_hand(paper):

@@ -22,7 +22,9 @@ import yaml
 # here so that checking a config (at every snakemake start) does not import torch
 ARCHS = ("lstm", "gru", "cnn")
 OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")
-PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.training.precision)
+PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.precision)
+
+SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "workflow", "schemas", "config.schema.yaml")
 
 MODEL_ID = re.compile(
     r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?$"
@@ -196,6 +198,15 @@ def fill_defaults(config: dict, schema: dict) -> None:
     for key, spec in schema["properties"].items():
         if isinstance(spec.get("default"), dict) and isinstance(config.get(key), dict):
             config[key] = {**spec["default"], **config[key]}
+
+
+def with_schema_defaults(config: dict) -> dict:
+    """`config`, completed in place by fill_defaults from the pipeline's schema
+    (workflow/schemas/config.schema.yaml beside this checkout), as every snakemake run does at
+    its start: for code that reads a config outside the workflow (benchmarks, tests)."""
+    with open(SCHEMA_PATH) as f:
+        fill_defaults(config, yaml.safe_load(f))
+    return config
 
 
 def results_folder(argv: list[str]) -> str:

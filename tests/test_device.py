@@ -17,9 +17,10 @@ from textvae import device
 SRC = str(Path(device.__file__).parents[1])
 
 
-def claim_in_child(lock_dir, gpu_ids, hold=0.0, wait=0.0, python=sys.executable, **popen):
-    """A job in another process: prints its claim (an index or None), then holds it `hold` s."""
-    code = (f"import sys, time; sys.path.insert(0, {SRC!r}); from textvae.device import claim_gpu;"
+def claim_in_child(lock_dir, gpu_ids, hold=0.0, wait=0.0, python=sys.executable, src=SRC, **popen):
+    """A job in another process (importing textvae from `src`): prints its claim (an index or
+    None), then holds it `hold` s."""
+    code = (f"import sys, time; sys.path.insert(0, {str(src)!r}); from textvae.device import claim_gpu;"
             f"print(claim_gpu({gpu_ids!r}, {str(lock_dir)!r}, wait_s={wait}, poll_s=0.05), flush=True);"
             f"time.sleep({hold})")
     return subprocess.Popen([python, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
@@ -170,6 +171,14 @@ def shared_tmp():
         pytest.skip("two users need root (to start jobs as other users) and /usr/bin/python3")
     base = Path(tempfile.mkdtemp(prefix="textvae-users-"))
     base.chmod(0o1777)  # like /tmp, where the default lock folder lives
+    # the other users import textvae.device (stdlib only) from a copy they can read, wherever
+    # this checkout lives (a private folder, e.g. one made by mktemp -d, is closed to them)
+    package = base / "src" / "textvae"
+    package.mkdir(parents=True)
+    for name in ("__init__.py", "device.py"):
+        shutil.copy(Path(SRC) / "textvae" / name, package / name)
+    for folder in (base / "src", package):
+        folder.chmod(0o755)
     yield base
     shutil.rmtree(base)
 
@@ -178,7 +187,8 @@ def test_two_users_share_the_lock_folder(shared_tmp):
     """Two users with umask 077: the first creates the lock folder and holds GPU A, the second
     (another uid) gets B; a folder created 0755 by someone else gets one clear error."""
     locks = shared_tmp / "locks"
-    as_user = lambda uid: dict(python="/usr/bin/python3", user=uid, group=uid, umask=0o077)  # noqa: E731
+    as_user = lambda uid: dict(python="/usr/bin/python3", user=uid, group=uid, umask=0o077,  # noqa: E731
+                               src=shared_tmp / "src")
     first = claim_in_child(locks, ["A", "B"], hold=30, **as_user(65534))
     assert first.stdout.readline().strip() == "0", first.stderr.read()
     second = claim_in_child(locks, ["A", "B"], **as_user(65533))

@@ -51,6 +51,24 @@ def test_b3_beats_needs_a_significant_majority():
     assert [r["holds"] for r in claims.b3(pref)] == [True, False]
 
 
+def test_the_rate_carries_information_holds_fails_or_is_undecided():
+    """R - MI against half of R at the largest C, beyond two standard errors of the MI."""
+    def cell(arch, C, mi, se, n=1000):
+        return dict(corpus="c", arch=arch, C=C, rate=C, mi=mi, mi_se=se, mi_posteriors=n, mu_norm2=0.4)
+    frame = pd.DataFrame([cell("holds", 1, 0.0, 0.0), cell("holds", 3, 2.0, 0.1),  # 1.0 + 0.2 <= 1.5
+                          cell("fails", 3, 1.0, 0.1),  # 2.0 - 0.2 > 1.5
+                          cell("noise", 3, 1.5, 0.2),  # 1.5 +- 0.4 around 1.5
+                          cell("capped", 20, 6.5, 0.01)])  # MI <= log 1000 = 6.9 < 10
+    rows = {r["statement"].split("(")[1].split(")")[0]: r for r in claims.rate_carries_information(frame)}
+    assert {k: r["outcome"] for k, r in rows.items()} == {"holds": "holds", "fails": "fails",
+                                                          "noise": "undecided", "capped": "undecided"}
+    evidence = rows["holds"]["evidence"]
+    assert "C=3: R = 3.000, MI = 2.000" in evidence and "offset 1/2 ||mu||^2 = 0.200" in evidence
+    assert "log n = 6.91" in rows["capped"]["evidence"] and "standard errors" in rows["noise"]["evidence"]
+    text = claims.summary(pd.DataFrame(rows.values()).assign(experiment="implied", claim="r"))
+    assert text.splitlines()[0] == "claims: 1 of 4 hold, 2 undecided" and "undecided: r [c]" in text
+
+
 def test_summary_lists_the_failures():
     frame = pd.DataFrame([claims._row("X.a", "X", "c", "a holds", True, "1"),
                           claims._row("X.b", "X", "c", "b holds", False, "2")])

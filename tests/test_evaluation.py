@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from textvae.batching import collate
-from textvae.evaluation import evaluate, importance_weighted_nll, log_likelihoods
+from textvae.evaluation import evaluate, importance_weighted_nll, log_likelihoods, mean_terms
 from textvae.models import build_vae
 
 SENTENCES = [[4, 5, 6], [7, 4], [5, 5, 5, 8], [6]]
@@ -46,5 +46,17 @@ def test_evaluate_on_the_model_that_ignores_z():
     assert stats["mi"] == pytest.approx(0.0, abs=1e-6) and stats["rate_minus_mi"] == pytest.approx(0.0, abs=1e-6)
     assert stats["iw_nll"] == pytest.approx(stats["distortion"], rel=1e-5)
     assert stats["active_units"] == 0
+    assert stats["mi_posteriors"] == 4 and stats["mi_se"] == pytest.approx(0.0, abs=1e-6)
     tokens = sum(len(s) + 1 for s in SENTENCES)
     assert stats["perplexity"] == pytest.approx(math.exp(4 * stats["iw_nll"] / tokens), rel=1e-5)
+
+
+def test_held_out_terms_see_an_offset_that_carries_no_information():
+    """Every posterior N((1, 2, 0), I): R = 1/2 (1 + 4) = 2.5 nats, all of it the offset
+    ||mean mu||^2 / 2, and MI = 0; the model is left in training mode."""
+    model = model_whose_posterior_is_the_prior_and_whose_decoder_ignores_z().train()
+    with torch.no_grad():
+        model.encoder.to_mu.bias.copy_(torch.tensor([1.0, 2.0, 0.0]))
+    terms = mean_terms(model, SENTENCES, BOS, EOS, seed=1)
+    assert terms["kl"] == pytest.approx(2.5) and terms["mu_norm2"] == pytest.approx(5.0)
+    assert terms["mi"] == pytest.approx(0.0, abs=1e-9) and model.training

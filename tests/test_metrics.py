@@ -57,6 +57,15 @@ def test_mutual_information_is_log_n_for_posteriors_far_apart():
     assert metrics.mutual_information(mu, logvar, z, chunk=7) == pytest.approx(math.log(n), abs=1e-9)
 
 
+def test_mutual_information_terms_are_at_most_log_n_and_average_to_it():
+    rng = np.random.default_rng(3)
+    mu, logvar = rng.standard_normal((30, 2)), np.full((30, 2), -1.0)
+    z = mu + rng.standard_normal(mu.shape) * np.exp(-0.5)
+    terms = metrics.mutual_information_terms(mu, logvar, z, chunk=7)
+    assert terms.shape == (30,) and (terms <= math.log(30) + 1e-12).all()
+    assert terms.mean() == pytest.approx(metrics.mutual_information(mu, logvar, z))
+
+
 def test_mutual_information_of_a_gaussian_channel():
     """x ~ N(0, a^2 I), q(z|x) = N(x, s^2 I): I(x; z) = d/2 log(1 + a^2/s^2) (closed form);
     here d = 2, a = 2, s = 1: log 5 = 1.609."""

@@ -97,7 +97,7 @@ def test_evaluate_and_tables(corpus, trained, tmp_path):
 def test_autogen_table_and_figures(trained, tmp_path):
     out = dict(parquet=str(tmp_path / "b1.parquet"), md=str(tmp_path / "b1.md"))
     history = str(trained / "history.parquet")
-    load_script("autogen_training_table").main(job(
+    load_script("history_table").main(job(
         input=[history, history], output=out,
         params=dict(cells=[("short", "lstm-vae"), ("short", "lstm-autogen-m1")], title="B1")))
     table = pd.read_parquet(out["parquet"])

@@ -12,6 +12,8 @@ Rules:
 - "falls after the early phase" (a training curve): its last value is more than 1 % (of its
   size) below its highest value after the first 10 % of the steps.
 - "tracks": the final values differ by at most 5 % of the reference's size.
+- "the rate carries information": R - MI <= 1/2 R, beyond two standard errors of the MI estimate.
+A claim holds, fails, or is undecided (its evidence says why); `holds` is outcome == "holds".
 Each claim is evaluated per corpus it applies to; `evidence` gives the numbers it was decided on.
 """
 
@@ -24,6 +26,7 @@ FALLS, RISES = -0.8, 0.8
 NEAR_ONE, SAME, FAR_BELOW = 0.9, 0.05, 0.1
 TRACK, EARLY, DROP = 0.05, 0.1, 0.01
 ALPHA = 0.05
+OFF_INFORMATION, STANDARD_ERRORS = 0.5, 2.0
 
 
 def spearman(x, y) -> float:
@@ -51,8 +54,10 @@ def _ends(frame: pd.DataFrame):
 
 
 def _row(claim, experiment, corpus, statement, holds, evidence):
+    """A claim's row; `holds` None means undecided."""
+    outcome = "undecided" if holds is None else "holds" if holds else "fails"
     return dict(claim=claim, experiment=experiment, corpus=corpus, statement=statement,
-                holds=bool(holds), evidence=evidence)
+                outcome=outcome, holds=outcome == "holds", evidence=evidence)
 
 
 def _rate_on_target(frame: pd.DataFrame, experiment: str, claim: str) -> list[dict]:
@@ -249,13 +254,43 @@ def b5(repeats: pd.DataFrame, m1="lstm-autogen-m1", anneal="lstm-vae-anneal") ->
     return rows
 
 
+def rate_carries_information(betac: pd.DataFrame) -> list[dict]:
+    """Implied (a larger C is to buy information about x): at the largest C of each corpus and
+    architecture, R - MI <= s R with s = OFF_INFORMATION, where R = MI + KL(q(z) || p(z)); with
+    e = STANDARD_ERRORS x the standard error of the MI estimate, it holds if R - MI + e <= s R,
+    fails if R - MI - e > s R, and is undecided between, or where the estimate cannot reach
+    (1 - s) R: an MI from a mixture of n posteriors is at most log n.  The evidence gives the
+    offset 1/2 ||mean mu||^2, the part of R - MI that shifts every posterior alike."""
+    rows = []
+    for (corpus, arch), part in betac.groupby(["corpus", "arch"], sort=False):
+        top = part.loc[part["C"].idxmax()]
+        rate, mi, se = top["rate"], top["mi"], top.get("mi_se", np.nan)
+        cap = np.log(top.get("mi_posteriors", np.nan))
+        off, margin, limit = rate - mi, STANDARD_ERRORS * se, OFF_INFORMATION * rate
+        evidence = (f"C={top['C']:g}: R = {rate:.3f}, MI = {mi:.3f} (se {se:.3f}), R - MI = {off:.3f} "
+                    f"({100 * off / rate:.0f} % of R; at most {100 * OFF_INFORMATION:g} %), offset "
+                    f"1/2 ||mu||^2 = {top['mu_norm2'] / 2:.3f}")
+        if not np.isfinite(se) or cap < (1 - OFF_INFORMATION) * rate:
+            holds, evidence = None, evidence + f"; undecided: the MI estimate is at most log n = {cap:.2f}"
+        elif off + margin <= limit or off - margin > limit:
+            holds = off + margin <= limit
+        else:
+            holds, evidence = None, evidence + f"; undecided: within {STANDARD_ERRORS:g} standard errors"
+        rows.append(_row("implied.rate_carries_information", "implied", corpus,
+                         f"at the largest C ({arch}), R - MI is at most {100 * OFF_INFORMATION:g} % of R",
+                         holds, evidence))
+    return rows
+
+
 def implied(summaries: pd.DataFrame) -> list[dict]:
-    """Checks the papers imply: the rate on target for every beta_C cell; on a built-in corpus
+    """Checks the papers imply: the rate on target for every beta_C cell, and carrying
+    information at the largest C (rate_carries_information); on a built-in corpus
     D + R >= H (the ELBO cannot exceed log p(x)) and IW-NLL >= H (an upper bound on the model's
     -log p(x) in expectation, and no model's cross entropy is below the entropy)."""
     rows = []
     betac = summaries[summaries["objective"] == "betac"]
     rows += _rate_on_target(betac, "implied", "implied.kl_within_1_of_C")
+    rows += rate_carries_information(betac)
     if "entropy" in summaries:
         for corpus, part in summaries[summaries["entropy"].notna()].groupby("corpus", sort=False):
             gap = part["distortion"] + part["rate"] - part["entropy"]
@@ -274,11 +309,16 @@ CHECKS = {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5, "A6": a6, "B1": b1, 
 
 
 def summary(claims: pd.DataFrame) -> str:
-    """How many claims hold, per experiment, and which fail."""
-    lines = [f"claims: {int(claims['holds'].sum())} of {len(claims)} hold"]
+    """How many claims hold (and are undecided), per experiment, and which fail or are undecided."""
+    undecided = claims["outcome"] == "undecided"
+    lines = [f"claims: {int(claims['holds'].sum())} of {len(claims)} hold"
+             + (f", {int(undecided.sum())} undecided" if undecided.any() else "")]
     groups = sorted(claims.groupby("experiment", sort=False), key=lambda group: group[0] == "implied")
     for experiment, part in groups:  # in the order of the experiments, the implied checks last
-        lines.append(f"  {experiment}: {int(part['holds'].sum())}/{len(part)}")
-    for row in claims[~claims["holds"]].itertuples():
-        lines.append(f"  fails: {row.claim} [{row.corpus}] {row.statement}: {row.evidence}")
+        open_ = (part["outcome"] == "undecided").sum()
+        lines.append(f"  {experiment}: {int(part['holds'].sum())}/{len(part)}"
+                     + (f" ({open_} undecided)" if open_ else ""))
+    for row in claims[claims["outcome"] != "holds"].itertuples():
+        word = "fails" if row.outcome == "fails" else "undecided"
+        lines.append(f"  {word}: {row.claim} [{row.corpus}] {row.statement}: {row.evidence}")
     return "\n".join(lines)

@@ -8,7 +8,14 @@ import numpy as np
 import torch
 
 from .batching import collate, length_batches
-from .metrics import active_units, aggregate_posterior_kl, log_det_cov, mean_norm2, mutual_information
+from .metrics import (
+    active_units,
+    aggregate_posterior_kl,
+    log_det_cov,
+    mean_norm2,
+    mutual_information,
+    mutual_information_terms,
+)
 
 
 @torch.no_grad()
@@ -31,20 +38,31 @@ def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: in
 
 @torch.no_grad()
 def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: int,
-               batch_size: int = 256, device=torch.device("cpu")) -> tuple[float, float]:
-    """Mean log p(x|z) with one z ~ q(z|x), and mean KL(q(z|x) || N(0, I)), over `sentences`, in
-    eval mode with the noise of `seed`; the caller's random state and mode are left as they were."""
+               batch_size: int = 256, device=torch.device("cpu")) -> dict:
+    """Over `sentences`, in eval mode with the noise of `seed` (the caller's random state and
+    mode are left as they were): `reconstruction`, the mean log p(x|z) with one z ~ q(z|x);
+    `kl`, the mean KL(q(z|x) || N(0, I)) = R; `mi`, I(x; z) with q(z) the mixture of these
+    posteriors (metrics.mutual_information, one more z per sentence); and `mu_norm2`,
+    ||mean_x mu(x)||^2, the squared offset of the posterior means, whose 1/2 ||.||^2 nats of
+    R tell the decoder nothing about x.  A model without z gives mi = mu_norm2 = 0."""
     was_training = model.training
     model.eval()
     rec = kl = 0.0
+    mus, logvars = [], []
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
         for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
             enc_in, lens, dec_in, targets = collate([sentences[i] for i in batch], bos, eos, device)
-            r, k, _, _ = model(enc_in, lens, dec_in, targets)
+            r, k, mu, logvar = model(enc_in, lens, dec_in, targets)
             rec, kl = rec + r.sum().item(), kl + k.sum().item()
+            mus.append(mu.double().cpu())
+            logvars.append(logvar.double().cpu())
+        mu, logvar = torch.cat(mus), torch.cat(logvars)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
     model.train(was_training)
-    return rec / len(sentences), kl / len(sentences)
+    mi = mutual_information(mu.numpy(), logvar.numpy(), z.numpy()) if mu.size(1) else 0.0
+    return dict(reconstruction=rec / len(sentences), kl=kl / len(sentences), mi=mi,
+                mu_norm2=float(mu.mean(0).pow(2).sum()))
 
 
 @torch.no_grad()
@@ -56,8 +74,10 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
     ELBO = -(D + R); LogDetCov, ||mu||^2 and the aggregate-posterior KL from one z ~ q(z|x)
     per sentence, averaged over `repeats` draws; the mutual information I(x; z) with q(z) the
     mixture of (a seeded sample of at most `mi_posteriors` of) the test posteriors, from the
-    first draw, and R - MI, the rate spent off information (the KL of the aggregate posterior
-    to the prior); active units from the posterior means;
+    first draw, with its standard error (the sd of the per-sentence terms over sqrt(n)) and the
+    number n of posteriors in the mixture (the estimate is at most log n), and R - MI, the rate
+    spent off information (the KL of the aggregate posterior to the prior); active units from
+    the posterior means;
     importance-weighted NLL with `iw_samples` samples and perplexity exp(sum NLL / tokens),
     tokens counting </s>.  With `logp_true` (the true log p(x) of each sentence) also the
     entropy H = mean -log p(x) and the bound check D + R >= H."""
@@ -80,14 +100,16 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
         stats["mu_norm2"].append(mean_norm2(z))
         stats["aggregate_kl"].append(aggregate_posterior_kl(z))
     some = np.sort(rng.choice(len(mu), mi_posteriors, replace=False)) if len(mu) > mi_posteriors else slice(None)
-    mi = mutual_information(mu[some].astype(np.float64), logvar[some].astype(np.float64),
-                            draws[0][some].astype(np.float64))
+    terms = mutual_information_terms(mu[some].astype(np.float64), logvar[some].astype(np.float64),
+                                     draws[0][some].astype(np.float64))
+    mi, mi_posteriors = float(terms.mean()), len(terms)
     distortion, rate = -torch.cat(rec).mean().item(), torch.cat(kl).mean().item()
     nll = torch.cat(iw).numpy()
     n_tokens = sum(len(s) + 1 for s in sentences)
     out = dict(n_sentences=len(sentences), distortion=distortion, rate=rate,
                elbo=-(distortion + rate), **{k: float(np.mean(v)) for k, v in stats.items()},
-               mi=mi, rate_minus_mi=rate - mi,
+               mi=mi, mi_se=float(terms.std(ddof=1) / np.sqrt(mi_posteriors)), mi_posteriors=mi_posteriors,
+               rate_minus_mi=rate - mi,
                active_units=active_units(mu, au_threshold), iw_nll=float(nll.mean()),
                perplexity=float(np.exp(nll.sum() / n_tokens)))
     if logp_true is not None:

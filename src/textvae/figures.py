@@ -43,6 +43,24 @@ def logdetcov(table):
     return _line_per_arch(table, "C", "logdetcov", "target rate C (nats)", "LogDetCov", False)
 
 
+def rate_training(table):
+    """A1 at the largest C, one panel per corpus and model: the held-out rate R, mutual
+    information I(x; z), offset 1/2 ||mean_x mu(x)||^2 and target C against training step.
+    R = MI + KL(q(z) || p(z)), and the offset is part of the second term: where the offset
+    follows R, the rate is a shift of every posterior that tells the decoder nothing."""
+    groups = list(table.groupby(["corpus", "model"], sort=True))
+    fig, axes = _panels(len(groups))
+    for ax, ((corpus, model), rows) in zip(axes[0], groups):
+        ax.plot(rows["step"], rows["held_out_kl"], label="rate R")
+        ax.plot(rows["step"], rows["held_out_mi"], label="MI")
+        ax.plot(rows["step"], 0.5 * rows["held_out_mu_norm2"], label="offset 1/2 ||mu||^2")
+        ax.plot(rows["step"], rows["C"], linestyle="--", color="grey", label="target C")
+        ax.set(title=f"{corpus}, {model}", xlabel="step", ylabel="nats (held out)")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def autogen_training(table):
     """B1 (Mansbridge et al. Fig. 2): the KL term as % of the objective (top) and the ELBO
     (bottom) on the held-out split against training step, one line per model, one column per

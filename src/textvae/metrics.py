@@ -45,11 +45,11 @@ def _log_normal_density(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np
     return -0.5 * ((z ** 2) @ inv.T - 2 * z @ (mu * inv).T + const)
 
 
-def mutual_information(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk: int = 1000) -> float:
-    """I(x; z) under the aggregate posterior q(z) = 1/n sum_j q(z|x_j) of the n posteriors given
-    (Hoffman & Johnson 2016; He et al. 2019 estimate it so): with one z_i ~ q(z|x_i) per row,
-    MI = 1/n sum_i [log q(z_i|x_i) - log q(z_i)],  log q(z_i) = logsumexp_j log q(z_i|x_j) - log n.
-    The rate splits as R = MI + KL(q(z) || p(z)); the estimate is at most log n."""
+def mutual_information_terms(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk: int = 1000) -> np.ndarray:
+    """The per-sentence terms of the mutual information I(x; z) under the aggregate posterior
+    q(z) = 1/n sum_j q(z|x_j) of the n posteriors given (Hoffman & Johnson 2016; He et al. 2019
+    estimate it so): with one z_i ~ q(z|x_i) per row, t_i = log q(z_i|x_i) - log q(z_i),
+    log q(z_i) = logsumexp_j log q(z_i|x_j) - log n.  Each t_i is at most log n."""
     n = len(mu)
     own = np.empty(n)
     mixture = np.empty(n)
@@ -59,4 +59,10 @@ def mutual_information(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk:
         own[rows] = log_q[np.arange(log_q.shape[0]), np.arange(n)[rows]]
         peak = log_q.max(axis=1)
         mixture[rows] = peak + np.log(np.exp(log_q - peak[:, None]).sum(axis=1)) - np.log(n)
-    return float(np.mean(own - mixture))
+    return own - mixture
+
+
+def mutual_information(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk: int = 1000) -> float:
+    """MI = 1/n sum_i t_i over mutual_information_terms.  The rate splits as
+    R = MI + KL(q(z) || p(z)); the estimate is at most log n."""
+    return float(np.mean(mutual_information_terms(mu, logvar, z, chunk)))

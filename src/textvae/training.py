@@ -140,8 +140,9 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
                         f"whole epoch ({ckpt_path}) is kept; lower lr or set grad_clip")
                 row = _history_row(sums, window, step, epoch, C, weight, params["m"])
                 if held_out:
-                    rec_h, kl_h = mean_terms(model, held_out, bos, eos, seed=params["seed"], device=device)
-                    row.update(_terms(rec_h, kl_h, params["m"], prefix="held_out_"))
+                    terms = mean_terms(model, held_out, bos, eos, seed=params["seed"], device=device)
+                    row.update(_terms(terms["reconstruction"], terms["kl"], params["m"], prefix="held_out_"),
+                               held_out_mi=terms["mi"], held_out_mu_norm2=terms["mu_norm2"])
                 history.append(row)
                 window = Window(device)
             progress.update(1)

@@ -38,11 +38,16 @@ wildcard_constraints:
     model="[a-z]+-[a-z]+(-[Cmb][0-9.]+)?(-anneal)?",
 
 
-def cells_of(experiment):
-    """(corpus, model) cells of an experiment; none if the config leaves it out."""
+def cells_of(experiment, largest_c=False):
+    """(corpus, model) cells of an experiment (with `largest_c`, those at its largest C only);
+    none if the config leaves it out."""
     if experiment not in config["experiments"]:
         return []
-    return tvconfig.experiment_cells(config, experiment)
+    cells = tvconfig.experiment_cells(config, experiment)
+    if largest_c:
+        top = max(config["experiments"][experiment]["C"])
+        cells = [(c, m) for c, m in cells if tvconfig.parse_model_id(m)["C"] == top]
+    return cells
 
 
 def experiment_outputs(experiment, paths):
@@ -50,8 +55,8 @@ def experiment_outputs(experiment, paths):
     return paths if experiment in config["experiments"] else []
 
 
-def cell_files(experiment, pattern):
-    return [pattern.format(R=R, corpus=c, model=m) for c, m in cells_of(experiment)]
+def cell_files(experiment, pattern, largest_c=False):
+    return [pattern.format(R=R, corpus=c, model=m) for c, m in cells_of(experiment, largest_c)]
 
 
 def cell_settings(wildcards):

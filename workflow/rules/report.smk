@@ -43,6 +43,24 @@ rule table_rate_distortion:
         "../scripts/summary_table.py"
 
 
+rule table_rate_training:
+    input:
+        cell_files("A1", "{R}/models/{corpus}/{model}/history.parquet", largest_c=True),
+    output:
+        parquet=f"{R}/tables/rate_training.parquet",
+        md=report(f"{R}/tables/rate_training.md", **report_item("A1", "rate_training.md")),
+    log:
+        f"{R}/logs/tables/rate_training.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        cells=cells_of("A1", largest_c=True),
+        title="A1: rate, mutual information and offset ||mean mu||^2 on the held-out sample over "
+        "training, for each architecture at the largest C",
+    script:
+        "../scripts/history_table.py"
+
+
 rule table_aggregate_posterior:
     input:
         A3_SUMMARIES,
@@ -86,7 +104,7 @@ rule table_autogen_training:
         cells=cells_of("B1"),
         title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training",
     script:
-        "../scripts/autogen_training_table.py"
+        "../scripts/history_table.py"
 
 
 rule table_capacity:
@@ -352,6 +370,7 @@ rule table_claims:
 FIGURES = {
     "rate_distortion": ("rate_distortion", "A1"),
     "logdetcov": ("rate_distortion", "A1"),
+    "rate_training": ("rate_training", "A1"),
     "autogen_training": ("autogen_training", "B1"),
     "fce": ("fce", "A5"),
     "syntax": ("syntax", "A6"),
@@ -363,6 +382,9 @@ FIGURE_TITLES = {
     "rate_distortion": "A1 (Prokhorov et al. 2019, Fig. 1 left): distortion against rate, one panel "
     "per corpus, one line per architecture, each point labelled with its C",
     "logdetcov": "A1 (Prokhorov et al. 2019, Fig. 1 right): LogDetCov of the aggregated posterior against C",
+    "rate_training": "A1: the held-out rate R, mutual information I(x; z) and offset 1/2 ||mean mu||^2 (nats) "
+    "against training step at the largest C, one panel per corpus and model: a rate that is "
+    "an offset (R - MI large, the offset near R) tells the decoder nothing about x",
     "autogen_training": "B1 (Mansbridge et al. 2018, Fig. 2): held-out KL as % of the objective and "
     "held-out ELBO against training step, one line per model",
     "fce": "A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per decoding scheme, "
@@ -425,6 +447,7 @@ rule readme:
 rule tables:
     input:
         experiment_outputs("A1", expand(f"{R}/tables/rate_distortion.{{ext}}", ext=["parquet", "md"])),
+        experiment_outputs("A1", expand(f"{R}/tables/rate_training.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A3", expand(f"{R}/tables/aggregate_posterior.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("B1", expand(f"{R}/tables/autogen_training.{{ext}}", ext=["parquet", "md"])),
         experiment_outputs("A2", expand(f"{R}/tables/capacity.{{ext}}", ext=["parquet", "md"])),

@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 FIGURES = {"rate_distortion": "A1: distortion against rate per architecture (Prokhorov et al. Fig. 1)",
            "logdetcov": "A1: LogDetCov against C",
+           "rate_training": "A1: rate, MI and the offset of the posterior means during training, largest C",
            "capacity": "A2: BLEU of greedy reconstructions by source length, per C (Table 1)",
            "fce": "A5: forward cross entropy per C and decoding scheme (Table 3)",
            "syntax": "A6: p1 and p2 per Marvin & Linzen category (Table 4)",
@@ -25,7 +26,7 @@ def section(results: Path) -> str:
              "Generated from the default run's outputs by `snakemake --cores 2 readme` "
              "(`workflow/scripts/readme_results.py`); do not edit by hand.", "",
              "```", (results / "tables" / "claims_summary.txt").read_text().rstrip(), "```", "",
-             claims[["claim", "corpus", "holds", "evidence"]].to_markdown(index=False), ""]
+             claims[["claim", "corpus", "outcome", "evidence"]].to_markdown(index=False), ""]
     figures = REPO / "docs" / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     for name, caption in FIGURES.items():

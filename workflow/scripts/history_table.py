@@ -1,4 +1,5 @@
-"""B1: the training histories of the AutoGen experiment's models in one long table."""
+"""The training histories of some cells in one long table (B1's models; A1's cells at the
+largest C)."""
 
 import pandas as pd
 

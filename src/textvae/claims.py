@@ -270,7 +270,9 @@ def rate_carries_information(betac: pd.DataFrame) -> list[dict]:
         evidence = (f"C={top['C']:g}: R = {rate:.3f}, MI = {mi:.3f} (se {se:.3f}), R - MI = {off:.3f} "
                     f"({100 * off / rate:.0f} % of R; at most {100 * OFF_INFORMATION:g} %), offset "
                     f"1/2 ||mu||^2 = {top['mu_norm2'] / 2:.3f}")
-        if not np.isfinite(se) or cap < (1 - OFF_INFORMATION) * rate:
+        if not np.isfinite(se):
+            holds, evidence = None, evidence + "; undecided: the summary gives no standard error of MI"
+        elif cap < (1 - OFF_INFORMATION) * rate:
             holds, evidence = None, evidence + f"; undecided: the MI estimate is at most log n = {cap:.2f}"
         elif off + margin <= limit or off - margin > limit:
             holds = off + margin <= limit

@@ -5,14 +5,15 @@ IW-NLL: the measurements behind docs/rate.md.
 
     python studies/rate_information.py --config configs/real.yaml --corpus yahoo \
         --train 12000 --vocab 9000 --archs gru --C 3 15 40 \
-        --set emb=128 hidden=256 z=32 batch_size=64 epochs=4 \
-        --variant before: lr=0.002 lr_schedule=cosine c_ramp_epochs=2 \
-        --variant paper: lr=0.00075 lr_schedule=constant c_ramp_epochs=2 \
+        --set emb=128 hidden=256 z=32 batch_size=64 \
+        --variant before: epochs=4 lr=0.002 lr_schedule=cosine c_ramp_epochs=2 \
+        --variant paper: epochs=4 lr=0.00075 lr_schedule=constant c_ramp_epochs=2 \
         [--jobs 2] [--out rate.csv]
 
 The corpus is read as the config's entry says, with its `limit` replaced by --train/--test
 sentences and its vocabulary size by --vocab.  `--set` overrides the config's defaults for
-every cell, `--variant NAME: key=value ...` for that variant's cells (values are YAML).  Cells
+every cell (an experiment's or cell's own settings in the config still override those),
+`--variant NAME: key=value ...` everything for that variant's cells (values are YAML).  Cells
 run in --jobs processes of one torch thread each.
 """
 
@@ -58,16 +59,12 @@ def variants(groups: list[list[str]]) -> dict[str, dict]:
 
 
 def read_corpus(config: dict, corpus: str, train: int, test: int, vocab_size: int):
-    """(train ids, test ids, vocabulary) of the config's corpus entry, cut to the given sizes."""
+    """(train ids, test ids, vocabulary) of the config's corpus entry (one file, `path`, its
+    keys completed from the schema), cut to the given sizes."""
     spec = dict(config["corpora"][corpus], limit={"train": train, "valid": 1, "test": test},
                 vocab_size=vocab_size)
-    spec.setdefault("split", {"valid": 0.05, "test": 0.1})
-    for key, value in dict(format="lines", text_field="text", lowercase=False, tokenized=True,
-                           split_sentences=None, unk_markers=["_UNK", "<unk>"],
-                           encoding_errors="strict", min_len=1, max_len=200, seed=1).items():
-        spec.setdefault(key, value)
     splits = text_corpus_splits(spec, {"all": spec["path"]})
-    vocab = Vocab(list(build_vocab(splits["train"], vocab_size)["token"]))
+    vocab = Vocab.from_frame(build_vocab(splits["train"], vocab_size))
     return [vocab.encode(s) for s in splits["train"]], [vocab.encode(s) for s in splits["test"]], vocab
 
 

@@ -201,9 +201,14 @@ def fill_defaults(config: dict, schema: dict) -> None:
 
 
 def with_schema_defaults(config: dict) -> dict:
-    """`config`, completed in place by fill_defaults from the pipeline's schema
-    (workflow/schemas/config.schema.yaml beside this checkout), as every snakemake run does at
-    its start: for code that reads a config outside the workflow (benchmarks, tests)."""
+    """`config`, completed in place from the pipeline's schema
+    (workflow/schemas/config.schema.yaml beside this checkout) as every snakemake run does at
+    its start: Snakemake's `validate` sets the schema's defaults (each corpus entry's keys among
+    them), then fill_defaults: for code that reads a config outside the workflow (benchmarks,
+    studies, tests)."""
+    from snakemake.utils import validate  # not at import: the workflow's own checks do without it
+
+    validate(config, SCHEMA_PATH)
     with open(SCHEMA_PATH) as f:
         fill_defaults(config, yaml.safe_load(f))
     return config

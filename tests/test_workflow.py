@@ -199,7 +199,7 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 5 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 45 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 5
-    assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 6
+    assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 7
 
 
 @pytest.mark.skipif(why_no_slurm() is None, reason="tests/test_slurm.py runs the smoke config from "
@@ -220,8 +220,9 @@ def test_adding_a_value_of_C_adds_only_its_cells_and_the_tables(smoke_run):
     new_cells = {f"corpus={c}, model={a}-betac-C20" for c in ("short", "long") for a in ("lstm", "gru", "cnn")}
     assert {w for r, w in jobs if r == "train"} == new_cells
     assert {w for r, w in jobs if r == "evaluate"} == new_cells
-    assert {r for r, _ in jobs} == {"train", "evaluate", "table_rate_distortion", "figure", "table_runs",
-                                    "table_claims", "effective_config", "tables"}
+    # the new largest C also replaces the cells of A1's training table
+    assert {r for r, _ in jobs} == {"train", "evaluate", "table_rate_distortion", "table_rate_training", "figure",
+                                    "table_runs", "table_claims", "effective_config", "tables"}
 
 
 def test_a_config_on_the_command_line_replaces_the_default(tmp_path):
@@ -237,6 +238,7 @@ def test_a_config_on_the_command_line_replaces_the_default(tmp_path):
     assert sorted(planned_jobs(run.stdout)) == sorted([
         ("prepare_corpus", "corpus=mini"), *[("train", c) for c in cells], *[("evaluate", c) for c in cells],
         ("table_rate_distortion", ""), ("figure", "figure=rate_distortion"), ("figure", "figure=logdetcov"),
+        ("table_rate_training", ""), ("figure", "figure=rate_training"),
         ("table_runs", ""), ("table_claims", ""), ("effective_config", ""), ("tables", "")])
     # without a config on the command line, config.yaml is the config
     default = subprocess_jobs(tmp_path)

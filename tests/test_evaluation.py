@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from textvae.batching import collate
-from textvae.evaluation import evaluate, importance_weighted_nll, log_likelihoods, mean_terms
+from textvae.evaluation import evaluate, importance_weighted_nll, log_likelihoods, mean_terms, set_statistics
 from textvae.models import build_vae
 
 SENTENCES = [[4, 5, 6], [7, 4], [5, 5, 5, 8], [6]]
@@ -49,6 +49,31 @@ def test_evaluate_on_the_model_that_ignores_z():
     assert stats["mi_posteriors"] == 4 and stats["mi_se"] == pytest.approx(0.0, abs=1e-6)
     tokens = sum(len(s) + 1 for s in SENTENCES)
     assert stats["perplexity"] == pytest.approx(math.exp(4 * stats["iw_nll"] / tokens), rel=1e-5)
+
+
+def test_set_statistics_of_a_resample_by_hand():
+    """Sentences 0, 0, 1 of three: D = -(-2 - 2 - 4) / 3, R = (1 + 1 + 3) / 3, and the bounds
+    by the true entropy H = (5 + 5 + 6) / 3."""
+    rec, kl, iw, nll_true = np.array([-2.0, -4.0, -9.0]), np.array([1.0, 3.0, 0.0]), np.array([4.0, 6.0, 9.0]), \
+        np.array([5.0, 6.0, 7.0])
+    mu = np.array([[0.0, 1.0], [0.5, 1.0], [3.0, 1.0]])
+    stats = set_statistics(rec, kl, mu, [mu], 0.01, iw, nll_true, rows=np.array([0, 0, 1]))
+    assert stats["distortion"] == pytest.approx(8 / 3) and stats["rate"] == pytest.approx(5 / 3)
+    assert stats["entropy"] == pytest.approx(16 / 3) and stats["bound_gap"] == pytest.approx(13 / 3 - 16 / 3)
+    assert stats["iw_gap"] == pytest.approx(14 / 3 - 16 / 3)
+    # unit 0 varies (0, 0, 0.5: variance 1/18), unit 1 is constant
+    assert stats["active_units"] == 1 and stats["mu_norm2"] == pytest.approx((1 / 6) ** 2 + 1)
+
+
+def test_evaluate_gives_bootstrap_replicates_around_its_statistics():
+    model = model_whose_posterior_is_the_prior_and_whose_decoder_ignores_z()
+    stats = evaluate(model, SENTENCES, BOS, EOS, iw_samples=2, repeats=2, au_threshold=0.01, seed=1, replicates=40)
+    replicates = stats["bootstrap"]
+    assert len(replicates) == 40 and {"distortion", "rate", "logdetcov", "iw_nll"} <= set(replicates)
+    # each replicate's D is a mean of 4 of the per-sentence values: inside their range
+    per_sentence = -log_likelihoods(model, SENTENCES, torch.zeros(4, 3), BOS, EOS)
+    assert replicates["distortion"].between(per_sentence.min() - 1e-4, per_sentence.max() + 1e-4).all()
+    assert replicates["distortion"].std() > 0 and replicates["rate"].abs().max() < 1e-6
 
 
 def test_held_out_terms_see_an_offset_that_carries_no_information():

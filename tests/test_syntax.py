@@ -94,10 +94,32 @@ def test_p1_p2_on_a_hand_built_scorer():
     assert list(scores["good_zgood"]) == [-1.0, -1.0, -2.0, -1.0]
 
 
+def test_p_bar_averages_the_sub_cases_accuracies_as_the_authors_code():
+    """Codes vary within a sub-case, and the sub-cases differ in size.  The scorer prefers the
+    grammatical sentence when the code is above 0.5.  Sub-case a (3 pairs) has z+ codes 1.0,
+    0.2, 0.9 (mean 0.7) and z- codes 0; sub-case b (1 pair) has z+ code 0 and z- code 1."""
+    pairs = pd.DataFrame(dict(category="c", test_set="t", subcase=["a", "a", "a", "b"],
+                              good=["g0", "g1", "g2", "g3"], bad=["b0", "b1", "b2", "b3"]))
+    codes = {"g0": 1.0, "g1": 0.2, "g2": 0.9, "g3": 0.0, "b0": 0.0, "b1": 0.0, "b2": 0.0, "b3": 1.0}
+
+    def encode_mean(sentences):
+        return np.array([[codes[s]] for s in sentences])
+
+    def log_likelihood(sentences, z):
+        return np.array([-1.0 if (s.startswith("g") == (code > 0.5)) else -2.0 for s, (code,) in zip(sentences, z)])
+
+    acc = pair_accuracies(score_pairs(pairs, encode_mean, log_likelihood).assign(lost=False))
+    # own codes: z+ right for pairs 0 and 2, z- right for pair 3 only
+    assert (acc["p1"], acc["p2"]) == (0.5, 0.25)
+    # sub-case means: a's z+ 0.7 (3 of 3 right), b's 0 (0 of 1): (1 + 0) / 2, not 3/4 pooled;
+    # z-: a's 0 (0 of 3), b's 1 (1 of 1): (0 + 1) / 2, not 1/4 pooled
+    assert (acc["p1_bar"], acc["p2_bar"]) == (0.5, 0.5)
+
+
 def test_pairs_lost_to_the_vocabulary_and_ties_are_counted_apart():
     """Pair 0 is lost (both sentences the same ids: a tie that says nothing); pair 1 ties by
     chance under z+; pairs 2 and 3 are decided. p1 over the 3 pairs told apart: 1 of 3 right."""
-    scores = pd.DataFrame(dict(lost=[True, False, False, False],
+    scores = pd.DataFrame(dict(lost=[True, False, False, False], test_set="t", subcase="a",
                                good_zgood=[-5.0, -3.0, -1.0, -4.0], bad_zgood=[-5.0, -3.0, -2.0, -2.0],
                                good_zbad=[-5.0, -1.0, -2.0, -2.0], bad_zbad=[-5.0, -2.0, -1.0, -1.0]))
     for column in list(scores.columns[1:]):

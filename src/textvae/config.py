@@ -193,7 +193,7 @@ def cell_params(config: dict, corpus: str, model_id: str) -> dict:
 
 def fill_defaults(config: dict, schema: dict) -> None:
     """Complete, key by key, every top-level block whose schema gives a whole-object `default`
-    (defaults, evaluation, decoding): a config that names some of a block's keys gets the
+    (defaults, evaluation, bootstrap, decoding): a config that names some of a block's keys gets the
     schema's values for the others.  (JSON-schema defaults fill a block only when it is absent.)"""
     for key, spec in schema["properties"].items():
         if isinstance(spec.get("default"), dict) and isinstance(config.get(key), dict):

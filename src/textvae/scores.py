@@ -34,13 +34,34 @@ def sentence_bleu(hypothesis: str, reference: str, order: int = 4) -> float:
     return bleu.sentence_score(hypothesis, [reference]).score
 
 
-def mean_rouge(hypotheses: list[str], references: list[str], n: int) -> float:
-    """ROUGE-n F1 x 100 per sentence (n-gram overlap: 2PR / (P + R)), averaged over sentences."""
+def bleu_statistics(hypotheses: list[str], references: list[str], order: int = 4) -> np.ndarray:
+    """The sufficient statistics of corpus BLEU-n, one row per sentence: hypothesis length,
+    reference length, then the clipped n-gram matches and the hypothesis n-gram counts for
+    n = 1..order (sacrebleu's); their sum over any set of sentences gives its corpus BLEU."""
+    bleu = BLEU(max_ngram_order=order, tokenize="none", effective_order=True)
+    rows = []
+    for hypothesis, reference in zip(hypotheses, references):
+        score = bleu.sentence_score(hypothesis, [reference])
+        rows.append([score.sys_len, score.ref_len, *score.counts, *score.totals])
+    return np.array(rows, dtype=np.int64).reshape(-1, 2 + 2 * order)
+
+
+def bleu_from_statistics(totals: np.ndarray, order: int = 4) -> float:
+    """Corpus BLEU-n x 100 from summed bleu_statistics, as corpus_bleu computes it."""
+    sys_len, ref_len, counts = int(totals[0]), int(totals[1]), [int(v) for v in totals[2:]]
+    return BLEU.compute_bleu(counts[:order], counts[order:], sys_len, ref_len, smooth_method="exp",
+                             max_ngram_order=order).score
+
+
+def rouge_f1(hypotheses: list[str], references: list[str], n: int) -> np.ndarray:
+    """ROUGE-n F1 x 100 of each sentence (n-gram overlap: 2PR / (P + R))."""
     scorer = rouge_scorer.RougeScorer([f"rouge{n}"], tokenizer=_Whitespace())
-    if not hypotheses:
-        return float("nan")
-    return 100 * float(np.mean([scorer.score(ref, hyp)[f"rouge{n}"].fmeasure
-                                for hyp, ref in zip(hypotheses, references)]))
+    return 100 * np.array([scorer.score(ref, hyp)[f"rouge{n}"].fmeasure for hyp, ref in zip(hypotheses, references)])
+
+
+def mean_rouge(hypotheses: list[str], references: list[str], n: int) -> float:
+    """ROUGE-n F1 x 100 per sentence, averaged over sentences."""
+    return float(np.mean(rouge_f1(hypotheses, references, n))) if hypotheses else float("nan")
 
 
 def bucket_scores(sources: list[str], hypotheses: list[str]) -> list[dict]:

@@ -7,7 +7,8 @@ are generated from the built-in grammar's lexicon with the same test sets and su
 
 Scores, with z+ and z- the posterior means of x+ and x-:
 p1 = share of pairs with log p(x-|z+) < log p(x+|z+); p2 = the same with z-;
-p1_bar, p2_bar: the same with z+ and z- averaged over the pairs of each sub-case.
+p1_bar, p2_bar: the same with z+ and z- averaged over the pairs of each sub-case, the share
+taken per sub-case and averaged over the sub-cases (the authors' experiment_table_4.py).
 A pair whose two sentences the model's vocabulary maps to the same ids (the words that make
 them differ both outside it, so both <unk>) is lost to the vocabulary: x+ and x- are one
 sequence and no model can prefer either, so the shares are taken over the other pairs, and
@@ -333,14 +334,26 @@ SHARES = {"p1": ("bad_zgood", "good_zgood"), "p2": ("bad_zbad", "good_zbad"),
           "p1_bar": ("bad_zgood_bar", "good_zgood_bar"), "p2_bar": ("bad_zbad_bar", "good_zbad_bar")}
 
 
+def pair_hits(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per pair, whether its ungrammatical sentence is the less likely (a strict comparison)
+    under each of SHARES' codes: one 0/1 column per share."""
+    return pd.DataFrame({name: (scores[bad] < scores[good]).astype(float) for name, (bad, good) in SHARES.items()},
+                        index=scores.index)
+
+
 def pair_accuracies(scores: pd.DataFrame) -> dict:
-    """p1, p2, p1_bar, p2_bar: shares of the pairs the vocabulary tells apart (`n_scored`) whose
-    ungrammatical sentence is less likely, a strict comparison; `ties_*`, how many of those
-    pairs had equal log-likelihoods; `pairs_lost`, the pairs the vocabulary could not tell apart."""
+    """p1, p2: shares of the pairs the vocabulary tells apart (`n_scored`) whose ungrammatical
+    sentence is less likely, a strict comparison; p1_bar, p2_bar as the authors' code computes
+    them: the share within each sub-case (under the sub-case's mean codes), averaged over the
+    sub-cases with equal weight; `ties_*`, how many scored pairs had equal log-likelihoods;
+    `pairs_lost`, the pairs the vocabulary could not tell apart."""
     scored = scores[~scores["lost"]]
     out = dict(n_pairs=len(scores), pairs_lost=int(scores["lost"].sum()), n_scored=len(scored))
-    for name, (bad, good) in SHARES.items():
-        out[name] = float((scored[bad] < scored[good]).mean()) if len(scored) else float("nan")
+    hits = pair_hits(scored)
+    subcases = hits.groupby((scored["test_set"] + "/" + scored["subcase"]).to_numpy())
+    for name in SHARES:
+        share = subcases[name].mean().mean() if name.endswith("_bar") else hits[name].mean()
+        out[name] = float(share) if len(scored) else float("nan")
     for name, (bad, good) in SHARES.items():
         out[f"ties_{name}"] = int((scored[bad] == scored[good]).sum())
     return out

@@ -103,13 +103,11 @@ def prior_size(experiment):
 
 
 def judge_inputs(wildcards):
-    """B4's judge on a real corpus: the reference language model and the test split."""
+    """B4's judge: the test split, and on a real corpus the reference language model."""
+    test = dict(test=f"{R}/data/{wildcards.corpus}/test.parquet")
     if tvconfig.is_builtin(config, wildcards.corpus):
-        return {}
-    return dict(
-        lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
-        test=f"{R}/data/{wildcards.corpus}/test.parquet",
-    )
+        return test
+    return dict(lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt", **test)
 
 
 def preference_inputs(wildcards):

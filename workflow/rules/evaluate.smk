@@ -8,6 +8,7 @@ rule evaluate:
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
     output:
         summary=f"{R}/eval/{{corpus}}/{{model}}/summary.parquet",
+        bootstrap=f"{R}/eval/{{corpus}}/{{model}}/bootstrap.parquet",
     log:
         f"{R}/logs/evaluate/{{corpus}}/{{model}}.log",
     benchmark:
@@ -19,6 +20,7 @@ rule evaluate:
         gpu=1,
     params:
         evaluation=config["evaluation"],
+        replicates=config["bootstrap"]["replicates"],
         cell="{corpus}/{model}",
     script:
         "../scripts/evaluate.py"

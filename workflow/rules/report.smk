@@ -1,7 +1,16 @@
 # Tables and figures of every experiment in the config.
 
-A1_SUMMARIES = cell_files("A1", "{R}/eval/{corpus}/{model}/summary.parquet")
-A3_SUMMARIES = cell_files("A3", "{R}/eval/{corpus}/{model}/summary.parquet")
+BOOTSTRAP = config["bootstrap"]
+
+
+def evaluations(experiment):
+    """The summaries and bootstrap replicates of an experiment's cells, as named inputs."""
+    return dict(
+        summaries=cell_files(experiment, "{R}/eval/{corpus}/{model}/summary.parquet"),
+        bootstrap=cell_files(experiment, "{R}/eval/{corpus}/{model}/bootstrap.parquet"),
+    )
+
+
 B1_HISTORIES = cell_files("B1", "{R}/models/{corpus}/{model}/history.parquet")
 SUMMARY_COLUMNS = [
     "corpus",
@@ -22,15 +31,17 @@ SUMMARY_COLUMNS = [
     "perplexity",
     "entropy",
     "bound_gap",
+    "iw_gap",
     "bound_ok",
 ]
 
 
 rule table_rate_distortion:
     input:
-        A1_SUMMARIES,
+        **evaluations("A1"),
     output:
         parquet=f"{R}/tables/rate_distortion.parquet",
+        bootstrap=f"{R}/tables/rate_distortion_bootstrap.parquet",
         md=report(f"{R}/tables/rate_distortion.md", **report_item("A1", "rate_distortion.md")),
     log:
         f"{R}/logs/tables/rate_distortion.log",
@@ -63,9 +74,10 @@ rule table_rate_training:
 
 rule table_aggregate_posterior:
     input:
-        A3_SUMMARIES,
+        **evaluations("A3"),
     output:
         parquet=f"{R}/tables/aggregate_posterior.parquet",
+        bootstrap=f"{R}/tables/aggregate_posterior_bootstrap.parquet",
         md=report(f"{R}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
     log:
         f"{R}/logs/tables/aggregate_posterior.log",
@@ -102,23 +114,27 @@ rule table_autogen_training:
         "../../envs/textvae.yaml"
     params:
         cells=cells_of("B1"),
-        title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training",
+        title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training; "
+        "the KL share is 100 KL / ((1 + m)(-reconstruction) + KL) for every model, the annealed VAE's "
+        "with its full KL (its KL weight, below 1 while it anneals, is the column kl_weight)",
     script:
         "../scripts/history_table.py"
 
 
 rule table_capacity:
     input:
-        summaries=cell_files("A2", "{R}/eval/{corpus}/{model}/summary.parquet"),
+        **evaluations("A2"),
         reconstructions=cell_files("A2", "{R}/decode/{corpus}/{model}/reconstructions_A2.parquet"),
     output:
         parquet=f"{R}/tables/capacity.parquet",
+        bootstrap=f"{R}/tables/capacity_bootstrap.parquet",
         md=report(f"{R}/tables/capacity.md", **report_item("A2", "capacity.md")),
     log:
         f"{R}/logs/tables/capacity.log",
     conda:
         "../../envs/textvae.yaml"
     params:
+        **BOOTSTRAP,
         cells=cells_of("A2"),
         title="A2 (Prokhorov et al. 2019, Table 1): posterior statistics and greedy reconstructions "
         "of the posterior mean, BLEU (corpus) and ROUGE F1 (mean) x 100, by source length",
@@ -150,6 +166,7 @@ rule table_paths:
     output:
         parquet=f"{R}/tables/{{table}}.parquet",
         counts=f"{R}/tables/{{table}}_repeats.parquet",
+        bootstrap=f"{R}/tables/{{table}}_repeats_bootstrap.parquet",
         md=report(
             f"{R}/tables/{{table}}.md",
             **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md"),
@@ -161,6 +178,7 @@ rule table_paths:
     conda:
         "../../envs/textvae.yaml"
     params:
+        **BOOTSTRAP,
         title=lambda w: PATH_TABLES[w.table][2],
     script:
         "../scripts/paths_table.py"
@@ -208,12 +226,14 @@ rule table_autogen_samples:
     output:
         parquet=f"{R}/tables/autogen_samples.parquet",
         sentences=f"{R}/tables/autogen_samples_sentences.parquet",
+        bootstrap=f"{R}/tables/autogen_samples_bootstrap.parquet",
         md=report(f"{R}/tables/autogen_samples.md", **report_item("B4", "autogen_samples.md")),
     log:
         f"{R}/logs/tables/autogen_samples.log",
     conda:
         "../../envs/textvae.yaml"
     params:
+        **BOOTSTRAP,
         shown=10,
         title="B4 (Mansbridge et al. 2018, Tables 3-4): samples from z ~ N(0, I) with beam search; "
         "% judged meaningful per length group (the judge column says how)",
@@ -256,12 +276,14 @@ rule table_syntax:
         cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
     output:
         parquet=f"{R}/tables/syntax.parquet",
+        bootstrap=f"{R}/tables/syntax_bootstrap.parquet",
         md=report(f"{R}/tables/syntax.md", **report_item("A6", "syntax.md")),
     log:
         f"{R}/logs/tables/syntax.log",
     conda:
         "../../envs/textvae.yaml"
     params:
+        **BOOTSTRAP,
         title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
         "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
         "grammatical and the ungrammatical sentence, or their sub-case means (p1_bar, p2_bar)",
@@ -344,12 +366,16 @@ CLAIM_TABLES = {
     "B5": "autogen_interpolation_repeats",
 }
 CLAIM_EXPERIMENTS = [e for e in CLAIM_TABLES if e in config["experiments"]]
+# the experiments whose claim table has a companion of bootstrap replicates, {table}_bootstrap
+NOISY = [e for e in CLAIM_EXPERIMENTS if e not in ("A5", "B1", "B3")]
 
 
 rule table_claims:
     input:
         tables=[f"{R}/tables/{CLAIM_TABLES[e]}.parquet" for e in CLAIM_EXPERIMENTS],
+        noise=[f"{R}/tables/{CLAIM_TABLES[e]}_bootstrap.parquet" for e in NOISY],
         summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
+        bootstrap=[f"{R}/eval/{c}/{m}/bootstrap.parquet" for c, m in EVALUATED],
     output:
         parquet=f"{R}/tables/claims.parquet",
         md=report(f"{R}/tables/claims.md", **report_item("all", "claims.md")),
@@ -360,8 +386,11 @@ rule table_claims:
         "../../envs/textvae.yaml"
     params:
         experiments=CLAIM_EXPERIMENTS,
+        noisy=NOISY,
+        schemes=config["decoding"]["schemes"],
         title="The papers' claims, each decided by a rule of textvae.claims from the numbers in "
-        "`evidence` (SPEC, claims column; `implied`: checks the papers imply)",
+        "`evidence`, beyond their noise: outcome holds, fails or undecided (the evidence says why) "
+        "(SPEC, claims column; `implied`: checks the papers imply)",
     script:
         "../scripts/claims_table.py"
 

@@ -1,8 +1,10 @@
-"""B4: % of prior samples judged meaningful per model and length group (and all lengths), and
-every sample as an artifact."""
+"""B4: % of prior samples judged meaningful per model and length group (and all lengths),
+every sample as an artifact, and the bootstrap replicates of the share judged meaningful over
+the samples (sample i of every model decodes the same z: paired)."""
 
 import pandas as pd
 
+from textvae.bootstrap import mean_replicates
 from textvae.scripting import run
 from textvae.tables import write_parquet, write_table
 
@@ -18,6 +20,9 @@ def main(smk):
     table = table[["corpus", "model", "group", "samples", "meaningful", "pct_meaningful",
                    "mean_length", "judge"]]
     write_parquet(frame, smk.output.sentences)
+    noise = mean_replicates(frame.assign(meaningful=frame["meaningful"].astype(float)), ["corpus", "model"],
+                            "sample", ["meaningful"], smk.params.replicates, smk.params.seed)
+    write_parquet(noise, smk.output.bootstrap)
     shown = frame.groupby(["corpus", "model"], sort=False).head(smk.params.shown)
     write_table(table, smk.output.parquet, smk.output.md, smk.params.title,
                 {f"The first {smk.params.shown} samples of each model": shown})

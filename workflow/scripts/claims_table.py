@@ -1,5 +1,6 @@
 """The claims check: every claim of SPEC for every corpus it applies to, decided by the rules
-of textvae.claims from the experiments' tables; a short summary for the terminal."""
+of textvae.claims from the experiments' tables and their bootstrap companions; a short
+summary for the terminal."""
 
 import pandas as pd
 
@@ -8,12 +9,17 @@ from textvae.scripting import run
 from textvae.tables import write_table, write_text
 
 
+def _read(paths) -> pd.DataFrame:
+    return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+
+
 def main(smk):
+    noise = {e: pd.read_parquet(p) for e, p in zip(smk.params.noisy, smk.input.noise)}
     rows = []
     for experiment, path in zip(smk.params.experiments, smk.input.tables):
-        rows += CHECKS[experiment](pd.read_parquet(path))
+        rows += CHECKS[experiment](pd.read_parquet(path), noise.get(experiment), schemes=smk.params.schemes)
     if smk.input.summaries:
-        rows += implied(pd.concat([pd.read_parquet(p) for p in smk.input.summaries], ignore_index=True))
+        rows += implied(_read(smk.input.summaries), _read(smk.input.bootstrap))
     claims = pd.DataFrame(rows)
     write_table(claims, smk.output.parquet, smk.output.md, smk.params.title)
     text = summary(claims)

@@ -1,4 +1,5 @@
-"""Evaluate one cell on its corpus's test split: one row of statistics."""
+"""Evaluate one cell on its corpus's test split: one row of statistics, and the statistics on
+each bootstrap resample of the test sentences (the noise the claims decide beyond)."""
 
 import sys
 
@@ -21,8 +22,10 @@ def main(smk):
     stats = evaluate(model, [vocab.encode(t.split()) for t in test["text"]], vocab.bos, vocab.eos,
                      iw_samples=settings["iw_samples"], repeats=settings["logdetcov_repeats"],
                      au_threshold=settings["au_threshold"], seed=settings["seed"],
-                     batch_size=settings["batch_size"], mi_posteriors=settings["mi_posteriors"], device=device,
+                     batch_size=settings["batch_size"], mi_posteriors=settings["mi_posteriors"],
+                     replicates=smk.params.replicates, device=device,
                      logp_true=test["logp_true"].to_numpy() if "logp_true" in test else None)
+    replicates = stats.pop("bootstrap")
     corpus, model_id = smk.params.cell.split("/")
     row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta")},
                anneal=params["anneal"] or "", **stats)
@@ -32,6 +35,8 @@ def main(smk):
         print(message)  # the job's log
         print(message, file=sys.__stderr__)  # and the terminal
     write_parquet(pd.DataFrame([row]), smk.output.summary)
+    replicates.insert(0, "replicate", range(len(replicates)))
+    write_parquet(replicates.assign(corpus=corpus, model=model_id, C=params["C"]), smk.output.bootstrap)
     print({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
 
 

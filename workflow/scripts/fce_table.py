@@ -1,6 +1,6 @@
 """A5 (Prokhorov et al. Table 3): per corpus, model and scheme, the forward cross entropy
 (mean and standard deviation of the test NLL per sentence over the LMs of the seeds) and the
-synthetic corpora's statistics (means over the seeds); `test_pct_unk`, the % of the real test
+synthetic corpora's statistics (means over the seeds, and the sd of self-BLEU); `test_pct_unk`, the % of the real test
 set's tokens that the scheme's vocabulary maps to <unk> (an FCE over a test set that is mostly
 <unk> measures little), and `test_pct_unk_corpus`, the % outside the corpus's own vocabulary,
 which no LM over the VAE's words can know (the least `test_pct_unk` can be); `entropy`, the
@@ -24,7 +24,7 @@ def main(smk):
     runs["C"] = [parse_model_id(m)["C"] for m in runs["model"]]
     table = (runs.groupby(["corpus", "model", "C", "scheme"], sort=False)
              .agg(fce=("fce", "mean"), fce_std=("fce", "std"), lms=("fce", "size"),
-                  **{k: (k, "mean") for k in STATS})
+                  **{k: (k, "mean") for k in STATS}, self_bleu4_std=("self_bleu4", "std"))
              .reset_index())
     tests = {corpus: pd.read_parquet(path) for corpus, path in zip(p.test_corpora, smk.input.tests)}
     references = []

@@ -1,7 +1,9 @@
 """B4: decode the corpus's prior draws with one cell's VAE and judge whether each sample
-"makes sense": on a built-in corpus, whether its grammar derives the sentence (exact); on a
-real corpus, whether its NLL per token under the reference language model is below the median
-of the real test sentences'."""
+"makes sense": whether it is typical of the corpus, its information -log p(x) within the
+central TYPICAL share of the real test sentences' (a graded judge: a sentence the language
+gives too little probability fails it, and so does a short, generic one it finds too likely).
+p is the corpus's grammar on a built-in corpus (exact; a sentence it cannot derive has
+-log p = inf), the reference language model on a real one."""
 
 import numpy as np
 import pandas as pd
@@ -16,11 +18,22 @@ from textvae.scripting import run
 from textvae.tables import write_parquet
 from textvae.training import load_model
 
+TYPICAL = 0.95
 
-def nll_per_token(lm, sentences: list[list[int]], vocab: Vocab, device) -> np.ndarray:
-    """-log p(x) / (tokens + 1) under a language model (</s> counts as a token)."""
+
+def lm_nll(lm, sentences: list[list[int]], vocab: Vocab, device) -> np.ndarray:
+    """-log p(x) of each sentence under a language model."""
     no_z = torch.zeros(len(sentences), 0, device=device)
-    return -log_likelihoods(lm, sentences, no_z, vocab.bos, vocab.eos) / np.array([len(s) + 1 for s in sentences])
+    return -log_likelihoods(lm, sentences, no_z, vocab.bos, vocab.eos)
+
+
+def typical(nll: np.ndarray, test_nll: np.ndarray) -> tuple[np.ndarray, str]:
+    """Whether each -log p(x) lies within the central TYPICAL share of the test sentences', and
+    the judge's description."""
+    tail = 100 * (1 - TYPICAL) / 2
+    low, high = np.percentile(test_nll, [tail, 100 - tail])
+    judge = f"-log p(x) within the test set's central {100 * TYPICAL:g} %: [{low:.2f}, {high:.2f}]"
+    return (nll >= low) & (nll <= high), judge
 
 
 def main(smk):
@@ -31,17 +44,17 @@ def main(smk):
         decoded = decode_in_batches(model.decoder, z, vocab.bos, vocab.eos, p.batch_size,
                                     seed=p.seed, **p.scheme)
     sentences = [vocab.decode(s) for s in decoded]
+    test = pd.read_parquet(smk.input.test)
     if p.grammar is not None:
         grammar = english_grammar(p.grammar)
-        score = np.array([grammar.logprob(s) for s in sentences])
-        judge, meaningful = "derivable by the corpus's grammar (log p > -inf)", np.isfinite(score)
+        score = -np.array([grammar.logprob(s) for s in sentences])
+        meaningful, judge = typical(score, -test["logp_true"].to_numpy())
+        judge += " under the corpus's grammar"
     else:
         lm, _ = load_model(smk.input.lm, device)
-        score = nll_per_token(lm, decoded, vocab, device)
-        test = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.test)["text"]]
-        threshold = float(np.median(nll_per_token(lm, test, vocab, device)))
-        judge = f"NLL per token under the reference LM below the test median {threshold:.3f}"
-        meaningful = score < threshold
+        score = lm_nll(lm, decoded, vocab, device)
+        meaningful, judge = typical(score, lm_nll(lm, [vocab.encode(t.split()) for t in test["text"]], vocab, device))
+        judge += " under the reference LM"
     corpus, model_id = p.cell.split("/")
     lengths = np.array([len(s) for s in sentences])
     frame = pd.DataFrame({"corpus": corpus, "model": model_id, "sample": range(len(sentences)),

@@ -1,0 +1,48 @@
+"""The noise behind a comparison: bootstrap replicates over the items a statistic is computed
+from (test sentences, pairs, paths, samples), paired across the cells that share the items.
+
+Replicate r of a statistic recomputes it on the r-th resample (n items drawn with
+replacement) of its items.  The resamples depend only on (n, replicates, seed), so every cell
+of a corpus that scores the same n items in the same order draws the same resamples, even in
+separate jobs: replicate r of two cells is a paired replicate, and the percentile interval of
+the replicate differences is the paired bootstrap interval of the difference (Efron &
+Tibshirani 1993, ch. 13 and 16).  Written here because scipy.stats.bootstrap resamples the
+samples it is given in one call and cannot pair the replicates of statistics computed in
+separate jobs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+LEVEL = 0.95
+
+
+def resamples(n: int, replicates: int, seed: int) -> np.ndarray:
+    """(replicates, n) item indices, each row n draws with replacement from range(n)."""
+    return np.random.default_rng(seed).integers(0, n, size=(replicates, n))
+
+
+def interval(values, level: float = LEVEL) -> tuple[float, float]:
+    """The central `level` percentile interval of replicate values."""
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def mean_replicates(items: pd.DataFrame, keys: list[str], item: str, columns: list[str],
+                    replicates: int, seed: int) -> pd.DataFrame:
+    """Replicates of the means of `columns` per group of `keys`, over the items of column
+    `item`: each group is resampled by the same (n, seed) draws, items in sorted order, so
+    groups over the same items are paired.  One row per (group, replicate)."""
+    frames = []
+    for group, part in items.groupby(keys, sort=False):
+        part = part.sort_values(item)
+        rows = resamples(len(part), replicates, seed)
+        out = pd.DataFrame({c: part[c].to_numpy(dtype=float)[rows].mean(axis=1) for c in columns})
+        out.insert(0, "replicate", np.arange(replicates))
+        for key, value in zip(keys, group if isinstance(group, tuple) else (group,)):
+            out.insert(0, key, value)
+        frames.append(out)
+    return pd.concat(frames, ignore_index=True)[keys + ["replicate"] + columns]

@@ -73,6 +73,20 @@ def test_a1_trends_hold_fail_or_are_undecided():
     assert rate["outcome"] == "holds"
 
 
+def test_a2_active_units_saturated_at_the_smallest_C_are_undecided():
+    def capacity(au):
+        others = {c: 1.0 for c in ("distortion", "mu_norm2", "bleu2", "bleu4", "rouge2", "rouge4", "logdetcov")}
+        return pd.DataFrame(dict(corpus="c", model=["m3", "m25"], C=[3.0, 25.0], bucket="all", z=32,
+                                 active_units=au, rate=[3.0, 25.0], **others))
+    def au_row(au, spread=0.0):
+        noise = replicates([({"corpus": "c", "model": m}, {"active_units": (float(a), spread), "rate": (C, 0.01)})
+                            for m, a, C in zip(["m3", "m25"], au, [3.0, 25.0])])
+        return next(r for r in claims.a2(capacity(au), noise) if r["claim"] == "A2.active_units_rise")
+    saturated = au_row([32, 32])
+    assert saturated["outcome"] == "undecided" and "saturated, all 32 units active at C=3" in saturated["evidence"]
+    assert au_row([8, 29], 1.0)["outcome"] == "holds" and au_row([20, 20])["outcome"] == "fails"
+
+
 def test_rate_on_target_fails_only_beyond_noise():
     frame = pd.DataFrame(dict(corpus="c", model=["a", "b"], C=[3.0, 15.0], rate=[3.2, 16.3]))
     wide = replicates([({"corpus": "c", "model": "a"}, {"rate": (3.2, 0.1)}),

@@ -191,8 +191,10 @@ def a1(rd: pd.DataFrame, noise=None, **_) -> list[dict]:
 
 
 def a2(capacity: pd.DataFrame, noise=None, **_) -> list[dict]:
+    """As A1, and: active units cannot rise from a smallest C where every unit is active
+    (AU = the size of z): undecided, saturated."""
     every = capacity[capacity["bucket"] == "all"]
-    return rate_on_target(every, noise, "A2", "A2.rate_on_target") + _trends(
+    rows = rate_on_target(every, noise, "A2", "A2.rate_on_target") + _trends(
         every, noise, "A2", ["corpus"], ["corpus", "model"], [
             ("A2.distortion_falls", "distortion", -1, "D falls as C grows"),
             ("A2.active_units_rise", "active_units", 1, "active units rise with C"),
@@ -202,6 +204,13 @@ def a2(capacity: pd.DataFrame, noise=None, **_) -> list[dict]:
             ("A2.rouge2_rises", "rouge2", 1, "ROUGE-2 (all lengths) rises with C"),
             ("A2.rouge4_rises", "rouge4", 1, "ROUGE-4 (all lengths) rises with C"),
             ("A2.logdetcov_falls", "logdetcov", -1, "LogDetCov falls as C grows")])
+    for row in rows:
+        part = every[every["corpus"] == row["corpus"]].sort_values("C")
+        if row["claim"] == "A2.active_units_rise" and "z" in part and part["active_units"].iloc[0] >= part["z"].iloc[0]:
+            row.update(_row(row["claim"], "A2", row["corpus"], row["statement"], None,
+                            row["evidence"] + f"; undecided: saturated, all {int(part['z'].iloc[0])} units active "
+                            f"at C={part['C'].iloc[0]:g}"))
+    return rows
 
 
 def a3(ap: pd.DataFrame, noise=None, **_) -> list[dict]:

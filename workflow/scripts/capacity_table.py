@@ -10,7 +10,7 @@ from textvae.scores import bleu_from_statistics, bleu_statistics, bucket_scores,
 from textvae.scripting import run
 from textvae.tables import write_parquet, write_table
 
-STATS = ["distortion", "rate", "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi"]
+STATS = ["z", "distortion", "rate", "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi"]
 
 
 def score_replicates(references: list[str], hypotheses: list[str], replicates: int, seed: int) -> pd.DataFrame:

@@ -27,7 +27,7 @@ def main(smk):
                      logp_true=test["logp_true"].to_numpy() if "logp_true" in test else None)
     replicates = stats.pop("bootstrap")
     corpus, model_id = smk.params.cell.split("/")
-    row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta")},
+    row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta", "z")},
                anneal=params["anneal"] or "", **stats)
     if "bound_ok" in stats and not stats["bound_ok"]:
         message = (f"BUG: {smk.params.cell}: D + R = {stats['distortion'] + stats['rate']:.3f} is below "

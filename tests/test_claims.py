@@ -145,6 +145,15 @@ def test_a5_decides_over_the_seeds():
     assert nucleus(_fce(31.0, 0.1, unk=91.0))["outcome"] == "undecided"  # the test set is mostly <unk>
     greedy = next(r for r in claims.a5(_fce(31.0, 0.1), schemes=schemes) if r["claim"] == "A5.greedy_self_bleu_falls")
     assert greedy["outcome"] == "holds" and greedy["statement"] == "for gr decoding, self-BLEU falls as C grows"
+    def self_bleu(values, sd):
+        frame = _fce(31.0, 0.1)
+        frame.loc[frame["scheme"] == "gr", "self_bleu4"] = np.repeat(values, 1)
+        frame["self_bleu4_std"] = sd
+        return next(r for r in claims.a5(frame, schemes=schemes) if r["claim"] == "A5.greedy_self_bleu_falls")
+    assert self_bleu([60.0, 70.0, 90.0], 0.5)["outcome"] == "fails"
+    assert self_bleu([90.0, 89.0, 88.0], 5.0)["outcome"] == "undecided"
+    bump = self_bleu([90.0, 95.0, 60.0], 0.5)  # falls end to end, but rises beyond noise on the way
+    assert bump["outcome"] == "fails" and "against it beyond noise: C=3 -> 15" in bump["evidence"]
     lacking = claims.a5(_fce(31.0, 0.1), schemes={"gr": {"method": "greedy"}})
     assert [r["outcome"] for r in lacking if r["claim"] == "A5.nucleus_fce_rises"] == ["undecided"]
 
@@ -212,10 +221,15 @@ def test_b1_against_both_vaes():
     assert rows["B1.m1_elbo_tracks_vae_anneal"]["outcome"] == "holds"
     assert rows["B1.m1_elbo_holds"]["outcome"] == "holds"
     assert rows["B1.m2_elbo_falls"]["outcome"] == "fails"  # it rises to -30 and stays there
+    apart = pd.concat([_history("lstm-vae-anneal", -29.0, 2.0), _history("lstm-autogen-m1", -33.0, 2.5)])
+    assert {r["claim"]: r["outcome"] for r in claims.b1(apart)}["B1.m1_elbo_tracks_vae_anneal"] == "fails"
     close = pd.concat([_history("lstm-vae-anneal", -29.0, 2.0, wobble=0.3),
                        _history("lstm-autogen-m1", -29.5, 2.05, wobble=0.3)])
     rows = {r["claim"]: r for r in claims.b1(close)}
     assert rows["B1.m1_kl_share_exceeds_vae_anneal"]["outcome"] == "undecided"
+    wobbly = pd.concat([_history("lstm-vae-anneal", -29.0, 2.0, wobble=1.0),
+                        _history("lstm-autogen-m1", -30.4, 2.0, wobble=1.0)])  # 1.4 off, 1.45 allowed
+    assert {r["claim"]: r["outcome"] for r in claims.b1(wobbly)}["B1.m1_elbo_tracks_vae_anneal"] == "undecided"
     assert rows["B1.m1_kl_share_exceeds_vae"]["outcome"] == "undecided"
     assert "no model for the VAE" in rows["B1.m1_kl_share_exceeds_vae"]["evidence"]
 

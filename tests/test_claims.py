@@ -201,7 +201,12 @@ def test_a6_decides_per_category_and_summarises():
     # noisy categories (few pairs): undecided
     noisy = [(k, {c: (m, 0.2) for c, (m, _) in v.items()}) for k, v in cells]
     rows = claims.a6(pd.DataFrame(worse), replicates(noisy))
-    assert next(r for r in rows if r["claim"] == "A6.small_C_p1_equals_p2")["outcome"] == "undecided"
+    assert {r["outcome"] for r in rows} == {"undecided"}  # every category and every summary
+    # p1 below 0.9 beyond noise at large C in every category
+    low = [(k, {"p1": (0.6, 0.01), "p2": v["p2"]}) if k["model"] == "m100" else (k, v) for k, v in cells]
+    rows = claims.a6(pd.DataFrame(worse).assign(p1=lambda f: np.where(f["C"] == 100.0, 0.6, f["p1"])), replicates(low))
+    assert next(r for r in rows if r["claim"] == "A6.large_C_p1_near_one")["outcome"] == "fails"
+    assert next(r for r in rows if r["claim"] == "A6.large_C_p1_near_one[k0]")["outcome"] == "fails"
 
 
 def _history(model, elbo_end, kl_share, steps=20, wobble=0.01):

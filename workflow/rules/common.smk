@@ -102,6 +102,14 @@ def prior_size(experiment):
     return 2 * settings["paths"] if experiment == "A4" else settings["samples"]
 
 
+def evaluations(experiment):
+    """The summaries and bootstrap replicates of an experiment's cells, as named inputs."""
+    return dict(
+        summaries=cell_files(experiment, "{R}/eval/{corpus}/{model}/summary.parquet"),
+        bootstrap=cell_files(experiment, "{R}/eval/{corpus}/{model}/bootstrap.parquet"),
+    )
+
+
 def judge_inputs(wildcards):
     """B4's judge: the test split, and on a real corpus the reference language model."""
     test = dict(test=f"{R}/data/{wildcards.corpus}/test.parquet")

@@ -1,16 +1,6 @@
 # Tables and figures of every experiment in the config.
 
 BOOTSTRAP = config["bootstrap"]
-
-
-def evaluations(experiment):
-    """The summaries and bootstrap replicates of an experiment's cells, as named inputs."""
-    return dict(
-        summaries=cell_files(experiment, "{R}/eval/{corpus}/{model}/summary.parquet"),
-        bootstrap=cell_files(experiment, "{R}/eval/{corpus}/{model}/bootstrap.parquet"),
-    )
-
-
 B1_HISTORIES = cell_files("B1", "{R}/models/{corpus}/{model}/history.parquet")
 SUMMARY_COLUMNS = [
     "corpus",

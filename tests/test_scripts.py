@@ -202,8 +202,8 @@ def test_a2_scores_reconstructions_against_the_source_as_the_model_sees_it(corpu
     assert list(a2["reference"][1:]) == list(test["text"][1:])  # no unknown word: as it was
     a2["reconstruction"] = a2["reference"]  # a perfect reconstruction, as the model can make it
     a2.to_parquet(tmp_path / "perfect.parquet")
-    pd.DataFrame([dict(C=3.0, distortion=1.0, rate=3.0, logdetcov=0.0, mu_norm2=0.0, active_units=1, rate_minus_mi=2.0,
-                       mi=1.0)]).to_parquet(tmp_path / "summary.parquet")
+    pd.DataFrame([dict(C=3.0, z=8, distortion=1.0, rate=3.0, logdetcov=0.0, mu_norm2=0.0, active_units=1,
+                       rate_minus_mi=2.0, mi=1.0)]).to_parquet(tmp_path / "summary.parquet")
     pd.DataFrame(dict(replicate=range(20), corpus="short", model="lstm-betac-C3", distortion=1.0)).to_parquet(
         tmp_path / "boot.parquet")
     out = dict(parquet=str(tmp_path / "cap.parquet"), md=str(tmp_path / "cap.md"),

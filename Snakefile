@@ -32,6 +32,7 @@ localrules:
     fce_vocab,
     syntax_pairs,
     table_rate_distortion,
+    table_rate_training,
     table_aggregate_posterior,
     table_autogen_training,
     table_capacity,

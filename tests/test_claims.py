@@ -33,6 +33,8 @@ def test_the_decisions_by_hand():
     lo, hi = claims.welch(0.0, 1.0, 3, 1.0, 1.0, 3)
     assert (lo, hi) == pytest.approx((1 - 2.7764 * np.sqrt(2 / 3), 1 + 2.7764 * np.sqrt(2 / 3)), abs=1e-3)
     assert np.isnan(claims.welch(0.0, 1.0, 1, 1.0, 1.0, 3)[0])  # one seed: no noise estimate
+    # the A5 case, 11.973 (0.016) vs 12.061 (0.060) over 3 LMs each: within the noise
+    assert claims.exceeds(*claims.welch(11.973, 0.016, 3, 12.061, 0.060, 3)) is None
 
 
 def test_bootstrap_resamples_are_shared_and_paired():

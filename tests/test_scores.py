@@ -4,7 +4,16 @@ import math
 
 import pytest
 
-from textvae.scores import bucket_scores, corpus_bleu, mean_rouge, pairwise_preference, repeats_previous, sentence_bleu
+from textvae.scores import (
+    bleu_from_statistics,
+    bleu_statistics,
+    bucket_scores,
+    corpus_bleu,
+    mean_rouge,
+    pairwise_preference,
+    repeats_previous,
+    sentence_bleu,
+)
 
 
 def test_corpus_bleu2_by_hand():
@@ -63,3 +72,14 @@ def test_self_bleu_of_identical_and_of_disjoint_sentences():
     assert self_bleu(disjoint, sample=10, seed=1) == pytest.approx(0)
     # a capped sample of 3 out of 5 identical sentences still scores 100
     assert self_bleu(["a b c d e"] * 5, sample=3, seed=1) == pytest.approx(100)
+
+
+@pytest.mark.parametrize("order", [2, 4])
+def test_corpus_bleu_from_summed_sentence_statistics(order):
+    """The bootstrap's BLEU: sacrebleu's corpus score of any subset from its sentences' sums."""
+    hyps, refs = ["the cat sat", "a b c d", "x y z w v", "one two"], ["the cat sat", "a b c e", "x y z w q", "two one"]
+    stats = bleu_statistics(hyps, refs, order)
+    assert bleu_from_statistics(stats.sum(0), order) == pytest.approx(corpus_bleu(hyps, refs, order))
+    rows = [1, 1, 2]  # a resample: sentence 1 twice, sentence 2 once
+    assert bleu_from_statistics(stats[rows].sum(0), order) == pytest.approx(
+        corpus_bleu([hyps[i] for i in rows], [refs[i] for i in rows], order))

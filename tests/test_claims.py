@@ -263,7 +263,7 @@ def test_b4_m2_worst_and_a_saturated_judge():
     models = ["lstm-vae-anneal", "lstm-autogen-m1", "lstm-autogen-m2"]
     def b4(pcts, spread):
         samples = pd.DataFrame(dict(corpus="c", model=models, group="all", pct_meaningful=pcts))
-        noise = replicates([({"corpus": "c", "model": m}, {"meaningful": (p / 100, spread)})
+        noise = replicates([({"corpus": "c", "model": m}, {"pct_meaningful": (p, 100 * spread)})
                             for m, p in zip(models, pcts)])
         return claims.b4(samples, noise)[0]
     assert b4([80.0, 85.0, 60.0], 0.01)["outcome"] == "holds"
@@ -344,3 +344,67 @@ def test_the_papers_values_are_spec_s():
     assert (npi["p1"], npi["p2"], npi["p1_bar"], npi["p2_bar"]) == (1.0, 0.0, 0.98, 0.02)
     fce = paper.fce().set_index(["corpus", "C", "scheme"])
     assert fce.loc[("CBT", 3, "greedy"), "fce"] == 86.6 and fce.loc[("WebText", 100, "nucleus0.9"), "fce"] == 93.7
+
+
+def _seeded(values: dict, column: str, **fixed) -> pd.DataFrame:
+    """One row per run: {C: [value of each seed]} -> models lstm-betac-C{C}-s{seed}."""
+    return pd.DataFrame([dict(corpus="c", arch="lstm", model=f"lstm-betac-C{C:g}-s{seed}", C=float(C),
+                              **{column: v}, **fixed)
+                         for C, runs in values.items() for seed, v in enumerate(runs, 1)])
+
+
+def test_trends_over_training_seeds_use_welch():
+    """Means 50 and 40, sd 0.5, 3 seeds each: se = sqrt(2 x 0.25 / 3) = 0.408, df = 4,
+    t = 2.776: the change -10 +- 1.13 falls beyond noise, without any bootstrap replicates."""
+    def falls(values):
+        return claims.trend(_seeded(values, "distortion"), "distortion", -1, None, ["corpus", "model"])
+    holds, evidence = falls({3: [50.0, 50.5, 49.5], 15: [40.0, 40.5, 39.5]})
+    assert holds is True and "[-11.1, -8.87] (Welch over 3 seeds)" in evidence
+    assert falls({3: [40.0, 40.5, 39.5], 15: [50.0, 50.5, 49.5]})[0] is False
+    undecided, evidence = falls({3: [50.0, 45.0, 55.0], 15: [49.0, 44.0, 56.0]})
+    assert undecided is None and "within the noise" in evidence
+    # one seed per C and no replicates: no noise estimate
+    assert falls({3: [50.0], 15: [40.0]})[0] is None
+
+
+def test_a3_a6_and_b1_over_training_seeds():
+    ap = _seeded({3: [1.0, 1.1], 25: [5.0, 5.2]}, "aggregate_kl")
+    assert claims.a3(ap)[0]["outcome"] == "holds" and "Welch over 2 seeds" in claims.a3(ap)[0]["evidence"]
+    # A6 at large C, p1 of the 2 seeds 0.95, 0.97 (p2 0.5): t(1) = 12.71, so p1's interval is
+    # 0.96 +- 0.127 (undecided against 0.9) and p1 - p2's [0.33, 0.59] (beyond 0.1: holds)
+    def a6(large):
+        rows = [dict(corpus="c", model=f"lstm-betac-C{C:g}-s{s}", C=C, category="k", p1=p1, p2=0.5 if C > 3 else 0.9,
+                     n_scored=50) for C, runs in ((3.0, [0.9, 0.91]), (25.0, large)) for s, p1 in enumerate(runs, 1)]
+        return {r["claim"]: r for r in claims.a6(pd.DataFrame(rows))}
+    per = a6([0.95, 0.97])
+    far_below = per["A6.large_C_p2_far_below[k]"]
+    assert far_below["outcome"] == "holds" and "2 seeds" in far_below["evidence"]
+    assert per["A6.large_C_p1_near_one[k]"]["outcome"] == "undecided"
+    assert a6([0.96, 0.962])["A6.large_C_p1_near_one[k]"]["outcome"] == "holds"
+    assert a6([0.5, 0.52])["A6.large_C_p1_near_one[k]"]["outcome"] == "fails"
+    # B1: each model's final KL share over 2 seeds
+    training = pd.concat([_history("lstm-vae-anneal-s1", -29.0, 2.0), _history("lstm-vae-anneal-s2", -29.0, 2.2),
+                          _history("lstm-autogen-m1-s1", -29.5, 4.0), _history("lstm-autogen-m1-s2", -29.5, 4.4)])
+    b1 = {r["claim"]: r for r in claims.b1(training)}
+    assert b1["B1.m1_kl_share_exceeds_vae_anneal"]["outcome"] == "holds"
+    spread = pd.concat([_history("lstm-vae-anneal-s1", -29.0, 1.0), _history("lstm-vae-anneal-s2", -29.0, 5.0),
+                        _history("lstm-autogen-m1-s1", -29.5, 2.0), _history("lstm-autogen-m1-s2", -29.5, 5.0)])
+    assert {r["claim"]: r["outcome"] for r in claims.b1(spread)}["B1.m1_kl_share_exceeds_vae_anneal"] == "undecided"
+
+
+def test_tables_pool_the_training_seeds():
+    from textvae.tables import over_seeds, write_table
+
+    frame = pd.DataFrame(dict(corpus="c", model=["lstm-vae-s1", "lstm-vae-s2", "lstm-vae-anneal"],
+                              step=10, rate=[1.0, 3.0, 2.0], seed=[1, 2, 1]))
+    pooled = over_seeds(frame)
+    assert list(pooled["model"]) == ["lstm-vae", "lstm-vae-anneal"] and list(pooled["seeds"]) == [2, 1]
+    assert pooled["rate"].tolist() == [2.0, 2.0] and pooled["rate_sd"].iloc[0] == pytest.approx(np.sqrt(2))
+    assert "seed" not in pooled and over_seeds(pooled) is pooled
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        write_table(frame, f"{tmp}/t.parquet", f"{tmp}/t.md", "t")
+        text = open(f"{tmp}/t.md").read()
+        write_table(frame.iloc[2:], f"{tmp}/u.parquet", f"{tmp}/u.md", "u")
+        assert "training seeds" not in open(f"{tmp}/u.md").read()
+    assert "## Mean ± sd over the training seeds" in text and "2.00 ± 1.41" in text

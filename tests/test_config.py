@@ -14,8 +14,9 @@ def smoke():
 
 def test_model_ids_parse():
     assert tvc.parse_model_id("lstm-betac-C15") == dict(arch="lstm", objective="betac", C=15.0, m=0.0,
-                                                        beta=1.0, anneal=False)
+                                                        beta=1.0, anneal=False, seed=None)
     assert tvc.parse_model_id("gru-autogen-m0.5")["m"] == 0.5
+    assert tvc.parse_model_id("lstm-vae-anneal-s12")["seed"] == 12
     assert tvc.parse_model_id("lstm-vae-anneal")["anneal"] is True
     assert tvc.parse_model_id("cnn-beta-b0.25")["beta"] == 0.25
 
@@ -38,6 +39,22 @@ def test_grid_expansion_and_cells():
     cells = tvc.all_cells(cfg)
     assert len(cells) == len(set(cells)) == 12 + 4  # A3's gru cells are A1's
     assert ("short", "lstm-autogen-m2") in cells
+
+
+def test_train_seeds_repeat_each_model_with_its_own_seed():
+    cfg = smoke()
+    cfg["experiments"]["A3"]["train_seeds"] = [4, 7]
+    assert tvc.experiment_models(cfg["experiments"]["A3"]) == [
+        "gru-betac-C3-s4", "gru-betac-C3-s7", "gru-betac-C10-s4", "gru-betac-C10-s7"]
+    seeded = tvc.cell_params(cfg, "short", "gru-betac-C10-s7")
+    assert seeded["seed"] == 7 and seeded["C"] == 10.0 and "s7" not in str(seeded["objective"])
+    assert tvc.cell_params(cfg, "short", "gru-betac-C10")["seed"] == cfg["defaults"]["seed"]
+    assert tvc.without_seed("gru-betac-C10-s7") == "gru-betac-C10" == tvc.without_seed("gru-betac-C10")
+    tvc.check_config(cfg)
+    cfg["experiments"]["B1"]["train_seeds"] = [1]
+    cfg["experiments"]["B1"]["models"] = ["lstm-vae-s3"]
+    with pytest.raises(ConfigError, match="names a seed and the experiment gives train_seeds"):
+        tvc.check_config(cfg)
 
 
 def test_settings_precedence():

@@ -3,17 +3,27 @@
 import math
 
 import pytest
+from sacrebleu.metrics import BLEU
 
 from textvae.scores import (
     bleu_from_statistics,
     bleu_statistics,
     bucket_scores,
-    corpus_bleu,
-    mean_rouge,
     pairwise_preference,
+    pooled_scores,
     repeats_previous,
     sentence_bleu,
+    sentence_scores,
 )
+
+
+def corpus_bleu(hypotheses, references, order):
+    """BLEU-n of the sentences pooled by their statistics, as A2's tables compute it."""
+    return pooled_scores(sentence_scores(hypotheses, references), range(len(hypotheses)))[f"bleu{order}"]
+
+
+def mean_rouge(hypotheses, references, n):
+    return pooled_scores(sentence_scores(hypotheses, references), range(len(hypotheses)))[f"rouge{n}"]
 
 
 def test_corpus_bleu2_by_hand():
@@ -44,7 +54,8 @@ def test_rouge_f1_by_hand():
 
 def test_bucket_scores_split_by_source_length():
     short, long = "a b c", " ".join(f"w{i}" for i in range(15))
-    rows = {r["bucket"]: r for r in bucket_scores([short, long], [short, "nothing alike"])}
+    scores = sentence_scores([short, "nothing alike"], [short, long])
+    rows = {r["bucket"]: r for r in bucket_scores([short, long], scores)}
     assert rows["<=10"]["n_sentences"] == 1 and rows["<=10"]["rouge2"] == pytest.approx(100)
     assert rows["11-20"]["n_sentences"] == 1 and rows["11-20"]["rouge2"] == 0
     assert rows["21-30"]["n_sentences"] == 0 and math.isnan(rows["21-30"]["bleu2"])
@@ -76,10 +87,14 @@ def test_self_bleu_of_identical_and_of_disjoint_sentences():
 
 @pytest.mark.parametrize("order", [2, 4])
 def test_corpus_bleu_from_summed_sentence_statistics(order):
-    """The bootstrap's BLEU: sacrebleu's corpus score of any subset from its sentences' sums."""
+    """A2's BLEU and its bootstrap: sacrebleu's corpus score of any subset from its sentences'
+    sums, BLEU-2 from the same 4-gram statistics as BLEU-4."""
     hyps, refs = ["the cat sat", "a b c d", "x y z w v", "one two"], ["the cat sat", "a b c e", "x y z w q", "two one"]
-    stats = bleu_statistics(hyps, refs, order)
-    assert bleu_from_statistics(stats.sum(0), order) == pytest.approx(corpus_bleu(hyps, refs, order))
+    def sacrebleu(rows):
+        bleu = BLEU(max_ngram_order=order, tokenize="none")
+        return bleu.corpus_score([hyps[i] for i in rows], [[refs[i] for i in rows]]).score
+    stats = bleu_statistics(hyps, refs, 4)
+    assert bleu_from_statistics(stats.sum(0), order) == pytest.approx(sacrebleu(range(4)))
     rows = [1, 1, 2]  # a resample: sentence 1 twice, sentence 2 once
-    assert bleu_from_statistics(stats[rows].sum(0), order) == pytest.approx(
-        corpus_bleu([hyps[i] for i in rows], [refs[i] for i in rows], order))
+    assert bleu_from_statistics(stats[rows].sum(0), order) == pytest.approx(sacrebleu(rows))
+    assert corpus_bleu([hyps[i] for i in rows], [refs[i] for i in rows], order) == pytest.approx(sacrebleu(rows))

@@ -254,6 +254,21 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
     # good wins sentences 0 and 1; 2 and 3 are ties
     assert (row["wins"], row["losses"], row["ties"], row["pct_wins"]) == (2, 0, 2, 100.0)
     assert row["p_value"] == pytest.approx(0.5)  # P(X in {0, 2}), X ~ Bin(2, 1/2)
+    # with two training seeds, seed s of good meets seed s of poor and the counts add up
+    seeded = []
+    for seed, order in ((1, [0, 1, 2, 3]), (2, [1, 0, 2, 3])):
+        for model, hyps in recon.items():
+            mine = hyps if model == "poor" or seed == 1 else [hyps[i] for i in order]
+            path = tmp_path / f"{model}-s{seed}.parquet"
+            pd.DataFrame(dict(corpus="c", model=f"lstm-vae{'-anneal' if model == 'poor' else ''}-s{seed}",
+                              test_index=range(4), source=sources, reference=sources, n_tokens=5,
+                              reconstruction=mine)).to_parquet(path)
+            seeded.append(str(path))
+    load_script("autogen_preference_table").main(job(input=seeded, output=out, params=dict(
+        pairs=[["lstm-vae", "lstm-vae-anneal"]], title="B3")))
+    row = pd.read_parquet(out["parquet"]).iloc[0]
+    # seed 2's good swaps sentences 0 and 1: it loses both to poor; 2 and 3 tie in both seeds
+    assert (row["seeds"], row["wins"], row["losses"], row["ties"]) == (2, 2, 2, 4)
 
 
 def test_samples_table_by_length_group(tmp_path):
@@ -266,7 +281,7 @@ def test_samples_table_by_length_group(tmp_path):
     load_script("autogen_samples_table").main(job(input=[str(tmp_path / "s.parquet")], output=out,
                                                    params=dict(shown=2, title="B4", replicates=40, seed=1)))
     noise = pd.read_parquet(out["bootstrap"])
-    assert len(noise) == 40 and noise["meaningful"].between(0, 1).all() and noise["meaningful"].std() > 0
+    assert len(noise) == 40 and noise["pct_meaningful"].between(0, 100).all() and noise["pct_meaningful"].std() > 0
     table = pd.read_parquet(out["parquet"]).set_index("group")
     assert table.loc["<=10", "pct_meaningful"] == 100 and table.loc[">10", "pct_meaningful"] == 50
     assert table.loc["all", "pct_meaningful"] == 75 and table.loc["all", "mean_length"] == 8.75

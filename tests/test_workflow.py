@@ -276,3 +276,31 @@ def test_the_paper_config_takes_schema_defaults_not_the_default_configs(tmp_path
     assert effective["defaults"] == paper["defaults"] and effective["corpora"].keys() == paper["corpora"].keys()
     assert effective["evaluation"] == {**paper["evaluation"], "batch_size": 256, "mi_posteriors": 10000}
     assert "A6" in effective["experiments"] and effective["experiments"]["A6"]["per_subcase"] is None
+
+
+def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(tmp_path):
+    """A3 and the AutoGen experiments with train_seeds [1, 2]: one run per model and seed, the
+    seed in the run's settings; the tables show the mean and sd over the seeds, and the claims
+    decide over them (Welch's interval, B3's counts summed over the seeds)."""
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2],
+                   settings=SMOKE["experiments"]["B1"].get("settings", {}))
+    config["corpora"] = {"short": SMOKE["corpora"]["short"]}
+    config["experiments"] = dict(
+        A3=dict(SMOKE["experiments"]["A3"], train_seeds=[1, 2]), B1=autogen,
+        B2=dict(autogen, scheme="beam", sentences=10), B3=dict(pairs=[["lstm-autogen-m1", "lstm-vae-anneal"]]))
+    run = snakemake(tmp_path, "tables", config=config)
+    assert run.returncode == 0, run.stderr[-3000:]
+    tables = tmp_path / "results" / "tables"
+    runs = pd.read_parquet(tables / "runs.parquet").set_index("model")
+    assert runs.loc["gru-betac-C10-s2", "seed"] == 2 and runs.loc["lstm-autogen-m1-s1", "seed"] == 1
+    assert len(runs) == 8
+    ap = pd.read_parquet(tables / "aggregate_posterior.parquet")
+    assert sorted(ap["model"]) == ["gru-betac-C10-s1", "gru-betac-C10-s2", "gru-betac-C3-s1", "gru-betac-C3-s2"]
+    assert ap.groupby("C")["aggregate_kl"].nunique().eq(2).all()  # the seeds train different models
+    assert "## Mean ± sd over the training seeds" in (tables / "aggregate_posterior.md").read_text()
+    preference = pd.read_parquet(tables / "autogen_preference.parquet").iloc[0]
+    assert preference["seeds"] == 2 and preference["wins"] + preference["losses"] + preference["ties"] == 20
+    claims = pd.read_parquet(tables / "claims.parquet").set_index("claim")
+    assert "Welch over 2 seeds" in claims.loc["A3.aggregate_kl_larger", "evidence"]
+    assert "B1.m1_kl_share_exceeds_vae_anneal" in claims.index

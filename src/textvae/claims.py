@@ -5,9 +5,13 @@ Every claim is decided `holds`, `fails` or `undecided`; its `evidence` gives the
 95 % interval of each comparison, and for undecided the reason.  The noise of a comparison
 between cells is the paired bootstrap interval of its difference (textvae.bootstrap: the
 tables' `*_bootstrap.parquet` companions hold each statistic on the same resamples of the
-test sentences, pairs, paths or samples in every cell); where a cell's value comes from
-several seeds (A5's LMs) it is Welch's t interval over the seeds; where it is the end of a
-training curve (B1), two standard errors of its values over the last EARLY share of the steps.
+test sentences, pairs, paths or samples in every cell); where a model was trained with
+several seeds (an experiment's `train_seeds`: runs `{model}-s{seed}`, pooled by
+textvae.tables.over_seeds) or a value comes from several seeds (A5's LMs), it is Welch's t
+interval over the seeds, which holds the noise of training as well as of the test set; where
+it is the end of a training curve (B1), two standard errors of its values over the last EARLY
+share of the steps (over the seeds, where there are several).  Checks that must hold for
+every run (R within 1 of C, the bounds by the entropy) look at each seed's run.
 
 Rules, with [lo, hi] the interval of a change d (later C minus earlier C, or a minus b):
 - "rises" (d > 0): holds if lo > 0, fails if hi <= 0, undecided otherwise; "falls" mirrors it.
@@ -39,7 +43,8 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from .bootstrap import LEVEL, interval
-from .config import parse_model_id
+from .config import parse_model_id, without_seed
+from .tables import over_seeds
 
 NEAR_ONE, SAME, FAR_BELOW, CATEGORY_SHARE = 0.9, 0.05, 0.1, 0.8
 TRACK, EARLY, DROP = 0.05, 0.1, 0.01
@@ -93,6 +98,15 @@ def change(noise, column, low: dict, high: dict) -> tuple[float, float] | None:
     return interval(b - a)
 
 
+def t_interval(values) -> tuple[float, float]:
+    """Student's LEVEL t interval of the mean of `values` (NaN for fewer than two)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return float("nan"), float("nan")
+    half = student_t.ppf(1 - ALPHA / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return float(values.mean() - half), float(values.mean() + half)
+
+
 def welch(mean_a, sd_a, n_a, mean_b, sd_b, n_b) -> tuple[float, float]:
     """Welch's LEVEL t interval of mean_b - mean_a from two groups' means, sds and sizes."""
     va, vb = sd_a ** 2 / n_a, sd_b ** 2 / n_b
@@ -104,21 +118,51 @@ def welch(mean_a, sd_a, n_a, mean_b, sd_b, n_b) -> tuple[float, float]:
     return float(mean_b - mean_a - half), float(mean_b - mean_a + half)
 
 
+def _spread(row: pd.Series, column: str) -> tuple[float, float, int] | None:
+    """(mean, sd, n) of a value that is a mean over several runs: a model's training seeds
+    (columns `{column}_sd` and `seeds` of over_seeds), else A5's LM seeds (`{column}_std`,
+    `lms`); None for a value of one run."""
+    if row.get("seeds", 1) > 1:
+        return row[column], row[f"{column}_sd"], row["seeds"]
+    if f"{column}_std" in row and "lms" in row:
+        return row[column], row[f"{column}_std"], row["lms"]
+    return None
+
+
+def difference(noise, column: str, low: pd.Series, high: pd.Series, keys: list[str]) -> tuple[float, float] | None:
+    """The LEVEL interval of `column` at row `high` minus row `low`: Welch's over the runs
+    where both are means over several (_spread), else the paired bootstrap interval of the
+    cells that `keys` pick out; None where there is no noise estimate."""
+    a, b = _spread(low, column), _spread(high, column)
+    if a is not None and b is not None:
+        span = welch(*a, *b)
+        return span if np.isfinite(span).all() else None
+    return change(noise, column, {k: low[k] for k in keys}, {k: high[k] for k in keys})
+
+
+def _method(row: pd.Series, column: str) -> str:
+    """How difference() gets the noise of a row's `column`, for the evidence."""
+    spread = _spread(row, column)
+    return "bootstrap" if spread is None else f"Welch over {int(spread[2])} seeds"
+
+
 def trend(part: pd.DataFrame, column: str, sign: int, noise, keys: list[str]) -> tuple[bool | None, str]:
     """Whether `column` rises (sign 1) or falls (sign -1) with C over the cells of `part` (one
-    row per C): the smallest-to-largest change beyond its noise, no step against beyond its."""
-    part = part.sort_values("C")
+    model per C, its runs of several seeds pooled): the smallest-to-largest change beyond its
+    noise, no step against beyond its."""
+    part = over_seeds(part).sort_values("C")
     text = ", ".join(f"C={c:g}: {v:.3g}" for c, v in zip(part["C"], part[column]))
-    cells = [{k: row[k] for k in keys} for _, row in part.iterrows()]
+    cells = [row for _, row in part.iterrows()]
     if len(cells) < 2:
         return None, f"{text}; undecided: the experiment has one C"
-    spans = [change(noise, column, a, b) for a, b in zip(cells, cells[1:])]
-    ends = change(noise, column, cells[0], cells[-1])
+    spans = [difference(noise, column, a, b, keys) for a, b in zip(cells, cells[1:])]
+    ends = difference(noise, column, cells[0], cells[-1], keys)
     if ends is None or None in spans:
-        return None, f"{text}; undecided: no bootstrap replicates of {column}"
+        return None, f"{text}; undecided: no noise estimate of {column} (bootstrap replicates or seeds)"
     lo, hi = ends if sign > 0 else (-ends[1], -ends[0])
     d = part[column].iloc[-1] - part[column].iloc[0]
-    text += f"; C={part['C'].iloc[0]:g} -> {part['C'].iloc[-1]:g}: {d:+.3g} {_span(*ends)}"
+    text += (f"; C={part['C'].iloc[0]:g} -> {part['C'].iloc[-1]:g}: {d:+.3g} {_span(*ends)} "
+             f"({_method(cells[-1], column)})")
     against = [f"C={a:g} -> {b:g} {_span(*s)}" for a, b, s in zip(part["C"], part["C"].iloc[1:], spans)
                if sign * s[0] < 0 and sign * s[1] < 0]
     if against:
@@ -128,22 +172,23 @@ def trend(part: pd.DataFrame, column: str, sign: int, noise, keys: list[str]) ->
 
 
 def _ends(frame: pd.DataFrame):
-    """(corpus, the row of its smallest C, the row of its largest C) for each corpus."""
-    for corpus, part in frame.groupby("corpus", sort=False):
+    """(corpus, the row of its smallest C, the row of its largest C) for each corpus, a
+    model's runs of several seeds pooled."""
+    for corpus, part in over_seeds(frame).groupby("corpus", sort=False):
         part = part.sort_values("C")
         yield corpus, part.iloc[0], part.iloc[-1]
 
 
 def _compare(noise, column, low, high, sign, keys) -> tuple[bool | None, str]:
     """Whether `column` is higher (sign 1) or lower (sign -1) at row `high` than at row `low`."""
-    span = change(noise, column, {k: low[k] for k in keys}, {k: high[k] for k in keys})
+    span = difference(noise, column, low, high, keys)
     text = f"{low[column]:.4g} at C={low['C']:g}, {high[column]:.4g} at C={high['C']:g}"
     if span is None:
-        return None, f"{text}; undecided: no bootstrap replicates of {column}"
+        return None, f"{text}; undecided: no noise estimate of {column} (bootstrap replicates or seeds)"
     if low["C"] == high["C"]:
         return None, f"{text}; undecided: the experiment has one C"
     holds = exceeds(*(span if sign > 0 else (-span[1], -span[0])))
-    return holds, (f"{text}; change {high[column] - low[column]:+.4g} {_span(*span)}"
+    return holds, (f"{text}; change {high[column] - low[column]:+.4g} {_span(*span)} ({_method(high, column)})"
                    + ("; undecided: the change is within the noise" if holds is None else ""))
 
 
@@ -231,7 +276,7 @@ def _named(schemes: dict, method: str) -> list[str]:
 def a4(repeats: pd.DataFrame, noise=None, schemes=None, **_) -> list[dict]:
     rows = []
     greedy = _named(schemes or {}, "greedy")
-    for corpus, part in repeats.groupby("corpus", sort=False):
+    for corpus, part in over_seeds(repeats).groupby("corpus", sort=False):
         mine = part[part["scheme"].isin(greedy)]
         if mine.empty:
             rows.append(_row("A4.greedy_repeats_fall", "A4", corpus, "greedy repeats fall as C grows", None,
@@ -243,11 +288,6 @@ def a4(repeats: pd.DataFrame, noise=None, schemes=None, **_) -> list[dict]:
                              f"{scheme} repeats neighbours more often at C={low['C']:g} than at "
                              f"C={high['C']:g} (of {int(high['neighbours'])} neighbours)", holds, evidence))
     return rows
-
-
-def _over_seeds(low, high, column) -> tuple[float, float]:
-    """Welch's interval of `column` at row `high` minus row `low`, each a mean over `lms` seeds."""
-    return welch(low[column], low[f"{column}_std"], low["lms"], high[column], high[f"{column}_std"], high["lms"])
 
 
 def fce_at_least_entropy(runs: pd.DataFrame) -> list[dict]:
@@ -285,7 +325,7 @@ def a5(fce: pd.DataFrame, noise=None, schemes=None, **_) -> list[dict]:
     runs = fce[fce["model"] != "real test set"]
     rows = fce_at_least_entropy(runs)
     schemes = schemes or {}
-    for corpus, part in runs.groupby("corpus", sort=False):
+    for corpus, part in over_seeds(runs).groupby("corpus", sort=False):
         for method, claim, statement in (
                 ("nucleus", "A5.nucleus_fce_rises", "for nucleus sampling, FCE rises from the second-largest C"),
                 ("greedy", "A5.greedy_self_bleu_falls", "for greedy decoding, self-BLEU falls as C grows")):
@@ -302,11 +342,12 @@ def a5(fce: pd.DataFrame, noise=None, schemes=None, **_) -> list[dict]:
                                  "undecided: the experiment has one C"))
                 continue
             mid, top = cells.iloc[-2], cells.iloc[-1]
-            span = _over_seeds(mid, top, "fce")
-            holds = exceeds(*span)
-            evidence = (f"{mid['fce']:.3f} (sd {mid['fce_std']:.3f}) at C={mid['C']:g}, {top['fce']:.3f} "
-                        f"(sd {top['fce_std']:.3f}) at C={top['C']:g}, {int(top['lms'])} LMs each; change "
-                        f"{_span(*span)} (Welch)")
+            span = difference(None, "fce", mid, top, [])
+            holds = None if span is None else exceeds(*span)
+            sd = {row["C"]: _spread(row, "fce")[1] for row in (mid, top)}
+            evidence = (f"{mid['fce']:.3f} (sd {sd[mid['C']]:.3f}) at C={mid['C']:g}, {top['fce']:.3f} "
+                        f"(sd {sd[top['C']]:.3f}) at C={top['C']:g}; change "
+                        + (f"{_span(*span)} ({_method(top, 'fce')})" if span else "undecided: one seed"))
             if top["test_pct_unk"] > MOSTLY_UNK:
                 holds, evidence = None, evidence + (f"; undecided: the vocabulary maps {top['test_pct_unk']:.0f} % "
                                                     "of the test set to <unk>")
@@ -317,28 +358,10 @@ def a5(fce: pd.DataFrame, noise=None, schemes=None, **_) -> list[dict]:
             cells = part[part["scheme"] == scheme].sort_values("C")
             if cells.empty:
                 continue
-            holds, evidence = _seed_trend(cells, "self_bleu4", -1)
+            holds, evidence = trend(cells, "self_bleu4", -1, None, [])
             rows.append(_row("A5.greedy_self_bleu_falls", "A5", corpus,
                              f"for {scheme} decoding, self-BLEU falls as C grows", holds, evidence))
     return rows
-
-
-def _seed_trend(cells: pd.DataFrame, column: str, sign: int) -> tuple[bool | None, str]:
-    """trend's rule with Welch intervals over seeds in place of bootstrap replicates."""
-    text = ", ".join(f"C={c:g}: {v:.3g}" for c, v in zip(cells["C"], cells[column]))
-    if len(cells) < 2:
-        return None, f"{text}; undecided: the experiment has one C"
-    rows = [row for _, row in cells.iterrows()]
-    ends = _over_seeds(rows[0], rows[-1], column)
-    if not np.isfinite(ends).all():
-        return None, f"{text}; undecided: one seed, no noise estimate"
-    against = [f"C={a['C']:g} -> {b['C']:g}" for a, b in zip(rows, rows[1:])
-               if max(sign * v for v in _over_seeds(a, b, column)) < 0]
-    text += f"; C={rows[0]['C']:g} -> {rows[-1]['C']:g}: {_span(*ends)} (Welch)"
-    if against:
-        return False, f"{text}; against it beyond noise: {', '.join(against)}"
-    holds = exceeds(*(ends if sign > 0 else (-ends[1], -ends[0])))
-    return holds, text + ("; undecided: the change is within the noise of the seeds" if holds is None else "")
 
 
 A6_RULES = (  # claim, which C, statement, decision from the interval of p1 - p2 or of p1
@@ -349,8 +372,9 @@ A6_RULES = (  # claim, which C, statement, decision from the interval of p1 - p2
 
 def a6(syntax: pd.DataFrame, noise=None, **_) -> list[dict]:
     """Per Marvin & Linzen category, at the smallest C p1 ~ p2 and at the largest p1 near 1 and
-    p2 far below it, each beyond the noise of a bootstrap over the category's pairs; then per
-    claim a summary over the categories (the paper: "in almost all the cases")."""
+    p2 far below it, each beyond the noise of a bootstrap over the category's pairs (with several
+    training seeds, the t interval over the seeds); then per claim a summary over the categories
+    (the paper: "in almost all the cases")."""
     rows = []
     categories = syntax[syntax["category"] != "all"]
     for corpus, part in categories.groupby("corpus", sort=False):
@@ -358,16 +382,21 @@ def a6(syntax: pd.DataFrame, noise=None, **_) -> list[dict]:
         for claim, which, statement, decide in A6_RULES:
             C = cs[which]
             outcomes = []
-            for category, cell in part[part["C"] == C].groupby("category", sort=False):
-                cell = cell.iloc[0]
-                p1 = draws(noise, "p1", corpus=corpus, model=cell["model"], category=category)
-                p2 = draws(noise, "p2", corpus=corpus, model=cell["model"], category=category)
-                text = f"p1 = {cell['p1']:.3f}, p2 = {cell['p2']:.3f} ({int(cell['n_scored'])} pairs)"
-                if p1 is None or p2 is None:
+            for category, runs in part[part["C"] == C].groupby("category", sort=False):
+                cell = runs.iloc[0]
+                text = (f"p1 = {runs['p1'].mean():.3f}, p2 = {runs['p2'].mean():.3f} ({int(cell['n_scored'])} pairs"
+                        + (f", {len(runs)} seeds)" if len(runs) > 1 else ")"))
+                if len(runs) > 1:
+                    spans = t_interval(runs["p1"] - runs["p2"]), t_interval(runs["p1"])
+                else:
+                    p1 = draws(noise, "p1", corpus=corpus, model=cell["model"], category=category)
+                    p2 = draws(noise, "p2", corpus=corpus, model=cell["model"], category=category)
+                    spans = None if p1 is None or p2 is None else (interval(p1 - p2), interval(p1))
+                if spans is None or not np.isfinite(spans).all():
                     holds, text = None, text + "; undecided: no pairs the vocabulary tells apart"
                 else:
-                    holds = decide(interval(p1 - p2), interval(p1))
-                    text += (f"; p1 - p2 {_span(*interval(p1 - p2))}, p1 {_span(*interval(p1))}"
+                    holds = decide(*spans)
+                    text += (f"; p1 - p2 {_span(*spans[0])}, p1 {_span(*spans[1])}"
                              + ("; undecided: within the noise" if holds is None else ""))
                 if len(cs) < 2:
                     holds, text = None, text + "; undecided: the experiment has one C"
@@ -421,6 +450,15 @@ def final_value(curve: pd.DataFrame, column: str) -> tuple[float, float]:
     return float(values.mean()), float(se)
 
 
+def _final(runs: list[pd.DataFrame], column: str) -> tuple[float, float]:
+    """final_value of a model's one run; of its runs of several training seeds, the mean of
+    their final values and its standard error over the seeds."""
+    if len(runs) == 1:
+        return final_value(runs[0], column)
+    finals = [final_value(run, column)[0] for run in runs]
+    return float(np.mean(finals)), float(np.std(finals, ddof=1) / np.sqrt(len(finals)))
+
+
 def falls_after_early_phase(steps, values) -> tuple[bool | None, float, float]:
     """(whether the curve's final value, the mean over its last EARLY share of the steps, is
     more than DROP below its highest value after the first EARLY share, beyond two standard
@@ -434,12 +472,15 @@ def falls_after_early_phase(steps, values) -> tuple[bool | None, float, float]:
 
 def b1(training: pd.DataFrame, noise=None, **_) -> list[dict]:
     """KL share of AutoGen above each VAE's, m = 1's ELBO tracking each VAE's, m = 1's ELBO
-    holding and m = 2's falling after the early phase; final values as final_value gives."""
+    holding and m = 2's falling after the early phase; final values as _final gives, the fall
+    on the curve averaged over a model's seeds."""
     rows = []
     for corpus, part in training.groupby("corpus", sort=False):
-        curves = {model: curve.sort_values("step") for model, curve in part.groupby("model", sort=False)}
-        have = roles(curves)
-        finals = {role: {c: final_value(curves[have[role]], c) for c in ("held_out_kl_share", "held_out_elbo")}
+        runs = {}
+        for model, curve in part.groupby("model", sort=False):
+            runs.setdefault(without_seed(model), []).append(curve.sort_values("step"))
+        have = roles(runs)
+        finals = {role: {c: _final(runs[have[role]], c) for c in ("held_out_kl_share", "held_out_elbo")}
                   for role in have}
         for autogen in ("m1", "m2"):
             for vae in ("vae", "vae_anneal"):
@@ -472,7 +513,7 @@ def b1(training: pd.DataFrame, noise=None, **_) -> list[dict]:
             statement = f"{ROLES[role]}'s ELBO {verb} after the early phase"
             row = _missing(claim, "B1", corpus, statement, have, (role,))
             if row is None:
-                curve = curves[have[role]]
+                curve = pd.concat(runs[have[role]]).groupby("step", as_index=False)["held_out_elbo"].mean()
                 fell, peak, last = falls_after_early_phase(curve["step"], curve["held_out_elbo"])
                 holds = None if fell is None else fell == should_fall
                 row = _row(claim, "B1", corpus, statement, holds,
@@ -498,29 +539,30 @@ def b3(preference: pd.DataFrame, noise=None, **_) -> list[dict]:
 
 def b4(samples: pd.DataFrame, noise=None, **_) -> list[dict]:
     """m = 2's prior samples are judged meaningful least often: below every other model's
-    beyond the paired noise of a bootstrap over the samples (the same z for every model);
-    undecided where the judge is saturated (every model within SATURATED % of 0 or 100)."""
+    beyond the paired noise of a bootstrap over the samples (the same z for every model; with
+    several training seeds, Welch's over the seeds); undecided where the judge is saturated
+    (every model within SATURATED % of 0 or 100)."""
     rows = []
-    every = samples[samples["group"] == "all"]
+    every = over_seeds(samples[samples["group"] == "all"])
     for corpus, part in every.groupby("corpus", sort=False):
-        pct = part.set_index("model")["pct_meaningful"]
+        cells = part.set_index("model", drop=False)
+        pct = cells["pct_meaningful"]
         have = roles(pct.index)
         statement = f"{ROLES['m2']}'s prior samples make sense least often"
         row = _missing("B4.m2_worst", "B4", corpus, statement, have, ("m2",))
         if row is None:
             worst = have["m2"]
             text = "; ".join(f"{m}: {v:.1f} %" for m, v in pct.items())
-            spans = {m: change(noise, "meaningful", dict(corpus=corpus, model=worst), dict(corpus=corpus, model=m))
+            spans = {m: difference(noise, "pct_meaningful", cells.loc[worst], cells.loc[m], ["corpus", "model"])
                      for m in pct.index if m != worst}
             if ((pct >= 100 - SATURATED) | (pct <= SATURATED)).all():
                 holds, text = None, text + "; undecided: the judge is saturated"
             elif None in spans.values():
-                holds, text = None, text + "; undecided: no bootstrap replicates"
+                holds, text = None, text + "; undecided: no noise estimate (bootstrap replicates or seeds)"
             else:
                 decided = [exceeds(*s) for s in spans.values()]
                 holds = False if False in decided else None if None in decided else True
-                text += "; others minus m = 2: " + ", ".join(f"{m} {_span(*(100 * np.array(s)))}"
-                                                            for m, s in spans.items())
+                text += "; others minus m = 2: " + ", ".join(f"{m} {_span(*s)}" for m, s in spans.items())
                 text += "; undecided: within the noise" if holds is None else ""
             row = _row("B4.m2_worst", "B4", corpus, statement, holds, text)
         rows.append(row)
@@ -528,19 +570,22 @@ def b4(samples: pd.DataFrame, noise=None, **_) -> list[dict]:
 
 
 def b5(repeats: pd.DataFrame, noise=None, **_) -> list[dict]:
+    """m = 1 repeats neighbours less often than the annealed VAE, beyond the paired bootstrap
+    interval over the interpolations (with several training seeds, Welch's over the seeds)."""
     rows = []
-    for corpus, part in repeats.groupby("corpus", sort=False):
-        pct = part.set_index("model")["pct_repeats"]
+    for corpus, part in over_seeds(repeats).groupby("corpus", sort=False):
+        cells = part.set_index("model", drop=False)
+        pct = cells["pct_repeats"]
         have = roles(pct.index)
         statement = f"{ROLES['m1']} repeats neighbouring sentences less often than {ROLES['vae_anneal']}"
         row = _missing("B5.m1_repeats_less", "B5", corpus, statement, have, ("m1", "vae_anneal"))
         if row is None:
             m1, anneal = have["m1"], have["vae_anneal"]
-            span = change(noise, "repeats", dict(corpus=corpus, model=m1), dict(corpus=corpus, model=anneal))
+            span = difference(noise, "repeats", cells.loc[m1], cells.loc[anneal], ["corpus", "model"])
             text = f"{pct[m1]:.1f} % vs {pct[anneal]:.1f} % of neighbours"
             holds = None if span is None else exceeds(*span)
-            text += "; undecided: no bootstrap replicates" if span is None else (
-                f"; repeats of {anneal} minus {m1} {_span(*span)}"
+            text += "; undecided: no noise estimate (bootstrap replicates or seeds)" if span is None else (
+                f"; repeats of {anneal} minus {m1} {_span(*span)} ({_method(cells.loc[m1], 'repeats')})"
                 + ("; undecided: within the noise" if holds is None else ""))
             row = _row("B5.m1_repeats_less", "B5", corpus, statement, holds, text)
         rows.append(row)
@@ -553,28 +598,35 @@ def rate_carries_information(betac: pd.DataFrame) -> list[dict]:
     e = STANDARD_ERRORS x the standard error of the MI estimate, it holds if R - MI + e <= s R,
     fails if R - MI - e > s R, and is undecided between, or where the estimate cannot reach
     (1 - s) R: an MI from a mixture of n posteriors is at most log n.  The evidence gives the
-    offset 1/2 ||mean mu||^2, the part of R - MI that shifts every posterior alike."""
+    offset 1/2 ||mean mu||^2, the part of R - MI that shifts every posterior alike.  Decided
+    for each run: each training seed's, where there are several."""
     rows = []
     for (corpus, arch), part in betac.groupby(["corpus", "arch"], sort=False):
-        top = part.loc[part["C"].idxmax()]
-        rate, mi, se = top["rate"], top["mi"], top.get("mi_se", np.nan)
-        cap = np.log(top.get("mi_posteriors", np.nan))
-        off, margin, limit = rate - mi, STANDARD_ERRORS * se, OFF_INFORMATION * rate
-        evidence = (f"C={top['C']:g}: R = {rate:.3f}, MI = {mi:.3f} (se {se:.3f}), R - MI = {off:.3f} "
-                    f"({100 * off / rate:.0f} % of R; at most {100 * OFF_INFORMATION:g} %), offset "
-                    f"1/2 ||mu||^2 = {top['mu_norm2'] / 2:.3f}")
-        if not np.isfinite(se):
-            holds, evidence = None, evidence + "; undecided: the summary gives no standard error of MI"
-        elif cap < (1 - OFF_INFORMATION) * rate:
-            holds, evidence = None, evidence + f"; undecided: the MI estimate is at most log n = {cap:.2f}"
-        elif off + margin <= limit or off - margin > limit:
-            holds = off + margin <= limit
-        else:
-            holds, evidence = None, evidence + f"; undecided: within {STANDARD_ERRORS:g} standard errors"
-        rows.append(_row("implied.rate_carries_information", "implied", corpus,
-                         f"at the largest C ({arch}), R - MI is at most {100 * OFF_INFORMATION:g} % of R",
-                         holds, evidence))
+        tops = part[part["C"] == part["C"].max()]
+        for _, top in tops.iterrows():
+            rows.append(_carries_information(corpus, arch if len(tops) == 1 else top["model"], top))
     return rows
+
+
+def _carries_information(corpus: str, label: str, top: pd.Series) -> dict:
+    """rate_carries_information's row for one run."""
+    rate, mi, se = top["rate"], top["mi"], top.get("mi_se", np.nan)
+    cap = np.log(top.get("mi_posteriors", np.nan))
+    off, margin, limit = rate - mi, STANDARD_ERRORS * se, OFF_INFORMATION * rate
+    evidence = (f"C={top['C']:g}: R = {rate:.3f}, MI = {mi:.3f} (se {se:.3f}), R - MI = {off:.3f} "
+                f"({100 * off / rate:.0f} % of R; at most {100 * OFF_INFORMATION:g} %), offset "
+                f"1/2 ||mu||^2 = {top['mu_norm2'] / 2:.3f}")
+    if not np.isfinite(se):
+        holds, evidence = None, evidence + "; undecided: the summary gives no standard error of MI"
+    elif cap < (1 - OFF_INFORMATION) * rate:
+        holds, evidence = None, evidence + f"; undecided: the MI estimate is at most log n = {cap:.2f}"
+    elif off + margin <= limit or off - margin > limit:
+        holds = off + margin <= limit
+    else:
+        holds, evidence = None, evidence + f"; undecided: within {STANDARD_ERRORS:g} standard errors"
+    return _row("implied.rate_carries_information", "implied", corpus,
+                f"at the largest C ({label}), R - MI is at most {100 * OFF_INFORMATION:g} % of R",
+                holds, evidence)
 
 
 def _at_least(part: pd.DataFrame, noise, column: str, claim: str, corpus: str, statement: str) -> dict:

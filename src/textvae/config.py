@@ -2,9 +2,12 @@
 the checks a config must pass before any job starts.
 
 A model id names what makes a cell, readable in a path:
-`{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal]`, e.g. `lstm-betac-C15`, `lstm-vae`,
-`lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`; `lstm-lm` is the
-decoder alone (z of size 0), an LSTM language model with the decoder's sizes.
+`{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal][-s{seed}]`, e.g. `lstm-betac-C15`,
+`lstm-vae`, `lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`,
+`lstm-betac-C15-s2`; `lstm-lm` is the decoder alone (z of size 0), an LSTM language model with
+the decoder's sizes.  `-s{seed}` sets the cell's training seed: an experiment's `train_seeds`
+repeats each of its models once per seed (the tables show the mean and sd over the seeds and
+the claims decide over them); an id without it trains with the settings' seed.
 A cell is (corpus, model id).  Its settings are, from lowest to highest precedence: the
 config's `defaults`, the `settings` of the experiments that list it (which must agree), and
 `cells["{corpus}/{model id}"]`.
@@ -27,7 +30,7 @@ PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.precisio
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "workflow", "schemas", "config.schema.yaml")
 
 MODEL_ID = re.compile(
-    r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?$"
+    r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?(?:-s(?P<seed>\d+))?$"
 )
 _VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae": None, "lm": None}
 GRID_VALUES = {"C": "C", "m": "m", "b": "beta"}
@@ -47,11 +50,12 @@ def number(x: float) -> str:
 
 
 def parse_model_id(model_id: str) -> dict:
-    """'lstm-betac-C15' -> {arch: lstm, objective: betac, C: 15.0, m: 0.0, beta: 1.0, anneal: False}."""
+    """'lstm-betac-C15' -> {arch: lstm, objective: betac, C: 15.0, m: 0.0, beta: 1.0, anneal: False,
+    seed: None}; 'lstm-betac-C15-s2' -> the same with seed 2."""
     match = MODEL_ID.match(model_id)
     if not match:
         raise ConfigError(f"model id {model_id!r} is not of the form "
-                          "{arch}-{objective}[-C<C>|-m<m>|-b<beta>][-anneal], e.g. lstm-betac-C15")
+                          "{arch}-{objective}[-C<C>|-m<m>|-b<beta>][-anneal][-s<seed>], e.g. lstm-betac-C15")
     arch, objective, key = match["arch"], match["objective"], match["key"]
     if arch not in ARCHS:
         raise ConfigError(f"model id {model_id!r}: unknown architecture {arch!r}; expected one of {ARCHS}")
@@ -62,15 +66,22 @@ def parse_model_id(model_id: str) -> dict:
         wanted = _VALUE_KEY[objective]
         raise ConfigError(f"model id {model_id!r}: objective {objective} takes "
                           + (f"a -{wanted}<number> part" if wanted else "no number part"))
-    spec = dict(arch=arch, objective=objective, C=0.0, m=0.0, beta=1.0, anneal=bool(match["anneal"]))
+    spec = dict(arch=arch, objective=objective, C=0.0, m=0.0, beta=1.0, anneal=bool(match["anneal"]),
+                seed=int(match["seed"]) if match["seed"] else None)
     if key:
         spec[GRID_VALUES[key]] = float(match["value"])
     return spec
 
 
+def without_seed(model_id: str) -> str:
+    """'lstm-betac-C15-s2' -> 'lstm-betac-C15': the model that the runs of several seeds repeat."""
+    return re.sub(r"-s\d+$", "", model_id)
+
+
 def experiment_models(experiment: dict) -> list[str]:
     """The model ids of an experiment: its `models` list and/or its grid
-    (`archs` x `objective` x the values of `C`, `m` or `b`)."""
+    (`archs` x `objective` x the values of `C`, `m` or `b`), each once per seed of
+    `train_seeds` (suffix -s{seed}) where the experiment gives them."""
     ids = list(experiment.get("models", []))
     if "archs" in experiment:
         objective = experiment.get("objective", "betac")
@@ -80,6 +91,8 @@ def experiment_models(experiment: dict) -> list[str]:
             for value in values:
                 suffix = f"-{key}{number(value)}" if value is not None else ""
                 ids.append(f"{arch}-{objective}{suffix}" + ("-anneal" if experiment.get("anneal") else ""))
+    if "train_seeds" in experiment:
+        ids = [f"{model}-s{seed}" for model in ids for seed in experiment["train_seeds"]]
     return ids
 
 
@@ -158,10 +171,11 @@ def _check_decoding(config: dict) -> None:
         if b2 is None:
             raise ConfigError("experiments.B3 judges B2's reconstructions; add experiment B2")
         for pair in config["experiments"]["B3"]["pairs"]:
+            models = sorted(set(map(without_seed, experiment_models(b2))))
             for model in pair:
-                if model not in experiment_models(b2):
+                if model not in models:
                     raise ConfigError(f"experiments.B3.pairs: model {model!r} is not a model of "
-                                      f"B2 (models: {experiment_models(b2)})")
+                                      f"B2 (models: {models}; with train_seeds, name them without -s)")
     for exp in ("A4", "A5", "B4"):
         for corpus in config["experiments"].get(exp, {}).get("corpora", []):
             latent_size(config, exp, corpus)
@@ -185,7 +199,8 @@ def cell_params(config: dict, corpus: str, model_id: str) -> dict:
     settings.update(config.get("cells", {}).get(f"{corpus}/{model_id}", {}))
     spec = parse_model_id(model_id)
     settings["anneal"] = settings.pop("anneal_schedule") if spec.pop("anneal") else None
-    settings.update(spec)
+    seed = spec.pop("seed")
+    settings.update(spec, **({} if seed is None else {"seed": seed}))
     if spec["objective"] == "lm":
         settings["z"] = 0
     return settings
@@ -266,6 +281,10 @@ def check_config(config: dict) -> None:
         if not models or not experiment["corpora"]:
             raise ConfigError(f"experiments.{name}: the grid is empty; give corpora and "
                               "models (or archs with objective and its values)")
+        for model_id in experiment.get("models", []):
+            if "train_seeds" in experiment and parse_model_id(model_id)["seed"] is not None:
+                raise ConfigError(f"experiments.{name}.models: {model_id!r} names a seed and the "
+                                  "experiment gives train_seeds; name the model without -s<seed>")
         for model_id in models:
             parse_model_id(model_id)
     for cell in config.get("cells", {}):

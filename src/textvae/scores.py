@@ -21,12 +21,6 @@ class _Whitespace:
         return text.split()
 
 
-def corpus_bleu(hypotheses: list[str], references: list[str], order: int = 4) -> float:
-    """Corpus BLEU-n x 100 (Papineni et al.): brevity penalty x geometric mean of the clipped
-    n-gram precisions for n = 1..order, counts pooled over the corpus."""
-    return BLEU(max_ngram_order=order, tokenize="none").corpus_score(hypotheses, [references]).score
-
-
 def sentence_bleu(hypothesis: str, reference: str, order: int = 4) -> float:
     """Sentence BLEU x 100 with effective order (n-gram orders longer than the sentence are
     left out, so short sentences do not all score 0)."""
@@ -35,9 +29,10 @@ def sentence_bleu(hypothesis: str, reference: str, order: int = 4) -> float:
 
 
 def bleu_statistics(hypotheses: list[str], references: list[str], order: int = 4) -> np.ndarray:
-    """The sufficient statistics of corpus BLEU-n, one row per sentence: hypothesis length,
+    """The sufficient statistics of corpus BLEU, one row per sentence: hypothesis length,
     reference length, then the clipped n-gram matches and the hypothesis n-gram counts for
-    n = 1..order (sacrebleu's); their sum over any set of sentences gives its corpus BLEU."""
+    n = 1..order (sacrebleu's); their sum over any set of sentences gives its corpus BLEU-n for
+    every n <= order (bleu_from_statistics)."""
     bleu = BLEU(max_ngram_order=order, tokenize="none", effective_order=True)
     rows = []
     for hypothesis, reference in zip(hypotheses, references):
@@ -47,9 +42,12 @@ def bleu_statistics(hypotheses: list[str], references: list[str], order: int = 4
 
 
 def bleu_from_statistics(totals: np.ndarray, order: int = 4) -> float:
-    """Corpus BLEU-n x 100 from summed bleu_statistics, as corpus_bleu computes it."""
+    """Corpus BLEU-n x 100 (Papineni et al.: brevity penalty x geometric mean of the clipped
+    n-gram precisions for n = 1..order) from summed bleu_statistics of any order >= n, as
+    sacrebleu's corpus_score computes it."""
     sys_len, ref_len, counts = int(totals[0]), int(totals[1]), [int(v) for v in totals[2:]]
-    return BLEU.compute_bleu(counts[:order], counts[order:], sys_len, ref_len, smooth_method="exp",
+    kept = len(counts) // 2
+    return BLEU.compute_bleu(counts[:order], counts[kept:kept + order], sys_len, ref_len, smooth_method="exp",
                              max_ngram_order=order).score
 
 
@@ -59,25 +57,34 @@ def rouge_f1(hypotheses: list[str], references: list[str], n: int) -> np.ndarray
     return 100 * np.array([scorer.score(ref, hyp)[f"rouge{n}"].fmeasure for hyp, ref in zip(hypotheses, references)])
 
 
-def mean_rouge(hypotheses: list[str], references: list[str], n: int) -> float:
-    """ROUGE-n F1 x 100 per sentence, averaged over sentences."""
-    return float(np.mean(rouge_f1(hypotheses, references, n))) if hypotheses else float("nan")
+def sentence_scores(hypotheses: list[str], references: list[str]) -> dict[str, np.ndarray]:
+    """What A2's scores are computed from, one row per sentence: `bleu`, the sufficient
+    statistics of corpus BLEU up to 4-grams (bleu_statistics), and `rouge2`, `rouge4`, the
+    ROUGE-n F1 x 100."""
+    return dict(bleu=bleu_statistics(hypotheses, references, 4),
+                rouge2=rouge_f1(hypotheses, references, 2), rouge4=rouge_f1(hypotheses, references, 4))
 
 
-def bucket_scores(sources: list[str], hypotheses: list[str]) -> list[dict]:
-    """BLEU-2/4 (corpus) and ROUGE-2/4 (mean F1) of reconstructions per source-length bucket
-    (<= 10, 11-20, 21-30 tokens, all), one dict per bucket with its sentence count."""
+def pooled_scores(scores: dict[str, np.ndarray], rows) -> dict[str, float]:
+    """BLEU-2/4 (corpus, from the summed statistics) and ROUGE-2/4 (mean F1) x 100 of the
+    sentences `rows` (indices, repeats allowed: a bootstrap resample) of sentence_scores."""
+    rows = np.asarray(rows, dtype=int)
+    if not len(rows):
+        return dict(bleu2=float("nan"), bleu4=float("nan"), rouge2=float("nan"), rouge4=float("nan"))
+    totals = scores["bleu"][rows].sum(0)
+    return dict(bleu2=bleu_from_statistics(totals, 2), bleu4=bleu_from_statistics(totals, 4),
+                rouge2=float(scores["rouge2"][rows].mean()), rouge4=float(scores["rouge4"][rows].mean()))
+
+
+def bucket_scores(sources: list[str], scores: dict[str, np.ndarray]) -> list[dict]:
+    """pooled_scores of reconstructions per source-length bucket (<= 10, 11-20, 21-30 tokens,
+    all), one dict per bucket with its sentence count; `scores` are the sentence_scores of the
+    reconstructions against `sources`."""
     lengths = np.array([len(s.split()) for s in sources])
     rows = []
     for name, low, high in LENGTH_BUCKETS:
         keep = np.flatnonzero((lengths >= low) & (lengths <= (high if high is not None else np.inf)))
-        src = [sources[i] for i in keep]
-        hyp = [hypotheses[i] for i in keep]
-        nan = float("nan")
-        rows.append(dict(bucket=name, n_sentences=len(keep),
-                         bleu2=corpus_bleu(hyp, src, 2) if src else nan,
-                         bleu4=corpus_bleu(hyp, src, 4) if src else nan,
-                         rouge2=mean_rouge(hyp, src, 2), rouge4=mean_rouge(hyp, src, 4)))
+        rows.append(dict(bucket=name, n_sentences=len(keep), **pooled_scores(scores, keep)))
     return rows
 
 

@@ -35,7 +35,7 @@ CELLS = tvconfig.all_cells(config)
 
 wildcard_constraints:
     corpus="[A-Za-z0-9_]+",
-    model="[a-z]+-[a-z]+(-[Cmb][0-9.]+)?(-anneal)?",
+    model="[a-z]+-[a-z]+(-[Cmb][0-9.]+)?(-anneal)?(-s[0-9]+)?",
 
 
 def cells_of(experiment, largest_c=False):
@@ -119,14 +119,14 @@ def judge_inputs(wildcards):
 
 
 def preference_inputs(wildcards):
-    """B2's reconstructions by the models that B3's pairs name."""
+    """B2's reconstructions by the models that B3's pairs name (every training seed's)."""
     models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
     return [
         path
         for (corpus, model), path in zip(
             cells_of("B2"), cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")
         )
-        if model in models
+        if tvconfig.without_seed(model) in models
     ]
 
 

@@ -1,9 +1,12 @@
 """B3: an automatic judge in place of the human survey.  For each pair (a, b) and each test
 sentence, the reconstruction with the higher sentence BLEU against the input wins; ties are
-dropped; % wins of a and the exact two-sided binomial p-value."""
+dropped; % wins of a and the exact two-sided binomial p-value.  Where B2 trains several seeds,
+each seed's run of a meets the same seed's run of b, and the counts are summed over the seeds
+(`seeds`)."""
 
 import pandas as pd
 
+from textvae.config import without_seed
 from textvae.scores import pairwise_preference, sentence_bleu
 from textvae.scripting import run
 from textvae.tables import write_table
@@ -15,10 +18,16 @@ def main(smk):
     rows = []
     for corpus, per_corpus in frame.groupby("corpus", sort=False):
         bleu = per_corpus.pivot(index="test_index", columns="model", values="bleu")
+        runs = {}  # model -> {its run's seed suffix ("" without one): the run's column}
+        for model in bleu.columns:
+            runs.setdefault(without_seed(model), {})[model[len(without_seed(model)):]] = model
         for a, b in smk.params.pairs:
-            rows.append(dict(corpus=corpus, model=a, versus=b, sentences=len(bleu),
-                             mean_bleu=bleu[a].mean(), mean_bleu_versus=bleu[b].mean(),
-                             **pairwise_preference(bleu[a], bleu[b])))
+            seeds = sorted(runs[a])
+            scores_a = pd.concat([bleu[runs[a][s]] for s in seeds], ignore_index=True)
+            scores_b = pd.concat([bleu[runs[b][s]] for s in seeds], ignore_index=True)
+            rows.append(dict(corpus=corpus, model=a, versus=b, sentences=len(bleu), seeds=len(seeds),
+                             mean_bleu=scores_a.mean(), mean_bleu_versus=scores_b.mean(),
+                             **pairwise_preference(scores_a, scores_b)))
     table = pd.DataFrame(rows)
     write_table(table, smk.output.parquet, smk.output.md, smk.params.title)
     print(table.to_string())

@@ -20,8 +20,8 @@ def main(smk):
     table = table[["corpus", "model", "group", "samples", "meaningful", "pct_meaningful",
                    "mean_length", "judge"]]
     write_parquet(frame, smk.output.sentences)
-    noise = mean_replicates(frame.assign(meaningful=frame["meaningful"].astype(float)), ["corpus", "model"],
-                            "sample", ["meaningful"], smk.params.replicates, smk.params.seed)
+    noise = mean_replicates(frame.assign(pct_meaningful=100 * frame["meaningful"].astype(float)),
+                            ["corpus", "model"], "sample", ["pct_meaningful"], smk.params.replicates, smk.params.seed)
     write_parquet(noise, smk.output.bootstrap)
     shown = frame.groupby(["corpus", "model"], sort=False).head(smk.params.shown)
     write_table(table, smk.output.parquet, smk.output.md, smk.params.title,

@@ -10,7 +10,7 @@ Work is counted in training-token equivalents: a token of a training step counts
 scored without a gradient (held-out rows, evaluation, decoding, syntax scores) counts 1/3, the
 forward pass's share of a step (backward costs about twice the forward).  The FCE language
 models count as training tokens although they have no encoder (an overestimate of about a
-third).  Corpus sizes are the papers' (SPEC; train sentences, test sentences); mean sentence
+third).  Corpus sizes are the papers' (train sentences, test sentences); mean sentence
 lengths are measured on ../shared/corpora where a sample is there and assumed otherwise, as
 CORPORA says.  A cell is charged to the first experiment of the config that lists it (A3-A6
 reuse cells of A1 and A2).  Not counted: process start-up, corpus preparation, and the

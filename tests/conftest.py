@@ -39,11 +39,12 @@ class Files(list):
         return self.__dict__[key] if isinstance(key, str) else super().__getitem__(key)
 
 
-def job(input=(), output=(), params=None, threads=1, config=None):
+def job(input=(), output=(), params=None, threads=1, config=None, wildcards=None):
     """A stand-in for the snakemake object a script receives."""
     as_files = lambda x: x if isinstance(x, Files) else Files(*x) if isinstance(x, (list, tuple)) else Files(**x)  # noqa: E731
     return SimpleNamespace(input=as_files(input), output=as_files(output),
-                           params=SimpleNamespace(**(params or {})), threads=threads, log=[],
+                           params=SimpleNamespace(**(params or {})), wildcards=SimpleNamespace(**(wildcards or {})),
+                           threads=threads, log=[],
                            config=config or {})
 
 

@@ -58,7 +58,8 @@ def trained(corpus, tmp_path_factory):
         input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
                    vocab=str(corpus / "vocab.parquet")),
         output=dict(model=str(folder / "model.pt"), history=str(folder / "history.parquet")),
-        params=dict(settings=settings, cell="short/lstm-betac-C3")))
+        params=dict(settings=settings),
+        wildcards=dict(corpus="short", model="lstm-betac-C3")))
     return folder
 
 
@@ -76,8 +77,8 @@ def test_evaluate_and_tables(corpus, trained, tmp_path):
         input=dict(model=str(trained / "model.pt"), test=str(corpus / "test.parquet"),
                    vocab=str(corpus / "vocab.parquet")),
         output=dict(summary=str(summary), bootstrap=str(tmp_path / "boot.parquet")),
-        params=dict(evaluation=dict(SMOKE["evaluation"], batch_size=8, mi_posteriors=5), replicates=30,
-                    cell="short/lstm-betac-C3")))
+        params=dict(evaluation=dict(SMOKE["evaluation"], batch_size=8, mi_posteriors=5), replicates=30),
+        wildcards=dict(corpus="short", model="lstm-betac-C3")))
     row = pd.read_parquet(summary).iloc[0]
     boot = pd.read_parquet(tmp_path / "boot.parquet")
     assert list(boot["replicate"]) == list(range(30)) and (boot["model"] == "lstm-betac-C3").all()
@@ -165,7 +166,8 @@ def test_reconstruct_posterior_mean_greedy_and_filtered_beam(corpus, trained, tm
                   vocab=str(corpus / "vocab.parquet"))
     greedy = dict(method="greedy", max_len=12)
     load_script("reconstruct").main(job(input=inputs, output=[str(tmp_path / "a2.parquet")], params=dict(
-        scheme=greedy, z="mean", select=None, seed=1, batch_size=5, cell="short/lstm-betac-C3")))
+        scheme=greedy, z="mean", select=None, seed=1, batch_size=5),
+        wildcards=dict(corpus="short", model="lstm-betac-C3")))
     a2 = pd.read_parquet(tmp_path / "a2.parquet")
     test = pd.read_parquet(corpus / "test.parquet")
     assert list(a2["source"]) == list(test["text"]) and list(a2["test_index"]) == list(range(12))
@@ -178,7 +180,8 @@ def test_reconstruct_posterior_mean_greedy_and_filtered_beam(corpus, trained, tm
 
     load_script("reconstruct").main(job(input=inputs, output=[str(tmp_path / "b2.parquet")], params=dict(
         scheme=dict(method="beam", beam_width=3, max_len=12), z="sample",
-        select=dict(n=3, min_len=5, max_len=7), seed=1, batch_size=5, cell="short/lstm-vae")))
+        select=dict(n=3, min_len=5, max_len=7), seed=1, batch_size=5),
+        wildcards=dict(corpus="short", model="lstm-vae")))
     b2 = pd.read_parquet(tmp_path / "b2.parquet")
     lengths = test["text"].str.split().str.len()
     assert list(b2["test_index"]) == [i for i in range(12) if 5 <= lengths[i] <= 7][:3]
@@ -194,8 +197,8 @@ def test_a2_scores_reconstructions_against_the_source_as_the_model_sees_it(corpu
     inputs = dict(model=str(trained / "model.pt"), test=str(tmp_path / "test.parquet"),
                   vocab=str(corpus / "vocab.parquet"))
     load_script("reconstruct").main(job(input=inputs, output=[str(tmp_path / "a2.parquet")], params=dict(
-        scheme=dict(method="greedy", max_len=12), z="mean", select=None, seed=1, batch_size=5,
-        cell="short/lstm-betac-C3")))
+        scheme=dict(method="greedy", max_len=12), z="mean", select=None, seed=1, batch_size=5),
+        wildcards=dict(corpus="short", model="lstm-betac-C3")))
     a2 = pd.read_parquet(tmp_path / "a2.parquet")
     assert a2["source"][0].split()[0] == "zebraphone"
     assert a2["reference"][0] == " ".join(["<unk>"] + words[1:])
@@ -302,7 +305,8 @@ def test_syntax_pairs_and_scores(corpus, trained, tmp_path):
     scores_path = tmp_path / "scores.parquet"
     load_script("syntax_scores").main(job(
         input=dict(model=str(trained / "model.pt"), vocab=str(corpus / "vocab.parquet"), pairs=str(pairs_path)),
-        output=[str(scores_path)], params=dict(batch_size=16, cell="short/lstm-betac-C3")))
+        output=[str(scores_path)], params=dict(batch_size=16),
+        wildcards=dict(corpus="short", model="lstm-betac-C3")))
     scores = pd.read_parquet(scores_path)
     assert len(scores) == len(pairs) and scores["has_unk"].tolist() == [True] + [False] * (len(pairs) - 1)
     # one number by hand: log p(x+ | z+) of the second pair
@@ -343,7 +347,8 @@ def test_fce_vocab_and_lm(corpus, tmp_path):
     out = dict(model=str(tmp_path / "lm" / "model.pt"), metrics=str(tmp_path / "lm" / "metrics.parquet"))
     load_script("fce_lm").main(job(
         input=dict(synthetic=synthetic[0], vocab=vocab_path, test=str(corpus / "test.parquet")), output=out,
-        params=dict(settings=settings, self_bleu_sample=10, batch_size=16, run="short/lstm-betac-C3/greedy/seed1")))
+        params=dict(settings=settings, self_bleu_sample=10, batch_size=16),
+        wildcards=dict(corpus="short", model="lstm-betac-C3", scheme="greedy", seed="1")))
     row = pd.read_parquet(out["metrics"]).iloc[0]
     assert (row["scheme"], row["seed"], row["vocab_size"], row["types"]) == ("greedy", 1, 4, 6)
     assert row["pct_unk"] == pytest.approx(100 * 40 / 160)  # "movies are" of every second sentence
@@ -359,7 +364,8 @@ def test_a_cell_too_big_for_memory_fails_naming_the_cell(corpus, tmp_path):
     job_ = job(input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
                           vocab=str(corpus / "vocab.parquet")),
                output=dict(model=str(tmp_path / "model.pt"), history=str(tmp_path / "history.parquet")),
-               params=dict(settings=settings, cell="short/lstm-betac-C3"))
+               params=dict(settings=settings),
+               wildcards=dict(corpus="short", model="lstm-betac-C3"))
     with pytest.raises(MemoryError, match=r"short/lstm-betac-C3: not enough memory: .*can't allocate memory"):
         load_script("train").main(job_)
 

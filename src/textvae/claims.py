@@ -1,4 +1,4 @@
-"""The papers' claims (SPEC, the claims column of each experiment), each decided by a rule
+"""The papers' claims (docs/experiments.md lists them per experiment), each decided by a rule
 written down once here from the numbers of the pipeline's tables and the noise behind them.
 
 Every claim is decided `holds`, `fails` or `undecided`; its `evidence` gives the numbers, the
@@ -663,8 +663,6 @@ def implied(summaries: pd.DataFrame, noise=None) -> list[dict]:
     return rows
 
 
-CHECKS = {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5, "A6": a6, "B1": b1, "B3": b3,
-          "B4": b4, "B5": b5}
 OUTCOMES = ("holds", "fails", "undecided")
 
 
@@ -675,7 +673,7 @@ def summary(claims: pd.DataFrame) -> str:
 
     lines = [f"claims: {len(claims)}: {counts(claims)}"]
     groups = sorted(claims.groupby("experiment", sort=False), key=lambda group: group[0] == "implied")
-    for experiment, part in groups:  # in the order of the experiments, the implied checks last
+    for experiment, part in groups:  # in the order of the rows (the registry's), the implied checks last
         lines.append(f"  {experiment}: {counts(part)}")
     for row in claims[claims["outcome"] != "holds"].itertuples():
         lines.append(f"  {row.outcome}: {row.claim} [{row.corpus}] {row.statement}: {row.evidence}")

@@ -1,4 +1,4 @@
-"""Evaluation of a trained VAE on a test split: the statistics of SPEC's metric definitions."""
+"""Evaluation of a trained VAE on a test split: the statistics that docs/experiments.md defines."""
 
 from __future__ import annotations
 

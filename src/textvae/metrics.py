@@ -1,4 +1,4 @@
-"""Posterior statistics of SPEC (paper A), on arrays of latent samples or posterior means."""
+"""Posterior statistics of paper A (docs/experiments.md), on arrays of latent samples or posterior means."""
 
 from __future__ import annotations
 

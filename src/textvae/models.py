@@ -1,6 +1,6 @@
 """Encoders, decoders and the VAE that joins them.
 
-Architectures (SPEC, paper A): `lstm` = LSTM encoder + LSTM decoder; `gru` = GRU encoder + GRU
+Architectures (paper A): `lstm` = LSTM encoder + LSTM decoder; `gru` = GRU encoder + GRU
 decoder; `cnn` = LSTM encoder + gated convolutional decoder (Dauphin et al. 2017).
 The encoder reads the whole sentence; mu and log sigma^2 are linear maps of its last state.
 The decoder sees z concatenated to the word embedding at every step; RNN decoders start from
@@ -195,7 +195,7 @@ class VAE(nn.Module):
 def build_vae(arch: str, vocab_size: int, emb: int, hidden: int, z: int,
               cnn_channels: int = 512, cnn_inner: int = 128, cnn_width: int = 20,
               cnn_blocks: int = 2, word_dropout: float = 0.0) -> VAE:
-    """The model of SPEC for `arch` in ARCHS; z = 0 gives the decoder alone, a language model."""
+    """The model of paper A for `arch` in ARCHS; z = 0 gives the decoder alone, a language model."""
     if arch not in ARCHS:
         raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHS}")
     cell = "gru" if arch == "gru" else "lstm"

@@ -59,6 +59,11 @@ def keep_freed_memory() -> None:
         pass
 
 
+def cell_name(smk) -> str:
+    """'{corpus}/{model}' of a job's cell, from its wildcards: how its messages name it."""
+    return f"{smk.wildcards.corpus}/{smk.wildcards.model}"
+
+
 @contextmanager
 def naming_memory_errors(what: str):
     """Re-raise PyTorch's out-of-memory errors (CPU allocator or CUDA) with `what` (the cell)

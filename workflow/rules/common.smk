@@ -14,6 +14,7 @@ _paths = [SRC, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))
 os.environ.update(PYTHONPATH=os.pathsep.join(_paths))
 
 from textvae import config as tvconfig  # noqa: E402
+from textvae import experiments as registry  # noqa: E402
 from textvae import paper  # noqa: E402
 
 SCHEMA = os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml")
@@ -31,6 +32,16 @@ except tvconfig.ConfigError as err:
 
 R = config["results"]
 CELLS = tvconfig.all_cells(config)
+BOOTSTRAP = config["bootstrap"]  # the params of every rule that draws bootstrap replicates
+# from the registry, for the experiments the config runs: {figure: (figure, experiment)},
+# {table: experiment} of the tables with the paper's values, the experiments with claims, and
+# the cells that are evaluated
+FIGURES = registry.figures(config)
+PAPER_TABLES = {e.paper_table: e.id for e in registry.chosen(config) if e.paper_table}
+CLAIMED = registry.claimed(config)
+EVALUATED = sorted(
+    {cell for e in registry.chosen(config) if e.evaluated for cell in tvconfig.experiment_cells(config, e.id)}
+)
 
 
 wildcard_constraints:
@@ -48,11 +59,6 @@ def cells_of(experiment, largest_c=False):
         top = max(config["experiments"][experiment]["C"])
         cells = [(c, m) for c, m in cells if tvconfig.parse_model_id(m)["C"] == top]
     return cells
-
-
-def experiment_outputs(experiment, paths):
-    """`paths` if the config has `experiment`, else nothing."""
-    return paths if experiment in config["experiments"] else []
 
 
 def cell_files(experiment, pattern, largest_c=False):
@@ -81,6 +87,12 @@ DECODING = config["decoding"]
 
 def experiment_settings(experiment):
     return config["experiments"][experiment]
+
+
+def setting(experiment, key):
+    """A rule's param: the experiment's `key`, read when a job needs it (a rule of an experiment
+    the config leaves out is never run)."""
+    return lambda wildcards: experiment_settings(experiment)[key]
 
 
 def schemes(names):
@@ -173,37 +185,18 @@ def fce_vocab_groups():
     return [(c, s) for c in a5["corpora"] for s in a5["schemes"]] if a5 else []
 
 
-# the Snakemake report (snakemake --report): papers, experiments, labels
-EXPERIMENT_TITLES = {
-    "A1": "A1 rate-distortion (Fig. 1)",
-    "A2": "A2 capacity and reconstructions (Table 1)",
-    "A3": "A3 aggregate posterior (Sec. 3.2)",
-    "A4": "A4 homotopy (Table 2)",
-    "A5": "A5 forward cross entropy (Table 3)",
-    "A6": "A6 syntactic evaluation (Table 4)",
-    "B1": "B1 training curves (Fig. 2)",
-    "B2": "B2 reconstructions (Table 1)",
-    "B3": "B3 preference judge (Table 2)",
-    "B4": "B4 prior samples (Tables 3-4)",
-    "B5": "B5 interpolation (Table 5)",
-    "all": "claims and runs",
-}
-
-
+# the Snakemake report (snakemake --report): category, subcategory and labels of each item
 def report_item(experiment, name):
     """report() arguments of a table or figure of an experiment ("all": of the whole run)."""
-    category = {
-        "A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)",
-        "B": "Paper B: Mansbridge et al. 2018 (AutoGen)",
-    }.get(experiment[0], "The whole run")
+    entry = registry.EXPERIMENTS.get(experiment)
     settings = config["experiments"].get(experiment, {})
     cells = tvconfig.experiment_cells(config, experiment) if "corpora" in settings else tvconfig.all_cells(config)
     models = list(dict.fromkeys(m for _, m in cells))
     shown = ", ".join(models) if len(models) <= 4 else f"{len(models)} models, {models[0]} ... {models[-1]}"
     return dict(
         caption="../report/item.rst",
-        category=category,
-        subcategory=EXPERIMENT_TITLES[experiment],
+        category=entry.paper if entry else registry.WHOLE_RUN,
+        subcategory=entry.title if entry else "claims and runs",
         labels={"item": name, "corpus": ", ".join(dict.fromkeys(c for c, _ in cells)), "model": shown},
     )
 

@@ -1,5 +1,7 @@
-# Decoding with trained cells: reconstructions (A2, B2), homotopies (A4), prior samples (B4)
-# and interpolations (B5).  Decoding settings reach the jobs through params.
+# Decoding with trained cells, and the tables of the decoding experiments beside the rules they
+# read: reconstructions (A2's capacity table, B2's side-by-side table and B3's judge), homotopies
+# (A4), prior samples (B4) and interpolations (B5).  Decoding settings reach the jobs through
+# params.
 
 
 rule reconstruct:
@@ -26,7 +28,6 @@ rule reconstruct:
         select=lambda w: reconstruction_params(w)["select"],
         seed=lambda w: reconstruction_params(w)["seed"],
         batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
     script:
         "../scripts/reconstruct.py"
 
@@ -48,6 +49,27 @@ rule prior_draws:
         "../scripts/prior_draws.py"
 
 
+rule table_capacity:
+    input:
+        **evaluations("A2"),
+        reconstructions=cell_files("A2", "{R}/decode/{corpus}/{model}/reconstructions_A2.parquet"),
+    output:
+        parquet=f"{R}/tables/capacity.parquet",
+        bootstrap=f"{R}/tables/capacity_bootstrap.parquet",
+        md=report(f"{R}/tables/capacity.md", **report_item("A2", "capacity.md")),
+    log:
+        f"{R}/logs/tables/capacity.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        **BOOTSTRAP,
+        cells=cells_of("A2"),
+        title="A2 (Prokhorov et al. 2019, Table 1): posterior statistics and greedy reconstructions "
+        "of the posterior mean, BLEU (corpus) and ROUGE F1 (mean) x 100, by source length",
+    script:
+        "../scripts/capacity_table.py"
+
+
 rule homotopy:
     input:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
@@ -66,12 +88,89 @@ rule homotopy:
         gpu=1,
     params:
         schemes=lambda w: schemes(experiment_settings("A4")["schemes"]),
-        points=lambda w: experiment_settings("A4")["points"],
-        seed=lambda w: experiment_settings("A4")["seed"],
+        points=setting("A4", "points"),
+        seed=setting("A4", "seed"),
         batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
     script:
         "../scripts/homotopy.py"
+
+
+# decoded paths: table name -> (experiment, per-cell file, title)
+PATH_TABLES = {
+    "homotopy": (
+        "A4",
+        "homotopy",
+        "A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
+        "z ~ p(z), the same z for every model of a corpus; repeated neighbours per scheme",
+    ),
+    "autogen_interpolation": (
+        "B5",
+        "interpolation",
+        "B5 (Mansbridge et al. 2018, Table 5): " "interpolation between the posterior means of two test sentences",
+    ),
+}
+
+
+rule table_paths:
+    input:
+        lambda w: cell_files(
+            PATH_TABLES[w.table][0], f"{{R}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"
+        ),
+    output:
+        parquet=f"{R}/tables/{{table}}.parquet",
+        counts=f"{R}/tables/{{table}}_repeats.parquet",
+        bootstrap=f"{R}/tables/{{table}}_repeats_bootstrap.parquet",
+        md=report(
+            f"{R}/tables/{{table}}.md",
+            **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md"),
+        ),
+    log:
+        f"{R}/logs/tables/{{table}}.log",
+    wildcard_constraints:
+        table="|".join(PATH_TABLES),
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        **BOOTSTRAP,
+        title=lambda w: PATH_TABLES[w.table][2],
+    script:
+        "../scripts/paths_table.py"
+
+
+rule table_autogen_reconstructions:
+    input:
+        cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet"),
+    output:
+        parquet=f"{R}/tables/autogen_reconstructions.parquet",
+        md=report(f"{R}/tables/autogen_reconstructions.md", **report_item("B2", "autogen_reconstructions.md")),
+    log:
+        f"{R}/logs/tables/autogen_reconstructions.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        title="B2 (Mansbridge et al. 2018, Table 1): reconstructions with z ~ q(z|x) and beam "
+        "search of test sentences without <unk>, side by side",
+    script:
+        "../scripts/autogen_reconstructions_table.py"
+
+
+rule table_autogen_preference:
+    input:
+        preference_inputs,
+    output:
+        parquet=f"{R}/tables/autogen_preference.parquet",
+        md=report(f"{R}/tables/autogen_preference.md", **report_item("B3", "autogen_preference.md")),
+    log:
+        f"{R}/logs/tables/autogen_preference.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        pairs=config["experiments"].get("B3", {}).get("pairs", []),
+        title="B3 (Mansbridge et al. 2018, Table 2): automatic judge in place of the survey: "
+        "% of test sentences where the model's reconstruction has the higher sentence BLEU "
+        "against the input (ties dropped), exact two-sided binomial p-value",
+    script:
+        "../scripts/autogen_preference_table.py"
 
 
 rule prior_samples:
@@ -93,13 +192,33 @@ rule prior_samples:
         gpu=1,
     params:
         scheme=lambda w: tvconfig.scheme(config, experiment_settings("B4")["scheme"]),
-        split_at=lambda w: experiment_settings("B4")["split_at"],
+        split_at=setting("B4", "split_at"),
         grammar=lambda w: config["corpora"][w.corpus].get("grammar"),
-        seed=lambda w: experiment_settings("B4")["seed"],
+        seed=setting("B4", "seed"),
         batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
     script:
         "../scripts/prior_samples.py"
+
+
+rule table_autogen_samples:
+    input:
+        cell_files("B4", "{R}/decode/{corpus}/{model}/prior_samples.parquet"),
+    output:
+        parquet=f"{R}/tables/autogen_samples.parquet",
+        sentences=f"{R}/tables/autogen_samples_sentences.parquet",
+        bootstrap=f"{R}/tables/autogen_samples_bootstrap.parquet",
+        md=report(f"{R}/tables/autogen_samples.md", **report_item("B4", "autogen_samples.md")),
+    log:
+        f"{R}/logs/tables/autogen_samples.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        **BOOTSTRAP,
+        shown=10,
+        title="B4 (Mansbridge et al. 2018, Tables 3-4): samples from z ~ N(0, I) with beam search; "
+        "% judged meaningful per length group (the judge column says how)",
+    script:
+        "../scripts/autogen_samples_table.py"
 
 
 rule interpolate:
@@ -120,12 +239,11 @@ rule interpolate:
         gpu=1,
     params:
         schemes=lambda w: schemes([experiment_settings("B5")["scheme"]]),
-        steps=lambda w: experiment_settings("B5")["steps"],
-        interpolations=lambda w: experiment_settings("B5")["interpolations"],
-        min_len=lambda w: experiment_settings("B5")["min_len"],
-        max_len=lambda w: experiment_settings("B5")["max_len"],
-        seed=lambda w: experiment_settings("B5")["seed"],
+        steps=setting("B5", "steps"),
+        interpolations=setting("B5", "interpolations"),
+        min_len=setting("B5", "min_len"),
+        max_len=setting("B5", "max_len"),
+        seed=setting("B5", "seed"),
         batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
     script:
         "../scripts/interpolate.py"

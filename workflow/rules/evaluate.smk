@@ -1,4 +1,5 @@
-# Posterior statistics and likelihood bounds of each cell on its corpus's test split.
+# Posterior statistics and likelihood bounds of each cell on its corpus's test split; the tables
+# of the experiments that read them: A1 (rate-distortion, and its training curves) and A3.
 
 
 rule evaluate:
@@ -21,6 +22,95 @@ rule evaluate:
     params:
         evaluation=config["evaluation"],
         replicates=config["bootstrap"]["replicates"],
-        cell="{corpus}/{model}",
     script:
         "../scripts/evaluate.py"
+
+
+SUMMARY_COLUMNS = [
+    "corpus",
+    "model",
+    "arch",
+    "objective",
+    "C",
+    "rate",
+    "distortion",
+    "elbo",
+    "logdetcov",
+    "mu_norm2",
+    "active_units",
+    "mi",
+    "rate_minus_mi",
+    "aggregate_kl",
+    "iw_nll",
+    "perplexity",
+    "entropy",
+    "bound_gap",
+    "iw_gap",
+    "bound_ok",
+]
+
+
+rule table_rate_distortion:
+    input:
+        **evaluations("A1"),
+    output:
+        parquet=f"{R}/tables/rate_distortion.parquet",
+        bootstrap=f"{R}/tables/rate_distortion_bootstrap.parquet",
+        md=report(f"{R}/tables/rate_distortion.md", **report_item("A1", "rate_distortion.md")),
+    log:
+        f"{R}/logs/tables/rate_distortion.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        columns=SUMMARY_COLUMNS,
+        title="A1 (Prokhorov et al. 2019, Fig. 1): rate, distortion and posterior statistics per C",
+    script:
+        "../scripts/summary_table.py"
+
+
+rule table_rate_training:
+    input:
+        cell_files("A1", "{R}/models/{corpus}/{model}/history.parquet", largest_c=True),
+    output:
+        parquet=f"{R}/tables/rate_training.parquet",
+        md=report(f"{R}/tables/rate_training.md", **report_item("A1", "rate_training.md")),
+    log:
+        f"{R}/logs/tables/rate_training.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        cells=cells_of("A1", largest_c=True),
+        title="A1: rate, mutual information and offset ||mean mu||^2 on the held-out sample over "
+        "training, for each architecture at the largest C",
+    script:
+        "../scripts/history_table.py"
+
+
+rule table_aggregate_posterior:
+    input:
+        **evaluations("A3"),
+    output:
+        parquet=f"{R}/tables/aggregate_posterior.parquet",
+        bootstrap=f"{R}/tables/aggregate_posterior_bootstrap.parquet",
+        md=report(f"{R}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
+    log:
+        f"{R}/logs/tables/aggregate_posterior.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        columns=[
+            "corpus",
+            "model",
+            "arch",
+            "C",
+            "aggregate_kl",
+            "rate",
+            "mi",
+            "rate_minus_mi",
+            "logdetcov",
+            "mu_norm2",
+            "active_units",
+        ],
+        title="A3 (Prokhorov et al. 2019, Sec. 3.2): KL(q(z) || p(z)) of the aggregated posterior",
+    script:
+        "../scripts/summary_table.py"

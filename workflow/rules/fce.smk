@@ -1,5 +1,5 @@
 # A5, forward cross entropy: synthetic corpora decoded from z ~ p(z), a vocabulary per training
-# corpus and decoding scheme, and one LSTM language model per (cell, scheme, seed).
+# corpus and decoding scheme, one LSTM language model per (cell, scheme, seed), and the table.
 
 
 rule fce_prior:
@@ -37,9 +37,8 @@ rule fce_generate:
         gpu=1,
     params:
         schemes=lambda w: schemes(experiment_settings("A5")["schemes"]),
-        seeds=lambda w: experiment_settings("A5")["seeds"],
+        seeds=setting("A5", "seeds"),
         batch_size=DECODING.get("batch_size"),
-        cell="{corpus}/{model}",
     script:
         "../scripts/fce_generate.py"
 
@@ -76,8 +75,37 @@ rule fce_lm:
         gpu=1,
     params:
         settings=lambda w: tvconfig.fce_lm_params(config, w.corpus, w.model, int(w.seed)),
-        self_bleu_sample=lambda w: experiment_settings("A5")["self_bleu_sample"],
+        self_bleu_sample=setting("A5", "self_bleu_sample"),
         batch_size=config["evaluation"]["batch_size"],
-        run="{corpus}/{model}/{scheme}/seed{seed}",
     script:
         "../scripts/fce_lm.py"
+
+
+A5_CORPORA = config["experiments"].get("A5", {}).get("corpora", [])
+
+
+rule table_fce:
+    input:
+        metrics=[f"{R}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in fce_runs()],
+        vocabs=[f"{R}/fce/{c}/vocab_{g}.parquet" for c, g in fce_vocab_groups()],
+        tests=[f"{R}/data/{c}/test.parquet" for c in A5_CORPORA],
+        corpus_vocabs=[f"{R}/data/{c}/vocab.parquet" for c in A5_CORPORA],
+    output:
+        parquet=f"{R}/tables/fce.parquet",
+        md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
+    log:
+        f"{R}/logs/tables/fce.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        vocab_groups=fce_vocab_groups(),
+        test_corpora=A5_CORPORA,
+        self_bleu_sample=config["experiments"].get("A5", {}).get("self_bleu_sample"),
+        title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy, the test NLL per sentence "
+        "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the "
+        "vocabulary the scheme's LMs share; types, % unk, mean length, self-BLEU-4 of the synthetic "
+        "corpora; test_pct_unk: % of the real test set's tokens outside the vocabulary "
+        "(test_pct_unk_corpus: outside the corpus's own vocabulary); entropy: "
+        "the true H of a built-in test set",
+    script:
+        "../scripts/fce_table.py"

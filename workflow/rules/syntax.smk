@@ -1,4 +1,4 @@
-# A6: minimal pairs (Marvin & Linzen 2018) scored by every cell of the experiment.
+# A6: minimal pairs (Marvin & Linzen 2018) scored by every cell of the experiment, and the table.
 
 
 rule syntax_pairs:
@@ -11,9 +11,9 @@ rule syntax_pairs:
     conda:
         "../../envs/textvae.yaml"
     params:
-        source=lambda w: experiment_settings("A6")["pairs"],
-        per_subcase=lambda w: experiment_settings("A6")["per_subcase"],
-        seed=lambda w: experiment_settings("A6")["seed"],
+        source=setting("A6", "pairs"),
+        per_subcase=setting("A6", "per_subcase"),
+        seed=setting("A6", "seed"),
     script:
         "../scripts/syntax_pairs.py"
 
@@ -36,6 +36,25 @@ rule syntax_scores:
         gpu=1,
     params:
         batch_size=config["evaluation"]["batch_size"],
-        cell="{corpus}/{model}",
     script:
         "../scripts/syntax_scores.py"
+
+
+rule table_syntax:
+    input:
+        cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
+    output:
+        parquet=f"{R}/tables/syntax.parquet",
+        bootstrap=f"{R}/tables/syntax_bootstrap.parquet",
+        md=report(f"{R}/tables/syntax.md", **report_item("A6", "syntax.md")),
+    log:
+        f"{R}/logs/tables/syntax.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        **BOOTSTRAP,
+        title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
+        "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
+        "grammatical and the ungrammatical sentence, or their sub-case means (p1_bar, p2_bar)",
+    script:
+        "../scripts/syntax_table.py"

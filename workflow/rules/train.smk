@@ -1,4 +1,4 @@
-# One training job per cell (corpus x model).
+# One training job per cell (corpus x model); B1's table of the AutoGen training curves.
 
 
 rule train:
@@ -20,6 +20,24 @@ rule train:
         gpu=1,
     params:
         settings=cell_settings,
-        cell="{corpus}/{model}",
     script:
         "../scripts/train.py"
+
+
+rule table_autogen_training:
+    input:
+        cell_files("B1", "{R}/models/{corpus}/{model}/history.parquet"),
+    output:
+        parquet=f"{R}/tables/autogen_training.parquet",
+        md=report(f"{R}/tables/autogen_training.md", **report_item("B1", "autogen_training.md")),
+    log:
+        f"{R}/logs/tables/autogen_training.log",
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        cells=cells_of("B1"),
+        title="B1 (Mansbridge et al. 2018, Fig. 2): KL share of the objective and ELBO over training; "
+        "the KL share is 100 KL / ((1 + m)(-reconstruction) + KL) for every model, the annealed VAE's "
+        "with its full KL (its KL weight, below 1 while it anneals, is the column kl_weight)",
+    script:
+        "../scripts/history_table.py"

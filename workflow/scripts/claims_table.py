@@ -1,10 +1,12 @@
-"""The claims check: every claim of SPEC for every corpus it applies to, decided by the rules
-of textvae.claims from the experiments' tables and their bootstrap companions; a short
-summary for the terminal."""
+"""The claims check: every claim of the papers for every corpus it applies to, decided by the
+rules of textvae.claims that the registry (textvae.experiments) names, from the experiments'
+tables and their bootstrap companions; a short summary for the terminal."""
 
 import pandas as pd
 
-from textvae.claims import CHECKS, implied, summary
+from textvae import claims as rules
+from textvae.claims import implied, summary
+from textvae.experiments import EXPERIMENTS
 from textvae.scripting import run
 from textvae.tables import write_table, write_text
 
@@ -17,7 +19,8 @@ def main(smk):
     noise = {e: pd.read_parquet(p) for e, p in zip(smk.params.noisy, smk.input.noise)}
     rows = []
     for experiment, path in zip(smk.params.experiments, smk.input.tables):
-        rows += CHECKS[experiment](pd.read_parquet(path), noise.get(experiment), schemes=smk.params.schemes)
+        check = getattr(rules, EXPERIMENTS[experiment].claims)
+        rows += check(pd.read_parquet(path), noise.get(experiment), schemes=smk.params.schemes)
     if smk.input.summaries:
         rows += implied(_read(smk.input.summaries), _read(smk.input.bootstrap))
     claims = pd.DataFrame(rows)

@@ -8,7 +8,7 @@ import pandas as pd
 from textvae.corpora import Vocab
 from textvae.device import select_device
 from textvae.evaluation import evaluate
-from textvae.scripting import run
+from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
 from textvae.training import load_model
 
@@ -26,11 +26,11 @@ def main(smk):
                      replicates=smk.params.replicates, device=device,
                      logp_true=test["logp_true"].to_numpy() if "logp_true" in test else None)
     replicates = stats.pop("bootstrap")
-    corpus, model_id = smk.params.cell.split("/")
+    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta", "z")},
                anneal=params["anneal"] or "", **stats)
     if "bound_ok" in stats and not stats["bound_ok"]:
-        message = (f"BUG: {smk.params.cell}: D + R = {stats['distortion'] + stats['rate']:.3f} is below "
+        message = (f"BUG: {cell_name(smk)}: D + R = {stats['distortion'] + stats['rate']:.3f} is below "
                    f"the true entropy H = {stats['entropy']:.3f}; the ELBO cannot exceed log p(x)")
         print(message)  # the job's log
         print(message, file=sys.__stderr__)  # and the terminal

@@ -6,7 +6,7 @@ import torch
 
 from textvae.decoding import decode_in_batches
 from textvae.generation import load_cell, read_prior
-from textvae.scripting import run
+from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
 
 
@@ -22,7 +22,7 @@ def main(smk):
                                             p.batch_size, seed=seed, **scheme)
             text = [" ".join(vocab.decode(s)) for s in decoded]
             write_parquet(pd.DataFrame({"text": text}), next(outputs))
-            print(f"{p.cell} {name} seed {seed}: {len(text)} sentences, "
+            print(f"{cell_name(smk)} {name} seed {seed}: {len(text)} sentences, "
                   f"{len({w for s in text for w in s.split()})} distinct words")
 
 

@@ -20,16 +20,17 @@ def main(smk):
     vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
     synthetic = list(pd.read_parquet(smk.input.synthetic)["text"])
     device = select_device()
-    with naming_memory_errors(p.run):
+    w = smk.wildcards
+    lm_name = f"{w.corpus}/{w.model}/{w.scheme}/seed{w.seed}"
+    with naming_memory_errors(lm_name):
         train_cell(p.settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
-                   vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=p.run, device=device,
+                   vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=lm_name, device=device,
                    keep_checkpoint=smk.config.get("keep_checkpoints", False))
     lm, _ = load_model(smk.output.model, device)
     test = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.test)["text"]]
     nll = -log_likelihoods(lm, test, torch.zeros(len(test), 0, device=device), vocab.bos,
                            vocab.eos, batch_size=p.batch_size)
-    corpus, model, scheme, seed = p.run.split("/")
-    row = dict(corpus=corpus, model=model, scheme=scheme, seed=int(seed.removeprefix("seed")),
+    row = dict(corpus=w.corpus, model=w.model, scheme=w.scheme, seed=int(w.seed),
                vocab_size=len(vocab) - len(SPECIALS), fce=float(nll.mean()),
                perplexity=float(np.exp(nll.sum() / sum(len(s) + 1 for s in test))),
                **corpus_stats(synthetic, set(vocab.itos[len(SPECIALS):]), p.self_bleu_sample, p.settings["seed"]))

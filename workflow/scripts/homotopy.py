@@ -16,7 +16,7 @@ def main(smk):
     with torch.no_grad():
         rows = decode_paths(model.decoder, z[0::2], z[1::2], p.points + 2, vocab, p.schemes,
                             p.batch_size, p.seed)
-    corpus, model_id = p.cell.split("/")
+    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     frame = pd.DataFrame(rows).assign(corpus=corpus, model=model_id, C=params["C"])
     write_parquet(frame, smk.output[0])
     print(frame.groupby("scheme")["repeats_previous"].sum().to_string())

@@ -7,7 +7,7 @@ import pandas as pd
 import torch
 
 from textvae.generation import decode_paths, eligible, load_cell, posterior
-from textvae.scripting import run
+from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
 
 
@@ -25,12 +25,12 @@ def main(smk):
     with torch.no_grad():
         rows = decode_paths(model.decoder, mu[0::2], mu[1::2], p.steps, vocab, p.schemes,
                             p.batch_size, p.seed)
-    corpus, model_id = p.cell.split("/")
+    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     frame = pd.DataFrame(rows).assign(corpus=corpus, model=model_id)
     frame["start"] = [texts[ends[2 * path]] for path in frame["path"]]
     frame["end"] = [texts[ends[2 * path + 1]] for path in frame["path"]]
     write_parquet(frame, smk.output[0])
-    print(f"{p.cell}: {int(frame['repeats_previous'].sum())} repeated neighbours in "
+    print(f"{cell_name(smk)}: {int(frame['repeats_previous'].sum())} repeated neighbours in "
           f"{p.interpolations} interpolations")
 
 

@@ -14,7 +14,7 @@ from textvae.decoding import decode_in_batches
 from textvae.english import english_grammar
 from textvae.evaluation import log_likelihoods
 from textvae.generation import load_cell, read_prior
-from textvae.scripting import run
+from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
 from textvae.training import load_model
 
@@ -55,14 +55,14 @@ def main(smk):
         score = lm_nll(lm, decoded, vocab, device)
         meaningful, judge = typical(score, lm_nll(lm, [vocab.encode(t.split()) for t in test["text"]], vocab, device))
         judge += " under the reference LM"
-    corpus, model_id = p.cell.split("/")
+    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     lengths = np.array([len(s) for s in sentences])
     frame = pd.DataFrame({"corpus": corpus, "model": model_id, "sample": range(len(sentences)),
                           "sentence": [" ".join(s) for s in sentences], "n_tokens": lengths,
                           "group": np.where(lengths <= p.split_at, f"<={p.split_at}", f">{p.split_at}"),
                           "score": score, "meaningful": meaningful, "judge": judge})
     write_parquet(frame, smk.output[0])
-    print(f"{p.cell}: {100 * frame['meaningful'].mean():.1f} % judged meaningful ({judge})")
+    print(f"{cell_name(smk)}: {100 * frame['meaningful'].mean():.1f} % judged meaningful ({judge})")
 
 
 if "snakemake" in globals():

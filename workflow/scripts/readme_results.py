@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from textvae.experiments import REGISTRY
+
 REPO = Path(__file__).resolve().parents[2]
 START, END = "<!-- results:start -->", "<!-- results:end -->"
-FIGURES = {"rate_distortion": "A1: distortion against rate per architecture (Prokhorov et al. Fig. 1)",
-           "logdetcov": "A1: LogDetCov against C",
-           "rate_training": "A1: rate, MI and the offset of the posterior means during training, largest C",
-           "capacity": "A2: BLEU of greedy reconstructions by source length, per C (Table 1)",
-           "fce": "A5: forward cross entropy per C and decoding scheme (Table 3)",
-           "syntax": "A6: p1 and p2 per Marvin & Linzen category (Table 4)",
-           "autogen_training": "B1: KL share and ELBO during training (Mansbridge et al. Fig. 2)"}
 
 
 def section(results: Path) -> str:
@@ -29,7 +24,7 @@ def section(results: Path) -> str:
              claims[["claim", "corpus", "outcome", "evidence"]].to_markdown(index=False), ""]
     figures = REPO / "docs" / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    for name, caption in FIGURES.items():
+    for name, caption in ((f.name, f.caption) for e in REGISTRY for f in e.figures if f.caption):
         png = results / "figures" / f"{name}.png"
         if png.exists():
             shutil.copyfile(png, figures / png.name)

@@ -9,7 +9,7 @@ import torch
 
 from textvae.decoding import decode_in_batches
 from textvae.generation import eligible, load_cell, posterior
-from textvae.scripting import run
+from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
 
 
@@ -27,14 +27,14 @@ def main(smk):
     with torch.no_grad():
         decoded = decode_in_batches(model.decoder, z, vocab.bos, vocab.eos, p.batch_size,
                                     seed=p.seed, **p.scheme)
-    corpus, model_id = p.cell.split("/")
+    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     frame = pd.DataFrame({"corpus": corpus, "model": model_id, "test_index": list(rows),
                           "source": sources, "n_tokens": [len(s.split()) for s in sources],
                           "reference": [" ".join(vocab.as_seen(s.split())) for s in sources],
                           "reconstruction": [" ".join(vocab.decode(s)) for s in decoded]})
     write_parquet(frame, smk.output[0])
     exact = (frame["reference"] == frame["reconstruction"]).mean()
-    print(f"{p.cell}: {len(frame)} sentences reconstructed, {100 * exact:.1f} % exactly")
+    print(f"{cell_name(smk)}: {len(frame)} sentences reconstructed, {100 * exact:.1f} % exactly")
 
 
 if "snakemake" in globals():

@@ -7,7 +7,7 @@ import torch
 
 from textvae.evaluation import log_likelihoods
 from textvae.generation import load_cell, posterior
-from textvae.scripting import run
+from textvae.scripting import cell_name, run
 from textvae.syntax import pair_accuracies, score_pairs
 from textvae.tables import write_parquet
 
@@ -30,12 +30,12 @@ def main(smk):
     scores["has_unk"] = [vocab.unk in ids[g] or vocab.unk in ids[b]
                          for g, b in zip(scores["good"], scores["bad"])]
     scores["lost"] = [ids[g] == ids[b] for g, b in zip(scores["good"], scores["bad"])]
-    corpus, model_id = p.cell.split("/")
+    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     scores.insert(0, "corpus", corpus)
     scores.insert(1, "model", model_id)
     scores.insert(2, "C", params["C"])
     write_parquet(scores, smk.output[0])
-    print(p.cell, pair_accuracies(scores), f"{int(np.sum(scores['has_unk']))} pairs with <unk>, "
+    print(cell_name(smk), pair_accuracies(scores), f"{int(np.sum(scores['has_unk']))} pairs with <unk>, "
           f"{int(np.sum(scores['lost']))} of them lost to the vocabulary")
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 
 from textvae.corpora import Vocab
 from textvae.device import select_device
-from textvae.scripting import naming_memory_errors, run
+from textvae.scripting import cell_name, naming_memory_errors, run
 from textvae.tables import write_parquet
 from textvae.training import train_cell
 
@@ -13,14 +13,15 @@ def main(smk):
     vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
     train, valid = ([vocab.encode(t.split()) for t in pd.read_parquet(path)["text"]]
                     for path in (smk.input.train, smk.input.valid))
-    with naming_memory_errors(smk.params.cell):
+    cell = cell_name(smk)
+    with naming_memory_errors(cell):
         history = train_cell(smk.params.settings, train, len(vocab), vocab.bos, vocab.eos,
-                             out_dir=smk.output.model.rsplit("/", 1)[0], cell=smk.params.cell,
+                             out_dir=smk.output.model.rsplit("/", 1)[0], cell=cell,
                              device=select_device(), held_out=valid,
                              keep_checkpoint=smk.config.get("keep_checkpoints", False))
     write_parquet(history, smk.output.history)
     last = history.iloc[-1]
-    print(f"{smk.params.cell}: done after {int(last['step'])} steps; "
+    print(f"{cell}: done after {int(last['step'])} steps; "
           f"last rec {last['reconstruction']:.2f}, KL {last['kl']:.2f}")
 
 

@@ -145,6 +145,8 @@ def test_a5_decides_over_the_seeds():
     undecided = nucleus(_fce(29.7, 0.6))  # 11.973 (0.016) vs 12.061 (0.060) is of this kind
     assert undecided["outcome"] == "undecided" and "within the noise of the seeds" in undecided["evidence"]
     assert nucleus(_fce(31.0, 0.1, unk=91.0))["outcome"] == "undecided"  # the test set is mostly <unk>
+    one_lm = nucleus(_fce(31.0, 0.1).assign(lms=1, fce_std=np.nan))
+    assert one_lm["outcome"] == "undecided" and one_lm["evidence"].endswith("; undecided: one seed, no noise estimate")
     greedy = next(r for r in claims.a5(_fce(31.0, 0.1), schemes=schemes) if r["claim"] == "A5.greedy_self_bleu_falls")
     assert greedy["outcome"] == "holds" and greedy["statement"] == "for gr decoding, self-BLEU falls as C grows"
     def self_bleu(values, sd):

@@ -344,13 +344,14 @@ def a5(fce: pd.DataFrame, noise=None, schemes=None, **_) -> list[dict]:
             mid, top = cells.iloc[-2], cells.iloc[-1]
             span = difference(None, "fce", mid, top, [])
             holds = None if span is None else exceeds(*span)
-            sd = {row["C"]: _spread(row, "fce")[1] for row in (mid, top)}
-            evidence = (f"{mid['fce']:.3f} (sd {sd[mid['C']]:.3f}) at C={mid['C']:g}, {top['fce']:.3f} "
-                        f"(sd {sd[top['C']]:.3f}) at C={top['C']:g}; change "
-                        + (f"{_span(*span)} ({_method(top, 'fce')})" if span else "undecided: one seed"))
+            evidence = ", ".join(f"{row['fce']:.3f} (sd {_spread(row, 'fce')[1]:.3f}) at C={row['C']:g}"
+                                 for row in (mid, top))
+            evidence += f"; change {_span(*span)} ({_method(top, 'fce')})" if span else ""
             if top["test_pct_unk"] > MOSTLY_UNK:
                 holds, evidence = None, evidence + (f"; undecided: the vocabulary maps {top['test_pct_unk']:.0f} % "
                                                     "of the test set to <unk>")
+            elif span is None:
+                evidence += "; undecided: one seed, no noise estimate"
             elif holds is None:
                 evidence += "; undecided: the change is within the noise of the seeds"
             rows.append(_row("A5.nucleus_fce_rises", "A5", corpus, statement, holds, evidence))

@@ -170,8 +170,8 @@ def _check_decoding(config: dict) -> None:
         b2 = config["experiments"].get("B2")
         if b2 is None:
             raise ConfigError("experiments.B3 judges B2's reconstructions; add experiment B2")
+        models = sorted(set(map(without_seed, experiment_models(b2))))
         for pair in config["experiments"]["B3"]["pairs"]:
-            models = sorted(set(map(without_seed, experiment_models(b2))))
             for model in pair:
                 if model not in models:
                     raise ConfigError(f"experiments.B3.pairs: model {model!r} is not a model of "

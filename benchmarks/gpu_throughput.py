@@ -170,7 +170,7 @@ def main():
               f"{c['per_cell_tokens_per_s']:.0f} each")
     figures["best_tokens_per_s"] = max(v for k, v in figures.items() if k.endswith("_tokens_per_s"))
     for key, value in figures.items():
-        print(f"{key}: {value:.3f}")
+        print(f"{key}: {value:.6g}")  # six significant digits: a ratio recomputed from the printed figures agrees
 
 
 if __name__ == "__main__":

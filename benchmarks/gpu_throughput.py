@@ -38,9 +38,10 @@ import torch
 import torch.multiprocessing as mp
 
 from textvae.batching import collate, length_batches
-from textvae.config import PRECISIONS
+from textvae.config import paper_settings
 from textvae.precision import set_precision
 from textvae.scripting import keep_freed_memory
+from textvae.settings import PRECISIONS
 from textvae.training import new_model, new_optimiser, train_step
 
 SIZES = {
@@ -49,7 +50,6 @@ SIZES = {
     "tiny": dict(emb=32, hidden=64, z=8, cnn_channels=32, cnn_inner=16, cnn_width=3, cnn_blocks=1,
                  vocab=2000, batch_size=32),
 }
-TRAINING = dict(word_dropout=0.0, lr=0.00075, grad_clip=5.0, objective="betac", C=50.0, beta=1.0, m=0.0, seed=1)
 WARMUP = 3
 
 
@@ -71,14 +71,16 @@ def measure(arch: str, precision: str, size: str, steps: int, device: str, seed:
     """Train a fresh cell for WARMUP + steps steps; tokens/s and peak memory of the timed steps
     (`before_timing` is called after the warm-up steps)."""
     sizes = SIZES[size]
-    params = dict(TRAINING, **{k: v for k, v in sizes.items() if k != "vocab"}, arch=arch, precision=precision)
+    # the paper's lr and clipping, beta_C at C = 50
+    settings = paper_settings(f"{arch}-betac-C50", **{k: v for k, v in sizes.items() if k != "vocab"},
+                              precision=precision)
     dev = torch.device(device)
     set_precision(precision)
     torch.manual_seed(seed)
     sentences = synthetic_sentences(20000, sizes["vocab"], seed)
-    model = new_model(params, sizes["vocab"]).to(dev).train()
-    optimiser = new_optimiser(model, params["lr"])
-    plan = length_batches([len(s) for s in sentences], params["batch_size"], seed)[: WARMUP + steps]
+    model = new_model(settings, sizes["vocab"]).to(dev).train()
+    optimiser = new_optimiser(model, settings.lr)
+    plan = length_batches([len(s) for s in sentences], settings.batch_size, seed)[: WARMUP + steps]
     tokens = 0
     for i, batch in enumerate(plan):
         if i == WARMUP:
@@ -87,7 +89,7 @@ def measure(arch: str, precision: str, size: str, steps: int, device: str, seed:
             if dev.type == "cuda":
                 torch.cuda.reset_peak_memory_stats(dev)
             start = time.perf_counter()
-        train_step(model, optimiser, collate([sentences[j] for j in batch], 2, 3, dev), params, C=params["C"],
+        train_step(model, optimiser, collate([sentences[j] for j in batch], 2, 3, dev), settings, C=settings.C,
                    weight=1.0)
         if i >= WARMUP:
             tokens += sum(len(sentences[j]) + 1 for j in batch)

@@ -33,9 +33,9 @@ import yaml
 
 from textvae.config import (
     all_cells,
-    cell_params,
+    cell_settings,
     experiment_cells,
-    fce_lm_params,
+    fce_lm_settings,
     reference_lm_cells,
     with_schema_defaults,
 )
@@ -68,13 +68,13 @@ def throughput_from_results(path: Path) -> tuple[float, str]:
 def cell_work(config: dict, corpus: str, model_id: str) -> dict[str, float]:
     """Training, held-out rows and evaluation of one cell, in training-token equivalents."""
     train, valid, test, words, _ = CORPORA[corpus]
-    p = cell_params(config, corpus, model_id)
+    settings = cell_settings(config, corpus, model_id)
     tokens = words + 1  # and </s>
-    steps = p["epochs"] * math.ceil(train / p["batch_size"])
-    held_out = (steps // p["history_every"]) * min(valid, p["held_out_sentences"]) * tokens
+    steps = settings.epochs * math.ceil(train / settings.batch_size)
+    held_out = (steps // settings.history_every) * min(valid, settings.held_out_sentences) * tokens
     # evaluate: one pass and iw_samples importance samples over the test split
-    evaluation = (1 + config["evaluation"]["iw_samples"]) * test * tokens if p["z"] > 0 else 0
-    return dict(training=p["epochs"] * train * tokens, held_out=FORWARD * held_out, evaluation=FORWARD * evaluation)
+    evaluation = (1 + config["evaluation"]["iw_samples"]) * test * tokens if settings.z > 0 else 0
+    return dict(training=settings.epochs * train * tokens, held_out=FORWARD * held_out, evaluation=FORWARD * evaluation)
 
 
 def a5_work(config: dict) -> float:
@@ -86,9 +86,9 @@ def a5_work(config: dict) -> float:
     for corpus, model_id in experiment_cells(config, "A5"):
         tokens = CORPORA[corpus][3] + 1
         for seed in a5["seeds"]:
-            lm = fce_lm_params(config, corpus, model_id, seed)
+            lm = fce_lm_settings(config, corpus, model_id, seed)
             per_corpus = a5["sentences"] * tokens
-            work += len(a5["schemes"]) * (FORWARD * per_corpus + lm["epochs"] * per_corpus
+            work += len(a5["schemes"]) * (FORWARD * per_corpus + lm.epochs * per_corpus
                                           + FORWARD * CORPORA[corpus][2] * tokens)
     return work
 

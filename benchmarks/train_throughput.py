@@ -34,14 +34,12 @@ import torch
 import torch.nn.functional as F
 
 from textvae.batching import collate, length_batches
+from textvae.config import paper_settings
 from textvae.corpora import Vocab, build_vocab
 from textvae.objectives import beta_c_loss, gaussian_kl
 from textvae.scripting import keep_freed_memory
 from textvae.training import new_model, new_optimiser, train_step
 
-PAPER = dict(emb=256, hidden=512, z=64, cnn_channels=512, cnn_inner=128, cnn_width=20,
-             cnn_blocks=2, word_dropout=0.0, lr=0.00075, grad_clip=5.0, objective="betac",
-             C=50.0, beta=1.0, m=0.0, precision="fp32", seed=1)
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/yahoo/valid.txt"
 
 
@@ -110,17 +108,17 @@ def batches(kind: str, lengths: list[int], batch_size: int, seed: int) -> list[l
 def run(kind: str, arch: str, sentences, vocab_size: int, batch_size: int, steps: int,
         seed: int) -> dict:
     """Train a fresh model for 1 + `steps` steps; figures of the last `steps`."""
-    params = dict(PAPER, arch=arch, batch_size=batch_size)
+    settings = paper_settings(f"{arch}-betac-C50", batch_size=batch_size)  # the paper's sizes, lr and clipping
     torch.manual_seed(seed)
-    model = new_model(params, vocab_size).train()
+    model = new_model(settings, vocab_size).train()
     lengths = [len(s) for s in sentences]
     plan = batches(kind, lengths, batch_size, seed)[: steps + 1]
     if kind == "bucketed":
-        optimiser = new_optimiser(model, params["lr"])
-        step = lambda tensors: train_step(model, optimiser, tensors, params, C=params["C"], weight=1.0)  # noqa: E731
+        optimiser = new_optimiser(model, settings.lr)
+        step = lambda tensors: train_step(model, optimiser, tensors, settings, C=settings.C, weight=1.0)  # noqa: E731
     else:
-        loop = PaddedLoop(model, params["lr"], params["grad_clip"])
-        step = lambda tensors: loop.step(tensors, params["C"])  # noqa: E731
+        loop = PaddedLoop(model, settings.lr, settings.grad_clip)
+        step = lambda tensors: loop.step(tensors, settings.C)  # noqa: E731
     per_word, per_sentence = flops_per_word_and_sentence(model)
     words = positions = flops = 0.0
     for i, batch in enumerate(plan):

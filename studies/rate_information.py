@@ -29,7 +29,7 @@ import pandas as pd
 import torch
 import yaml
 
-from textvae.config import cell_params, with_schema_defaults
+from textvae.config import cell_values, model_settings, with_schema_defaults
 from textvae.corpora import Vocab, build_vocab, text_corpus_splits
 from textvae.evaluation import evaluate
 from textvae.precision import set_precision
@@ -70,13 +70,13 @@ def read_corpus(config: dict, corpus: str, train: int, test: int, vocab_size: in
 
 def run_cell(job: tuple) -> dict:
     """Train and evaluate one cell in a temporary folder; the row of COLUMNS."""
-    name, arch, C, params, data, evaluation = job
+    name, arch, C, settings, data, evaluation = job
     torch.set_num_threads(1)
     set_precision("fp32")
     train, test, vocab_size, bos, eos = data
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        train_cell(params, train, vocab_size, bos, eos, folder, f"{name}/{arch}/C{C:g}", log=lambda *_: None)
+        train_cell(settings, train, vocab_size, bos, eos, folder, f"{name}/{arch}/C{C:g}", log=lambda *_: None)
         model, _ = load_model(Path(folder) / "model.pt")
     minutes = (time.perf_counter() - started) / 60
     stats = evaluate(model, test, bos, eos, iw_samples=evaluation["iw_samples"],
@@ -113,9 +113,9 @@ def main(argv=None):
     for name, overrides in variants(args.variant).items():
         for arch in args.archs:
             for C in args.C:
-                params = cell_params(config, args.corpus, f"{arch}-betac-C{C:g}")
-                params.update(overrides)
-                jobs.append((name, arch, C, params, data, config["evaluation"]))
+                model_id = f"{arch}-betac-C{C:g}"
+                settings = model_settings({**cell_values(config, args.corpus, model_id), **overrides}, model_id)
+                jobs.append((name, arch, C, settings, data, config["evaluation"]))
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
         rows = pool.map(run_cell, jobs, chunksize=1)
     table = pd.DataFrame(rows, columns=COLUMNS)

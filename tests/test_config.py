@@ -9,16 +9,17 @@ from textvae.config import ConfigError
 
 
 def smoke():
-    return yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
+    """The smoke config, completed from the schema as the workflow completes it."""
+    return tvc.with_schema_defaults(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
 
 
 def test_model_ids_parse():
-    assert tvc.parse_model_id("lstm-betac-C15") == dict(arch="lstm", objective="betac", C=15.0, m=0.0,
-                                                        beta=1.0, anneal=False, seed=None)
-    assert tvc.parse_model_id("gru-autogen-m0.5")["m"] == 0.5
-    assert tvc.parse_model_id("lstm-vae-anneal-s12")["seed"] == 12
-    assert tvc.parse_model_id("lstm-vae-anneal")["anneal"] is True
-    assert tvc.parse_model_id("cnn-beta-b0.25")["beta"] == 0.25
+    assert tvc.parse_model_id("lstm-betac-C15") == tvc.ModelId(arch="lstm", objective="betac", C=15.0, m=0.0,
+                                                               beta=1.0, anneal=False, seed=None)
+    assert tvc.parse_model_id("gru-autogen-m0.5").m == 0.5
+    assert tvc.parse_model_id("lstm-vae-anneal-s12").seed == 12
+    assert tvc.parse_model_id("lstm-vae-anneal").anneal is True
+    assert tvc.parse_model_id("cnn-beta-b0.25").beta == 0.25
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -46,9 +47,9 @@ def test_train_seeds_repeat_each_model_with_its_own_seed():
     cfg["experiments"]["A3"]["train_seeds"] = [4, 7]
     assert tvc.experiment_models(cfg["experiments"]["A3"]) == [
         "gru-betac-C3-s4", "gru-betac-C3-s7", "gru-betac-C10-s4", "gru-betac-C10-s7"]
-    seeded = tvc.cell_params(cfg, "short", "gru-betac-C10-s7")
-    assert seeded["seed"] == 7 and seeded["C"] == 10.0 and "s7" not in str(seeded["objective"])
-    assert tvc.cell_params(cfg, "short", "gru-betac-C10")["seed"] == cfg["defaults"]["seed"]
+    seeded = tvc.cell_settings(cfg, "short", "gru-betac-C10-s7")
+    assert seeded.seed == 7 and seeded.C == 10.0 and seeded.objective == "betac"
+    assert tvc.cell_settings(cfg, "short", "gru-betac-C10").seed == cfg["defaults"]["seed"]
     assert tvc.without_seed("gru-betac-C10-s7") == "gru-betac-C10" == tvc.without_seed("gru-betac-C10")
     tvc.check_config(cfg)
     cfg["experiments"]["B1"]["train_seeds"] = [1]
@@ -60,10 +61,34 @@ def test_train_seeds_repeat_each_model_with_its_own_seed():
 def test_settings_precedence():
     cfg = smoke()
     cfg["cells"] = {"short/lstm-vae-anneal": {"lr": 0.5}}
-    p = tvc.cell_params(cfg, "short", "lstm-vae-anneal")
-    assert p["lr"] == 0.5 and p["word_dropout"] == 0.3 and p["anneal"] == "linear"
-    assert tvc.cell_params(cfg, "short", "lstm-vae")["anneal"] is None
-    assert tvc.cell_params(cfg, "short", "lstm-betac-C3")["word_dropout"] == 0.0
+    annealed = tvc.cell_settings(cfg, "short", "lstm-vae-anneal")
+    assert annealed.lr == 0.5 and annealed.word_dropout == 0.3 and annealed.anneal == "linear"
+    assert tvc.cell_settings(cfg, "short", "lstm-vae").anneal is None
+    assert tvc.cell_settings(cfg, "short", "lstm-betac-C3").word_dropout == 0.0
+
+
+def test_an_lm_of_a5_has_the_cells_decoder_sizes_and_a5s_training():
+    cfg = smoke()
+    cfg["cells"] = {"short/lstm-betac-C3": {"hidden": 24, "word_dropout": 0.2}}
+    cfg["experiments"]["A5"]["lm"] = {"epochs": 3, "lr": 0.01}
+    lm = tvc.fce_lm_settings(cfg, "short", "lstm-betac-C3", seed=5)
+    cell = tvc.cell_settings(cfg, "short", "lstm-betac-C3")
+    assert (lm.arch, lm.objective, lm.z, lm.C, lm.anneal, lm.seed) == ("lstm", "lm", 0, 0.0, None, 5)
+    assert (lm.hidden, lm.emb, lm.word_dropout, lm.epochs, lm.lr) == (24, cell.emb, 0.0, 3, 0.01)
+    assert (cell.word_dropout, cell.epochs, cell.z) == (0.2, 2, 4)
+
+
+def test_settings_refuse_a_name_the_library_does_not_know():
+    values = dict(tvc.cell_values(smoke(), "short", "lstm-betac-C3"), precision="fp16")
+    with pytest.raises(ValueError, match=r"settings: precision 'fp16' is not one of \('fp32', 'tf32', 'bf16'\)"):
+        tvc.model_settings(values, "lstm-betac-C3")
+
+
+def test_paper_settings_are_the_schemas_defaults():
+    paper = tvc.paper_settings("cnn-betac-C50", batch_size=64)
+    assert (paper.emb, paper.hidden, paper.z, paper.cnn_channels, paper.lr) == (256, 512, 64, 512, 0.00075)
+    assert (paper.arch, paper.C, paper.batch_size, paper.anneal) == ("cnn", 50.0, 64, None)
+    assert tvc.paper_settings("lstm-vae-anneal").anneal == "sigmoid"
 
 
 def check(cfg):
@@ -97,10 +122,7 @@ def test_config_errors_name_the_key(edit, message):
 
 @pytest.mark.parametrize("name", ["config.yaml", "configs/smoke.yaml", "configs/paper.yaml"])
 def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch):
-    from snakemake.utils import validate
-
-    cfg = yaml.safe_load((REPO / name).read_text())
-    validate(cfg, str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
+    cfg = tvc.with_schema_defaults(yaml.safe_load((REPO / name).read_text()))
     monkeypatch.chdir(tmp_path)  # the paper's corpus files, stubbed where the config expects them
     for corpus in cfg["corpora"].values():
         for key in ("train", "valid", "test", "path"):
@@ -115,7 +137,7 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
         # A1's); A4 and A6 use A2's cells on CBT and WIKI; B1-B5: 4 models and B4's reference
         # LM on BookCorpus
         assert len(tvc.all_cells(cfg)) == 60 + 9 + 2 + 4 + 1
-        assert tvc.cell_params(cfg, "yahoo", "cnn-betac-C100")["cnn_width"] == 20
+        assert tvc.cell_settings(cfg, "yahoo", "cnn-betac-C100").cnn_width == 20
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -1,11 +1,13 @@
 """The registry of experiments: every entry points at rules, checks and figures that exist, the
 workflow's targets follow it, and the names the config schema allows are the library's."""
 
+from dataclasses import fields
+
 import pytest
 import yaml
 from conftest import REPO, SMOKE
 
-from textvae import claims, decoding, figures
+from textvae import claims, figures, settings
 from textvae import config as tvconfig
 from textvae.experiments import EXPERIMENTS, REGISTRY, Experiment, Figure, claimed, targets
 from textvae.experiments import figures as figures_of
@@ -35,12 +37,22 @@ def test_the_schema_has_a_key_for_each_experiment():
 
 def test_the_schemas_names_are_the_librarys():
     grid = SCHEMA["$defs"]["grid"]["properties"]
-    assert tuple(grid["archs"]["items"]["enum"]) == tvconfig.ARCHS
-    assert tuple(grid["objective"]["enum"]) == tvconfig.OBJECTIVES
+    assert tuple(grid["archs"]["items"]["enum"]) == settings.ARCHS
+    assert tuple(grid["objective"]["enum"]) == settings.OBJECTIVES
     scheme = SCHEMA["properties"]["decoding"]["properties"]["schemes"]["additionalProperties"]
-    assert set(scheme["properties"]["method"]["enum"]) == set(decoding.METHODS) == set(tvconfig._METHOD_NEEDS)
-    precision = SCHEMA["properties"]["defaults"]["properties"]["precision"]["enum"]
-    assert tuple(precision) == tvconfig.PRECISIONS
+    assert tuple(scheme["properties"]["method"]["enum"]) == tuple(settings.DECODING_METHODS)
+    values = SCHEMA["properties"]["defaults"]["properties"]
+    assert tuple(values["precision"]["enum"]) == settings.PRECISIONS
+    assert tuple(values["lr_schedule"]["enum"]) == settings.LR_SCHEDULES
+    assert tuple(values["anneal_schedule"]["enum"]) == settings.ANNEAL_SCHEDULES
+
+
+def test_the_settings_are_the_schemas_values_and_what_a_model_id_names():
+    """Each key of the config's `defaults` is a field of Settings (anneal_schedule as `anneal`,
+    set for -anneal models only), and the model id gives the others."""
+    values = set(SCHEMA["properties"]["defaults"]["properties"])
+    named = {f.name for f in fields(tvconfig.ModelId)}
+    assert {f.name for f in fields(settings.Settings)} == values - {"anneal_schedule"} | named
 
 
 def test_a_toy_experiment_gets_its_targets_figures_and_claims_from_its_entry():

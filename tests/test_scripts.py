@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+from dataclasses import asdict, replace
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ def test_prepare_text_corpus(tmp_path):
 @pytest.fixture(scope="module")
 def trained(corpus, tmp_path_factory):
     folder = tmp_path_factory.mktemp("model")
-    settings = dict(tvc.cell_params(SMOKE, "short", "lstm-betac-C3"), epochs=1)
+    settings = asdict(replace(tvc.cell_settings(SMOKE, "short", "lstm-betac-C3"), epochs=1))
     load_script("train").main(job(
         input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
                    vocab=str(corpus / "vocab.parquet")),
@@ -342,8 +343,7 @@ def test_fce_vocab_and_lm(corpus, tmp_path):
     load_script("fce_vocab").main(job(input=synthetic, output=[vocab_path]))
     vocab = Vocab.from_frame(pd.read_parquet(vocab_path))
     assert vocab.itos[4:] == ["good", "is", "movie", "the"]  # the words of both corpora
-    settings = dict(tvc.cell_params(SMOKE, "short", "lstm-betac-C3"), arch="lstm", objective="lm", z=0,
-                    C=0.0, anneal=None, epochs=1)
+    settings = asdict(replace(tvc.fce_lm_settings(SMOKE, "short", "lstm-betac-C3", seed=1), epochs=1))
     out = dict(model=str(tmp_path / "lm" / "model.pt"), metrics=str(tmp_path / "lm" / "metrics.parquet"))
     load_script("fce_lm").main(job(
         input=dict(synthetic=synthetic[0], vocab=vocab_path, test=str(corpus / "test.parquet")), output=out,
@@ -360,7 +360,7 @@ def test_fce_vocab_and_lm(corpus, tmp_path):
 
 
 def test_a_cell_too_big_for_memory_fails_naming_the_cell(corpus, tmp_path):
-    settings = dict(tvc.cell_params(SMOKE, "short", "lstm-betac-C3"), hidden=100_000)  # 160 GB of LSTM
+    settings = asdict(replace(tvc.cell_settings(SMOKE, "short", "lstm-betac-C3"), hidden=100_000))  # 160 GB of LSTM
     job_ = job(input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
                           vocab=str(corpus / "vocab.parquet")),
                output=dict(model=str(tmp_path / "model.pt"), history=str(tmp_path / "history.parquet")),

@@ -1,5 +1,6 @@
 import math
 import random
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -10,11 +11,12 @@ from textvae import training
 from textvae.batching import collate, length_batches
 from textvae.models import LinearCrossEntropy
 from textvae.precision import autocast
+from textvae.settings import Settings
 
-PARAMS = dict(arch="lstm", objective="betac", C=2.0, beta=1.0, m=0.0, anneal=None, anneal_epochs=0,
-              c_ramp_epochs=0.5, emb=8, hidden=16, z=4, cnn_channels=8, cnn_inner=4, cnn_width=3,
-              cnn_blocks=1, word_dropout=0.1, epochs=2, batch_size=8, lr=0.01, lr_schedule="cosine",
-              grad_clip=5.0, history_every=3, held_out_sentences=2000, precision="fp32", seed=7)
+SETTINGS = Settings(arch="lstm", objective="betac", C=2.0, beta=1.0, m=0.0, anneal=None, anneal_epochs=0,
+                    c_ramp_epochs=0.5, emb=8, hidden=16, z=4, cnn_channels=8, cnn_inner=4, cnn_width=3,
+                    cnn_blocks=1, word_dropout=0.1, epochs=2, batch_size=8, lr=0.01, lr_schedule="cosine",
+                    grad_clip=5.0, history_every=3, held_out_sentences=2000, precision="fp32", seed=7)
 
 
 def data(n=40, vocab=15, seed=0):
@@ -23,7 +25,7 @@ def data(n=40, vocab=15, seed=0):
 
 
 def train(tmp_path, name="cell", keep_checkpoint=False, **changes):
-    return training.train_cell(dict(PARAMS, **changes), data(), 15, 2, 3, tmp_path / name,
+    return training.train_cell(replace(SETTINGS, **changes), data(), 15, 2, 3, tmp_path / name,
                                cell=f"toy/{name}", log=lambda *a: None, keep_checkpoint=keep_checkpoint)
 
 
@@ -63,7 +65,7 @@ def test_history_rows_and_ramped_C(tmp_path):
 
 def test_held_out_terms_leave_training_unchanged(tmp_path):
     plain = train(tmp_path, "plain")
-    with_held_out = training.train_cell(PARAMS, data(), 15, 2, 3, tmp_path / "h", cell="toy/h",
+    with_held_out = training.train_cell(SETTINGS, data(), 15, 2, 3, tmp_path / "h", cell="toy/h",
                                         log=lambda *a: None, held_out=data(10, seed=5))
     pd.testing.assert_frame_equal(plain.drop(columns="tokens_per_s"),
                                   with_held_out[plain.columns].drop(columns="tokens_per_s"))
@@ -84,7 +86,7 @@ def test_resume_after_an_interruption_gives_the_same_model(tmp_path, monkeypatch
         train(tmp_path, "cut")
     monkeypatch.setattr(training, "atomic_save", real_save)
     said = []
-    resumed = training.train_cell(PARAMS, data(), 15, 2, 3, tmp_path / "cut", cell="toy/cut", log=said.append)
+    resumed = training.train_cell(SETTINGS, data(), 15, 2, 3, tmp_path / "cut", cell="toy/cut", log=said.append)
     assert "resuming from the checkpoint after epoch 1" in said[0]
     pd.testing.assert_frame_equal(whole.drop(columns="tokens_per_s"), resumed.drop(columns="tokens_per_s"))
     sw = torch.load(tmp_path / "whole" / "model.pt")["state_dict"]
@@ -96,7 +98,20 @@ def test_the_checkpoint_is_removed_once_the_model_is_written_unless_kept(tmp_pat
     train(tmp_path, "removed")
     train(tmp_path, "kept", keep_checkpoint=True)
     assert (tmp_path / "removed" / "model.pt").exists() and not (tmp_path / "removed" / "checkpoint.pt").exists()
-    assert training.load_checkpoint(tmp_path / "kept" / "checkpoint.pt", "cpu")["epoch"] == PARAMS["epochs"]
+    assert training.load_checkpoint(tmp_path / "kept" / "checkpoint.pt", "cpu")["epoch"] == SETTINGS.epochs
+
+
+def test_a_model_file_from_before_the_typed_settings_loads(tmp_path):
+    """Files written before the settings were typed keep them under "params", with the unused
+    anneal_schedule of a cell that does not anneal: they load as the same model and settings."""
+    train(tmp_path, "new")
+    saved = torch.load(tmp_path / "new" / "model.pt")
+    values = dict(saved.pop("settings"), anneal_schedule="linear")
+    torch.save(dict(saved, params=values), tmp_path / "old.pt")
+    (new, settings), (old, old_settings) = training.load_model(tmp_path / "new" / "model.pt"), \
+        training.load_model(tmp_path / "old.pt")
+    assert settings == old_settings == SETTINGS
+    assert all(torch.equal(a, b) for a, b in zip(new.state_dict().values(), old.state_dict().values()))
 
 
 class RunsCode:
@@ -109,7 +124,7 @@ class RunsCode:
 def test_a_checkpoint_that_would_run_code_is_refused(tmp_path, capsys):
     (tmp_path / "x").mkdir()
     crafted = tmp_path / "x" / "checkpoint.pt"
-    torch.save({"fingerprint": training.fingerprint(PARAMS), "payload": RunsCode()}, crafted)
+    torch.save({"fingerprint": training.fingerprint(SETTINGS), "payload": RunsCode()}, crafted)
     with pytest.raises(training.CheckpointError, match=r"checkpoint.pt: refused, not a plain textvae "
                                                          r"checkpoint \(loading it could run code: .*delete it"):
         train(tmp_path, "x")
@@ -120,7 +135,7 @@ def test_a_checkpoint_that_would_run_code_is_refused(tmp_path, capsys):
 def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
     train(tmp_path, "x", keep_checkpoint=True)
     said = []
-    training.train_cell(dict(PARAMS, lr=0.02), data(), 15, 2, 3, tmp_path / "x", cell="toy/x", log=said.append)
+    training.train_cell(replace(SETTINGS, lr=0.02), data(), 15, 2, 3, tmp_path / "x", cell="toy/x", log=said.append)
     assert "ignoring a checkpoint written with other settings" in said[0]
 
 
@@ -159,9 +174,9 @@ def test_held_out_rows_use_the_sample(tmp_path, monkeypatch):
     real = training.mean_terms
     monkeypatch.setattr(training, "mean_terms", lambda model, s, *a, **k: scored.append(s) or real(model, s, *a, **k))
     held_out = data(30, seed=5)
-    training.train_cell(dict(PARAMS, held_out_sentences=12), data(), 15, 2, 3, tmp_path / "h", cell="toy/h",
+    training.train_cell(replace(SETTINGS, held_out_sentences=12), data(), 15, 2, 3, tmp_path / "h", cell="toy/h",
                         log=lambda *a: None, held_out=held_out)
-    assert len(scored) == 5 and all(s == training.held_out_sample(held_out, 12, PARAMS["seed"]) for s in scored)
+    assert len(scored) == 5 and all(s == training.held_out_sample(held_out, 12, SETTINGS.seed) for s in scored)
 
 
 SYNCS = {"_local_scalar_dense", "nonzero", "masked_select", "is_nonzero", "equal", "item"}
@@ -201,18 +216,18 @@ def test_a_training_step_reads_nothing_from_the_device_between_history_rows(tmp_
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available: the CPU test above checks "
                                                             "the step by construction")
 def test_a_training_step_on_cuda_never_synchronises(tmp_path):
-    params = dict(PARAMS, history_every=100)
-    model = training.new_model(params, 15).cuda()
-    optimiser = training.new_optimiser(model, params["lr"])
+    settings = replace(SETTINGS, history_every=100)
+    model = training.new_model(settings, 15).cuda()
+    optimiser = training.new_optimiser(model, settings.lr)
     window = training.Window(torch.device("cuda"))
     sentences = data()
-    batches = length_batches([len(s) for s in sentences], params["batch_size"], seed=1)
+    batches = length_batches([len(s) for s in sentences], settings.batch_size, seed=1)
     torch.cuda.synchronize()
     torch.cuda.set_sync_debug_mode("error")
     try:
         for step, batch in enumerate(batches, 1):
             tensors = collate([sentences[i] for i in batch], 2, 3, torch.device("cuda"))
-            loss, rec, kl = training.train_step(model, optimiser, tensors, params, C=1.0, weight=1.0)
+            loss, rec, kl = training.train_step(model, optimiser, tensors, settings, C=1.0, weight=1.0)
             window.add(step, loss, rec, kl, tokens=0)
     finally:
         torch.cuda.set_sync_debug_mode("default")
@@ -223,9 +238,9 @@ def test_a_training_step_on_cuda_never_synchronises(tmp_path):
 def test_bf16_autocast_stays_near_fp32_and_meets_the_target_rate(tmp_path):
     """On the CPU, which runs bfloat16 autocast too: the smoke-sized model's loss on a batch
     within 2 % of float32's, and training on the toy data ends at the same rate on target."""
-    params = dict(PARAMS, word_dropout=0.0)
+    settings = replace(SETTINGS, word_dropout=0.0)
     torch.manual_seed(0)
-    model = training.new_model(params, 15)
+    model = training.new_model(settings, 15)
     tensors = collate(data()[:8], 2, 3)
     losses = {}
     for precision in ("fp32", "bf16"):

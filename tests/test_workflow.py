@@ -10,6 +10,8 @@ import pytest
 import yaml
 from conftest import REPO, SMOKE, assert_same_tables, snakemake, why_no_slurm
 
+from textvae import config as tvconfig
+
 sys.path.insert(0, str(REPO / "benchmarks"))
 from plan_paper import stub_corpora  # noqa: E402
 
@@ -179,6 +181,17 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
         "train", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
         "interpolate", "table_autogen_reconstructions", "table_autogen_preference",
         "table_autogen_samples", "table_paths", "table_runs", "table_claims", "effective_config"}
+
+
+def test_changing_the_anneal_schedule_retrains_the_annealed_cells_only(smoke_run):
+    """anneal_schedule is a setting of the -anneal models alone (Settings.anneal), so the others
+    keep their models."""
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["defaults"]["anneal_schedule"] = "sigmoid"
+    jobs = planned_jobs(snakemake(smoke_run, "-n", "tables", config=config).stdout)
+    annealed = sorted(f"corpus={c}, model={m}" for c, m in tvconfig.all_cells(SMOKE) if m.endswith("-anneal"))
+    assert annealed and sorted(w for r, w in jobs if r == "train") == annealed
+    assert not [r for r, _ in jobs if r == "fce_lm"]
 
 
 def test_bad_config_is_refused_before_any_job(tmp_path):

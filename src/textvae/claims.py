@@ -420,13 +420,13 @@ ROLES = {"vae": "the VAE", "vae_anneal": "the VAE with KL annealing", "m1": "Aut
 
 
 def roles(models) -> dict[str, str]:
-    """The first model id of each role of paper B among `models`, read from its spec: vae
+    """The first model id of each role of paper B among `models`, read from the id: vae
     (objective vae, no annealing), vae_anneal, m1 and m2 (objective autogen, m = 1 or 2)."""
     found = {}
     for model in models:
-        spec = parse_model_id(model)
-        role = ("vae_anneal" if spec["anneal"] else "vae") if spec["objective"] == "vae" else \
-            f"m{spec['m']:g}" if spec["objective"] == "autogen" else None
+        named = parse_model_id(model)
+        role = ("vae_anneal" if named.anneal else "vae") if named.objective == "vae" else \
+            f"m{named.m:g}" if named.objective == "autogen" else None
         found.setdefault(role, model)
     return {role: model for role, model in found.items() if role in ROLES}
 

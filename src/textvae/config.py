@@ -8,9 +8,9 @@ A model id names what makes a cell, readable in a path:
 the decoder's sizes.  `-s{seed}` sets the cell's training seed: an experiment's `train_seeds`
 repeats each of its models once per seed (the tables show the mean and sd over the seeds and
 the claims decide over them); an id without it trains with the settings' seed.
-A cell is (corpus, model id).  Its settings are, from lowest to highest precedence: the
-config's `defaults`, the `settings` of the experiments that list it (which must agree), and
-`cells["{corpus}/{model id}"]`.
+A cell is (corpus, model id).  Its settings (textvae.settings.Settings) are what its model id
+names and, from lowest to highest precedence, the config's `defaults`, the `settings` of the
+experiments that list it (which must agree), and `cells["{corpus}/{model id}"]`.
 """
 
 from __future__ import annotations
@@ -18,14 +18,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from dataclasses import dataclass
 
 import yaml
 
-# the architectures textvae.models builds and the objectives textvae.objectives defines, named
-# here so that checking a config (at every snakemake start) does not import torch
-ARCHS = ("lstm", "gru", "cnn")
-OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")
-PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.precision)
+from .settings import ARCHS, DECODING_METHODS, OBJECTIVES, Settings
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "workflow", "schemas", "config.schema.yaml")
 
@@ -36,8 +33,6 @@ _VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae":
 GRID_VALUES = {"C": "C", "m": "m", "b": "beta"}
 DECODING_EXPERIMENTS = ("A2", "A4", "A5", "B2", "B3", "B4", "B5")
 REFERENCE_LM = "lstm-lm"  # B4's judge on a real corpus
-# what a decoding method needs besides its name
-_METHOD_NEEDS = {"greedy": (), "sample": (), "topk": ("k",), "nucleus": ("p",), "beam": ("width",)}
 
 
 class ConfigError(ValueError):
@@ -49,9 +44,24 @@ def number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def parse_model_id(model_id: str) -> dict:
-    """'lstm-betac-C15' -> {arch: lstm, objective: betac, C: 15.0, m: 0.0, beta: 1.0, anneal: False,
-    seed: None}; 'lstm-betac-C15-s2' -> the same with seed 2."""
+@dataclass(frozen=True)
+class ModelId:
+    """What a model id names: the architecture, the objective and its value (C, m or beta; the
+    others at their neutral 0, 0, 1), whether the KL weight is annealed, the seed (None: the
+    settings' seed)."""
+
+    arch: str
+    objective: str
+    C: float = 0.0
+    m: float = 0.0
+    beta: float = 1.0
+    anneal: bool = False
+    seed: int | None = None
+
+
+def parse_model_id(model_id: str) -> ModelId:
+    """'lstm-betac-C15' -> ModelId(arch=lstm, objective=betac, C=15.0, m=0.0, beta=1.0,
+    anneal=False, seed=None); 'lstm-betac-C15-s2' -> the same with seed 2."""
     match = MODEL_ID.match(model_id)
     if not match:
         raise ConfigError(f"model id {model_id!r} is not of the form "
@@ -66,11 +76,9 @@ def parse_model_id(model_id: str) -> dict:
         wanted = _VALUE_KEY[objective]
         raise ConfigError(f"model id {model_id!r}: objective {objective} takes "
                           + (f"a -{wanted}<number> part" if wanted else "no number part"))
-    spec = dict(arch=arch, objective=objective, C=0.0, m=0.0, beta=1.0, anneal=bool(match["anneal"]),
-                seed=int(match["seed"]) if match["seed"] else None)
-    if key:
-        spec[GRID_VALUES[key]] = float(match["value"])
-    return spec
+    value = {GRID_VALUES[key]: float(match["value"])} if key else {}
+    return ModelId(arch, objective, **value, anneal=bool(match["anneal"]),
+                   seed=int(match["seed"]) if match["seed"] else None)
 
 
 def without_seed(model_id: str) -> str:
@@ -121,15 +129,14 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
     return sorted(cells | set(reference_lm_cells(config)))
 
 
-def fce_lm_params(config: dict, corpus: str, model_id: str, seed: int) -> dict:
-    """The settings of A5's language model for a cell's synthetic corpus: an LSTM with the
-    cell's decoder sizes (no z), trained with the cell's settings overridden by A5's `lm`."""
-    params = cell_params(config, corpus, model_id)
-    params.update(arch="lstm", objective="lm", z=0, C=0.0, m=0.0, beta=1.0, anneal=None,
-                  word_dropout=0.0)
-    params.update(config["experiments"]["A5"].get("lm", {}))
-    params["seed"] = seed  # each LM its own initialisation, as its own sample
-    return params
+def fce_lm_settings(config: dict, corpus: str, model_id: str, seed: int) -> Settings:
+    """The settings of A5's language model for a cell's synthetic corpus: an LSTM language
+    model (lstm-lm: no z) with the cell's decoder sizes, trained with the cell's settings
+    without word dropout, overridden by A5's `lm`, and with its own `seed` (each LM its own
+    initialisation, as its own sample)."""
+    values = dict(cell_values(config, corpus, model_id), word_dropout=0.0)
+    values.update(config["experiments"]["A5"].get("lm", {}), seed=seed)
+    return model_settings(values, "lstm-lm")
 
 
 def scheme(config: dict, name: str) -> dict:
@@ -142,7 +149,7 @@ def scheme(config: dict, name: str) -> dict:
 
 def latent_size(config: dict, experiment: str, corpus: str) -> int:
     """The size of z shared by the experiment's models on `corpus` (they decode the same z)."""
-    sizes = {cell_params(config, corpus, m)["z"] for c, m in experiment_cells(config, experiment)
+    sizes = {cell_settings(config, corpus, m).z for c, m in experiment_cells(config, experiment)
              if c == corpus}
     if len(sizes) != 1:
         raise ConfigError(f"experiments.{experiment}: the models on corpus {corpus!r} have latent "
@@ -155,7 +162,7 @@ def _check_decoding(config: dict) -> None:
     used = [name for name in DECODING_EXPERIMENTS if name in config["experiments"]]
     schemes = config["decoding"]["schemes"]
     for name, spec in schemes.items():
-        for key in _METHOD_NEEDS[spec["method"]]:
+        for key in DECODING_METHODS[spec["method"]]:
             if key not in spec:
                 raise ConfigError(f"decoding.schemes.{name}: method {spec['method']} needs {key!r}")
     for exp in used:
@@ -181,9 +188,16 @@ def _check_decoding(config: dict) -> None:
             latent_size(config, exp, corpus)
 
 
-def cell_params(config: dict, corpus: str, model_id: str) -> dict:
-    """Every setting of a cell as plain values (the params of its Snakemake jobs)."""
-    settings = dict(config["defaults"])
+def cell_settings(config: dict, corpus: str, model_id: str) -> Settings:
+    """Every setting of a cell: its setting values (cell_values) with what its model id names."""
+    return model_settings(cell_values(config, corpus, model_id), model_id)
+
+
+def cell_values(config: dict, corpus: str, model_id: str) -> dict:
+    """The setting values of a cell (keys of the config's `defaults`): the defaults, updated by
+    the `settings` of the experiments that list the cell (which must agree), then by
+    `cells["{corpus}/{model id}"]`."""
+    values = dict(config["defaults"])
     chosen = None
     for name, experiment in config["experiments"].items():
         if (corpus, model_id) in experiment_cells(config, name):
@@ -195,15 +209,34 @@ def cell_params(config: dict, corpus: str, model_id: str) -> dict:
                 )
             chosen = (name, mine)
     if chosen:
-        settings.update(chosen[1])
-    settings.update(config.get("cells", {}).get(f"{corpus}/{model_id}", {}))
-    spec = parse_model_id(model_id)
-    settings["anneal"] = settings.pop("anneal_schedule") if spec.pop("anneal") else None
-    seed = spec.pop("seed")
-    settings.update(spec, **({} if seed is None else {"seed": seed}))
-    if spec["objective"] == "lm":
-        settings["z"] = 0
-    return settings
+        values.update(chosen[1])
+    values.update(config.get("cells", {}).get(f"{corpus}/{model_id}", {}))
+    return values
+
+
+def model_settings(values: dict, model_id: str) -> Settings:
+    """Settings from setting values (keys of the config's `defaults`) and a model id, which gives
+    arch, objective, C, m and beta; `anneal` is the values' anneal_schedule for an -anneal model
+    and None otherwise; an id's -s{seed} overrides the seed; a language model (lm) has z = 0."""
+    model = parse_model_id(model_id)
+    values = dict(values)
+    schedule = values.pop("anneal_schedule")
+    values.update(arch=model.arch, objective=model.objective, C=model.C, m=model.m, beta=model.beta,
+                  anneal=schedule if model.anneal else None)
+    if model.seed is not None:
+        values["seed"] = model.seed
+    if model.objective == "lm":
+        values["z"] = 0
+    return Settings(**values)
+
+
+def paper_settings(model_id: str, **changes) -> Settings:
+    """The settings of `model_id` under the schema's `defaults` (the papers' settings, as the
+    authors' code has them), with `changes` to their values: for benchmarks and studies that
+    train outside the workflow."""
+    with open(SCHEMA_PATH) as f:
+        defaults = yaml.safe_load(f)["properties"]["defaults"]["default"]
+    return model_settings({**defaults, **changes}, model_id)
 
 
 def fill_defaults(config: dict, schema: dict) -> None:
@@ -282,7 +315,7 @@ def check_config(config: dict) -> None:
             raise ConfigError(f"experiments.{name}: the grid is empty; give corpora and "
                               "models (or archs with objective and its values)")
         for model_id in experiment.get("models", []):
-            if "train_seeds" in experiment and parse_model_id(model_id)["seed"] is not None:
+            if "train_seeds" in experiment and parse_model_id(model_id).seed is not None:
                 raise ConfigError(f"experiments.{name}.models: {model_id!r} names a seed and the "
                                   "experiment gives train_seeds; name the model without -s<seed>")
         for model_id in models:
@@ -304,5 +337,5 @@ def check_config(config: dict) -> None:
             if split in corpus and not os.path.exists(corpus[split]):
                 raise ConfigError(f"corpora.{name}.{split}: file {corpus[split]!r} does not exist")
     for cell in all_cells(config):
-        cell_params(config, *cell)  # refuses a cell whose experiments disagree on its settings
+        cell_settings(config, *cell)  # refuses a cell whose experiments disagree on its settings
     _check_decoding(config)

@@ -23,9 +23,9 @@ from __future__ import annotations
 import torch
 
 from .corpora import PAD, SPECIALS
+from .settings import DECODING_METHODS
 
 PAD_ID = SPECIALS.index(PAD)  # 0 in every vocabulary, as batching pads with it
-METHODS = ("greedy", "topk", "nucleus", "sample", "beam")
 
 
 class DecodingError(RuntimeError):
@@ -36,8 +36,8 @@ def decode(decoder, z: torch.Tensor, bos: int, eos: int, *, method: str, max_len
            k: int | None = None, p: float | None = None, beam_width: int = 1,
            seed: int = 0) -> list[list[int]]:
     """Token ids of one sentence per row of z (B, dz), without <s> and </s>."""
-    if method not in METHODS:
-        raise ValueError(f"unknown decoding method {method!r}; expected one of {METHODS}")
+    if method not in DECODING_METHODS:
+        raise ValueError(f"unknown decoding method {method!r}; expected one of {tuple(DECODING_METHODS)}")
     with torch.no_grad():
         if method == "beam":
             return _beam_search(decoder, z, bos, eos, max_len, beam_width)

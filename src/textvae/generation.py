@@ -18,8 +18,8 @@ from .training import load_model
 def load_cell(model_path, vocab_path):
     """A trained cell ready to decode: (model in eval mode, its settings, vocabulary, device)."""
     device = select_device()
-    model, params = load_model(model_path, device)
-    return model, params, Vocab.from_frame(pd.read_parquet(vocab_path)), device
+    model, settings = load_model(model_path, device)
+    return model, settings, Vocab.from_frame(pd.read_parquet(vocab_path)), device
 
 
 def read_prior(path, device) -> torch.Tensor:

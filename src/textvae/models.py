@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import ARCHS
 from .objectives import gaussian_kl
+from .settings import ARCHS
 
 _RNN = {"lstm": nn.LSTM, "gru": nn.GRU}
 

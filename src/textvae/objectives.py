@@ -10,9 +10,7 @@ import math
 
 import torch
 
-from .config import OBJECTIVES
-
-ANNEAL_SCHEDULES = ("linear", "sigmoid")
+from .settings import ANNEAL_SCHEDULES, OBJECTIVES
 
 
 def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:

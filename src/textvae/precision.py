@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from .config import PRECISIONS
+from .settings import PRECISIONS
 
 
 def set_precision(name: str) -> None:

@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,7 @@ from .evaluation import mean_terms
 from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
 from .precision import autocast, set_precision
+from .settings import LR_SCHEDULES, Settings, saved_settings
 
 MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
               "cnn_blocks", "word_dropout")
@@ -37,9 +39,9 @@ class NonFiniteLoss(RuntimeError):
     """The loss became NaN or infinite; the message names the cell, step and last finite values."""
 
 
-def fingerprint(params: dict) -> str:
+def fingerprint(settings: Settings) -> str:
     """A hash of the cell's settings: a checkpoint of other settings is never resumed."""
-    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode()).hexdigest()[:16]
 
 
 def atomic_save(obj, path: Path) -> None:
@@ -65,38 +67,42 @@ def load_checkpoint(path: Path, device) -> dict:
                               f"{reason}); delete it to train the cell from the start") from None
 
 
-def new_model(params: dict, vocab_size: int):
-    return build_vae(vocab_size=vocab_size, **{k: params[k] for k in MODEL_KEYS})
+def new_model(settings: Settings, vocab_size: int):
+    """The untrained network of the settings (on the CPU)."""
+    return build_vae(vocab_size=vocab_size, **{k: getattr(settings, k) for k in MODEL_KEYS})
 
 
-def load_model(path, device="cpu"):
-    """The trained VAE saved by `train_cell`, in eval mode, and its cell settings (its `info`:
+def load_model(path, device="cpu") -> tuple[torch.nn.Module, Settings]:
+    """The trained VAE saved by `train_cell`, in eval mode, and its cell's settings (its `info`:
     device, steps, training seconds, torch version and code commit, is in the file too)."""
     saved = torch.load(path, map_location=device, weights_only=True)
-    model = new_model(saved["params"], saved["vocab_size"])
+    settings = saved_settings(saved)
+    model = new_model(settings, saved["vocab_size"])
     model.load_state_dict(saved["state_dict"])
-    return model.to(device).eval(), saved["params"]
+    return model.to(device).eval(), settings
 
 
-def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
+def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
                out_dir: str | Path, cell: str, device=torch.device("cpu"), log=print,
                held_out: list[list[int]] | None = None, keep_checkpoint: bool = False) -> pd.DataFrame:
     """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
     the history, whose rows also give the terms on the `held_out` sentences when given.
     `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
-    resumes; it is removed once `model.pt` is written, unless `keep_checkpoint`."""
+    resumes; it is removed once `model.pt` is written, unless `keep_checkpoint`.  `model.pt`
+    holds the settings (as plain values, under "settings"), the vocabulary size, the weights
+    and `info`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path = out_dir / "checkpoint.pt"
-    torch.manual_seed(params["seed"])
-    model = new_model(params, vocab_size).to(device)
-    optimiser = new_optimiser(model, params["lr"])
+    torch.manual_seed(settings.seed)
+    model = new_model(settings, vocab_size).to(device)
+    optimiser = new_optimiser(model, settings.lr)
     lengths = [len(s) for s in sentences]
-    steps_per_epoch = math.ceil(len(sentences) / params["batch_size"])
-    total_steps = steps_per_epoch * params["epochs"]
-    c_ramp_steps = round(params["c_ramp_epochs"] * steps_per_epoch)
-    anneal_steps = round(params["anneal_epochs"] * steps_per_epoch)
-    key = fingerprint(params)
+    steps_per_epoch = math.ceil(len(sentences) / settings.batch_size)
+    total_steps = steps_per_epoch * settings.epochs
+    c_ramp_steps = round(settings.c_ramp_epochs * steps_per_epoch)
+    anneal_steps = round(settings.anneal_epochs * steps_per_epoch)
+    key = fingerprint(settings)
     start_epoch, step, history, seconds = 0, 0, [], 0.0
     if ckpt_path.exists():
         ckpt = load_checkpoint(ckpt_path, device)
@@ -112,36 +118,36 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
         else:
             log(f"{cell}: ignoring a checkpoint written with other settings")
 
-    held_out = held_out_sample(held_out, params["held_out_sentences"], params["seed"])
-    set_precision(params["precision"])
+    held_out = held_out_sample(held_out, settings.held_out_sentences, settings.seed)
+    set_precision(settings.precision)
     window = Window(device)
     progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
                     mininterval=10, ascii=True)
     started = time.perf_counter() - seconds  # training time across interruptions
     model.train()
-    for epoch in range(start_epoch, params["epochs"]):
-        for batch in length_batches(lengths, params["batch_size"], params["seed"] * 1000 + epoch):
+    for epoch in range(start_epoch, settings.epochs):
+        for batch in length_batches(lengths, settings.batch_size, settings.seed * 1000 + epoch):
             tensors = collate([sentences[i] for i in batch], bos, eos, device)
             for group in optimiser.param_groups:
-                group["lr"] = learning_rate(params["lr"], params["lr_schedule"], step, total_steps)
-            C = linear_ramp(step, c_ramp_steps, params["C"])
-            weight = kl_weight(params["anneal"], step, anneal_steps)
-            loss, rec, kl = train_step(model, optimiser, tensors, params, C=C, weight=weight)
+                group["lr"] = learning_rate(settings.lr, settings.lr_schedule, step, total_steps)
+            C = linear_ramp(step, c_ramp_steps, settings.C)
+            weight = kl_weight(settings.anneal, step, anneal_steps)
+            loss, rec, kl = train_step(model, optimiser, tensors, settings, C=C, weight=weight)
             step += 1
             window.add(step, loss, rec, kl, tokens=sum(lengths[i] + 1 for i in batch))
             # a row every history_every steps and at each epoch's end, so that a resumed run
             # writes the same rows as an uninterrupted one
-            if step % params["history_every"] == 0 or step % steps_per_epoch == 0:
+            if step % settings.history_every == 0 or step % steps_per_epoch == 0:
                 sums, bad_step = window.read()
                 if bad_step:
                     raise NonFiniteLoss(
                         f"{cell}: non-finite loss at step {bad_step} (epoch {(bad_step - 1) // steps_per_epoch + 1}); "
                         f"last history row: {history[-1] if history else None}; the checkpoint of the last "
                         f"whole epoch ({ckpt_path}) is kept; lower lr or set grad_clip")
-                row = _history_row(sums, window, step, epoch, C, weight, params["m"])
+                row = _history_row(sums, window, step, epoch, C, weight, settings.m)
                 if held_out:
-                    terms = mean_terms(model, held_out, bos, eos, seed=params["seed"], device=device)
-                    row.update(_terms(terms["reconstruction"], terms["kl"], params["m"], prefix="held_out_"),
+                    terms = mean_terms(model, held_out, bos, eos, seed=settings.seed, device=device)
+                    row.update(_terms(terms["reconstruction"], terms["kl"], settings.m, prefix="held_out_"),
                                held_out_mi=terms["mi"], held_out_mu_norm2=terms["mu_norm2"])
                 history.append(row)
                 window = Window(device)
@@ -154,7 +160,7 @@ def train_cell(params: dict, sentences: list[list[int]], vocab_size: int, bos: i
     progress.close()
     info = dict(device=str(device), steps=step, train_seconds=time.perf_counter() - started,
                 torch=str(torch.__version__), commit=code_version())
-    atomic_save({"params": params, "vocab_size": vocab_size, "info": info,
+    atomic_save({"settings": asdict(settings), "vocab_size": vocab_size, "info": info,
                  "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}},
                 out_dir / "model.pt")
     if not keep_checkpoint:
@@ -168,19 +174,19 @@ def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
     return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
 
 
-def train_step(model, optimiser, tensors, params: dict, C: float, weight: float):
-    """One update on a batch `tensors` = collate(...): the loss of params["objective"] with
-    target rate C and KL weight `weight`, its forward pass in params["precision"], its gradient
-    (norm clipped to params["grad_clip"] when set), one optimiser step.  Returns (loss, rec,
-    kl) as tensors on the device; nothing is read back to the host."""
-    with autocast(params["precision"], tensors[0].device):
+def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: float):
+    """One update on a batch `tensors` = collate(...): the loss of the settings' objective with
+    target rate C and KL weight `weight`, its forward pass in the settings' precision, its
+    gradient (norm clipped to grad_clip when set), one optimiser step.  Returns (loss, rec, kl)
+    as tensors on the device; nothing is read back to the host."""
+    with autocast(settings.precision, tensors[0].device):
         rec, kl, _, _ = model(*tensors)
-        loss = training_loss(params["objective"], rec, kl, C=C, beta=params["beta"], m=params["m"],
+        loss = training_loss(settings.objective, rec, kl, C=C, beta=settings.beta, m=settings.m,
                              weight=weight)
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
-    if params["grad_clip"]:
-        torch.nn.utils.clip_grad_norm_(model.parameters(), params["grad_clip"])
+    if settings.grad_clip:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
     optimiser.step()
     return loss, rec, kl
 
@@ -206,7 +212,7 @@ def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> floa
         return lr
     if schedule == "cosine":
         return lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
-    raise ValueError(f"unknown lr_schedule {schedule!r}; expected constant or cosine")
+    raise ValueError(f"unknown lr_schedule {schedule!r}; expected one of {LR_SCHEDULES}")
 
 
 def held_out_sample(sentences: list[list[int]] | None, n: int, seed: int) -> list[list[int]] | None:

@@ -2,6 +2,7 @@
 import glob
 import os
 import sys
+from dataclasses import asdict
 
 import yaml
 
@@ -57,7 +58,7 @@ def cells_of(experiment, largest_c=False):
     cells = tvconfig.experiment_cells(config, experiment)
     if largest_c:
         top = max(config["experiments"][experiment]["C"])
-        cells = [(c, m) for c, m in cells if tvconfig.parse_model_id(m)["C"] == top]
+        cells = [(c, m) for c, m in cells if tvconfig.parse_model_id(m).C == top]
     return cells
 
 
@@ -66,10 +67,16 @@ def cell_files(experiment, pattern, largest_c=False):
 
 
 def cell_settings(wildcards):
-    return tvconfig.cell_params(config, wildcards.corpus, wildcards.model)
+    """A cell's settings as plain values: the params of its training job (textvae.settings)."""
+    return asdict(tvconfig.cell_settings(config, wildcards.corpus, wildcards.model))
 
 
-def corpus_settings(wildcards):
+def fce_lm_settings(wildcards):
+    """The settings of one of A5's language models, as plain values."""
+    return asdict(tvconfig.fce_lm_settings(config, wildcards.corpus, wildcards.model, int(wildcards.seed)))
+
+
+def corpus_entry(wildcards):
     return config["corpora"][wildcards.corpus]
 
 
@@ -85,14 +92,15 @@ def corpus_inputs(wildcards):
 DECODING = config["decoding"]
 
 
-def experiment_settings(experiment):
+def experiment_config(experiment):
+    """The experiment's block of the config (its grid and keys)."""
     return config["experiments"][experiment]
 
 
 def setting(experiment, key):
     """A rule's param: the experiment's `key`, read when a job needs it (a rule of an experiment
     the config leaves out is never run)."""
-    return lambda wildcards: experiment_settings(experiment)[key]
+    return lambda wildcards: experiment_config(experiment)[key]
 
 
 def schemes(names):
@@ -102,7 +110,7 @@ def schemes(names):
 
 # how each experiment reconstructs: z from the posterior mean or a sample, which test sentences
 def reconstruction_params(wildcards):
-    experiment = experiment_settings(wildcards.experiment)
+    experiment = experiment_config(wildcards.experiment)
     if wildcards.experiment == "A2":
         return dict(z="mean", select=None, seed=DECODING["seed"])
     select = {"n": experiment["sentences"], "min_len": experiment["min_len"], "max_len": experiment["max_len"]}
@@ -110,8 +118,8 @@ def reconstruction_params(wildcards):
 
 
 def prior_size(experiment):
-    settings = experiment_settings(experiment)
-    return 2 * settings["paths"] if experiment == "A4" else settings["samples"]
+    keys = experiment_config(experiment)
+    return 2 * keys["paths"] if experiment == "A4" else keys["samples"]
 
 
 def evaluations(experiment):
@@ -189,8 +197,8 @@ def fce_vocab_groups():
 def report_item(experiment, name):
     """report() arguments of a table or figure of an experiment ("all": of the whole run)."""
     entry = registry.EXPERIMENTS.get(experiment)
-    settings = config["experiments"].get(experiment, {})
-    cells = tvconfig.experiment_cells(config, experiment) if "corpora" in settings else tvconfig.all_cells(config)
+    keys = config["experiments"].get(experiment, {})
+    cells = tvconfig.experiment_cells(config, experiment) if "corpora" in keys else tvconfig.all_cells(config)
     models = list(dict.fromkeys(m for _, m in cells))
     shown = ", ".join(models) if len(models) <= 4 else f"{len(models)} models, {models[0]} ... {models[-1]}"
     return dict(

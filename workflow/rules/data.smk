@@ -30,7 +30,7 @@ rule prepare_corpus:
     conda:
         "../../envs/textvae.yaml"
     params:
-        corpus=corpus_settings,
+        corpus=corpus_entry,
         name="{corpus}",
     script:
         "../scripts/prepare_corpus.py"

@@ -12,7 +12,7 @@ rule fce_prior:
     conda:
         "../../envs/textvae.yaml"
     params:
-        n=lambda w: experiment_settings("A5").get("sentences"),
+        n=lambda w: experiment_config("A5").get("sentences"),
         dim=lambda w: tvconfig.latent_size(config, "A5", w.corpus),
         seed=lambda w: int(w.seed),
     script:
@@ -23,7 +23,7 @@ rule fce_generate:
     input:
         model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
         vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-        priors=lambda w: [f"{R}/fce/{w.corpus}/prior_seed{seed}.parquet" for seed in experiment_settings("A5")["seeds"]],
+        priors=lambda w: [f"{R}/fce/{w.corpus}/prior_seed{seed}.parquet" for seed in experiment_config("A5")["seeds"]],
     output:
         fce_synthetic("{corpus}", "{model}"),
     log:
@@ -36,7 +36,7 @@ rule fce_generate:
     resources:
         gpu=1,
     params:
-        schemes=lambda w: schemes(experiment_settings("A5")["schemes"]),
+        schemes=lambda w: schemes(experiment_config("A5")["schemes"]),
         seeds=setting("A5", "seeds"),
         batch_size=DECODING.get("batch_size"),
     script:
@@ -74,7 +74,7 @@ rule fce_lm:
     resources:
         gpu=1,
     params:
-        settings=lambda w: tvconfig.fce_lm_params(config, w.corpus, w.model, int(w.seed)),
+        settings=fce_lm_settings,
         self_bleu_sample=setting("A5", "self_bleu_sample"),
         batch_size=config["evaluation"]["batch_size"],
     script:

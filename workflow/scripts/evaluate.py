@@ -14,21 +14,21 @@ from textvae.training import load_model
 
 
 def main(smk):
-    settings = smk.params.evaluation
+    evaluation = smk.params.evaluation
     vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
     test = pd.read_parquet(smk.input.test)
     device = select_device()
-    model, params = load_model(smk.input.model, device)
+    model, settings = load_model(smk.input.model, device)
     stats = evaluate(model, [vocab.encode(t.split()) for t in test["text"]], vocab.bos, vocab.eos,
-                     iw_samples=settings["iw_samples"], repeats=settings["logdetcov_repeats"],
-                     au_threshold=settings["au_threshold"], seed=settings["seed"],
-                     batch_size=settings["batch_size"], mi_posteriors=settings["mi_posteriors"],
+                     iw_samples=evaluation["iw_samples"], repeats=evaluation["logdetcov_repeats"],
+                     au_threshold=evaluation["au_threshold"], seed=evaluation["seed"],
+                     batch_size=evaluation["batch_size"], mi_posteriors=evaluation["mi_posteriors"],
                      replicates=smk.params.replicates, device=device,
                      logp_true=test["logp_true"].to_numpy() if "logp_true" in test else None)
     replicates = stats.pop("bootstrap")
     corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
-    row = dict(corpus=corpus, model=model_id, **{k: params[k] for k in ("arch", "objective", "C", "m", "beta", "z")},
-               anneal=params["anneal"] or "", **stats)
+    named = {k: getattr(settings, k) for k in ("arch", "objective", "C", "m", "beta", "z")}
+    row = dict(corpus=corpus, model=model_id, **named, anneal=settings.anneal or "", **stats)
     if "bound_ok" in stats and not stats["bound_ok"]:
         message = (f"BUG: {cell_name(smk)}: D + R = {stats['distortion'] + stats['rate']:.3f} is below "
                    f"the true entropy H = {stats['entropy']:.3f}; the ELBO cannot exceed log p(x)")
@@ -36,7 +36,7 @@ def main(smk):
         print(message, file=sys.__stderr__)  # and the terminal
     write_parquet(pd.DataFrame([row]), smk.output.summary)
     replicates.insert(0, "replicate", range(len(replicates)))
-    write_parquet(replicates.assign(corpus=corpus, model=model_id, C=params["C"]), smk.output.bootstrap)
+    write_parquet(replicates.assign(corpus=corpus, model=model_id, C=settings.C), smk.output.bootstrap)
     print({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
 
 

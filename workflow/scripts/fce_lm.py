@@ -11,19 +11,21 @@ from textvae.device import select_device
 from textvae.evaluation import log_likelihoods
 from textvae.fce import corpus_stats
 from textvae.scripting import naming_memory_errors, run
+from textvae.settings import Settings
 from textvae.tables import write_parquet
 from textvae.training import load_model, train_cell
 
 
 def main(smk):
     p = smk.params
+    settings = Settings(**p.settings)
     vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
     synthetic = list(pd.read_parquet(smk.input.synthetic)["text"])
     device = select_device()
     w = smk.wildcards
     lm_name = f"{w.corpus}/{w.model}/{w.scheme}/seed{w.seed}"
     with naming_memory_errors(lm_name):
-        train_cell(p.settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
+        train_cell(settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
                    vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=lm_name, device=device,
                    keep_checkpoint=smk.config.get("keep_checkpoints", False))
     lm, _ = load_model(smk.output.model, device)
@@ -33,7 +35,7 @@ def main(smk):
     row = dict(corpus=w.corpus, model=w.model, scheme=w.scheme, seed=int(w.seed),
                vocab_size=len(vocab) - len(SPECIALS), fce=float(nll.mean()),
                perplexity=float(np.exp(nll.sum() / sum(len(s) + 1 for s in test))),
-               **corpus_stats(synthetic, set(vocab.itos[len(SPECIALS):]), p.self_bleu_sample, p.settings["seed"]))
+               **corpus_stats(synthetic, set(vocab.itos[len(SPECIALS):]), p.self_bleu_sample, settings.seed))
     write_parquet(pd.DataFrame([row]), smk.output.metrics)
     print(row)
 

@@ -11,13 +11,13 @@ from textvae.tables import write_parquet
 
 def main(smk):
     p = smk.params
-    model, params, vocab, device = load_cell(smk.input.model, smk.input.vocab)
+    model, settings, vocab, device = load_cell(smk.input.model, smk.input.vocab)
     z = read_prior(smk.input.prior, device)
     with torch.no_grad():
         rows = decode_paths(model.decoder, z[0::2], z[1::2], p.points + 2, vocab, p.schemes,
                             p.batch_size, p.seed)
     corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
-    frame = pd.DataFrame(rows).assign(corpus=corpus, model=model_id, C=params["C"])
+    frame = pd.DataFrame(rows).assign(corpus=corpus, model=model_id, C=settings.C)
     write_parquet(frame, smk.output[0])
     print(frame.groupby("scheme")["repeats_previous"].sum().to_string())
 

@@ -2,10 +2,13 @@
 training and held-out terms, its test metrics where the cell was evaluated, training time,
 device and the code commit it was trained with.  Compare two runs with pandas."""
 
+from dataclasses import asdict
+
 import pandas as pd
 import torch
 
 from textvae.scripting import run
+from textvae.settings import saved_settings
 from textvae.tables import write_table
 
 EVALUATION = ["rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi",
@@ -19,8 +22,7 @@ def main(smk):
     for (corpus, model), path, history in zip(smk.params.cells, smk.input.models, smk.input.histories):
         saved = torch.load(path, map_location="cpu", weights_only=True)
         last = pd.read_parquet(history).iloc[-1]
-        # settings by name: the order a job received them in depends on the executor
-        row = dict(corpus=corpus, model=model, **dict(sorted(saved["params"].items())),
+        row = dict(corpus=corpus, model=model, **dict(sorted(asdict(saved_settings(saved)).items())),
                    **{f"final_{k}": last[k] for k in ("reconstruction", "kl", "elbo", "held_out_elbo",
                                                        "held_out_kl") if k in last})
         if (corpus, model) in summaries:

@@ -14,7 +14,7 @@ from textvae.tables import write_parquet
 
 def main(smk):
     p = smk.params
-    model, params, vocab, device = load_cell(smk.input.model, smk.input.vocab)
+    model, settings, vocab, device = load_cell(smk.input.model, smk.input.vocab)
     pairs = pd.read_parquet(smk.input.pairs)
     ids = {s: vocab.encode(s.split()) for s in set(pairs["good"]) | set(pairs["bad"])}
 
@@ -33,7 +33,7 @@ def main(smk):
     corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
     scores.insert(0, "corpus", corpus)
     scores.insert(1, "model", model_id)
-    scores.insert(2, "C", params["C"])
+    scores.insert(2, "C", settings.C)
     write_parquet(scores, smk.output[0])
     print(cell_name(smk), pair_accuracies(scores), f"{int(np.sum(scores['has_unk']))} pairs with <unk>, "
           f"{int(np.sum(scores['lost']))} of them lost to the vocabulary")

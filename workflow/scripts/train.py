@@ -5,6 +5,7 @@ import pandas as pd
 from textvae.corpora import Vocab
 from textvae.device import select_device
 from textvae.scripting import cell_name, naming_memory_errors, run
+from textvae.settings import Settings
 from textvae.tables import write_parquet
 from textvae.training import train_cell
 
@@ -15,7 +16,7 @@ def main(smk):
                     for path in (smk.input.train, smk.input.valid))
     cell = cell_name(smk)
     with naming_memory_errors(cell):
-        history = train_cell(smk.params.settings, train, len(vocab), vocab.bos, vocab.eos,
+        history = train_cell(Settings(**smk.params.settings), train, len(vocab), vocab.bos, vocab.eos,
                              out_dir=smk.output.model.rsplit("/", 1)[0], cell=cell,
                              device=select_device(), held_out=valid,
                              keep_checkpoint=smk.config.get("keep_checkpoints", False))

@@ -1,0 +1,76 @@
+"""A cell's settings: everything that makes one trained model, typed once (as nanoGPT's
+GPTConfig types its model's), and the names the config may choose among (architectures,
+objectives, precisions, schedules, decoding methods), each defined here once.
+
+One `Settings` is built from the config for each cell (textvae.config.cell_settings); it
+reaches the cell's training job as plain values (`dataclasses.asdict`, the job's `settings`
+param, so that Snakemake's params trigger sees every value), is saved in the trained model's
+file under "settings", and its hash fingerprints the training checkpoints.  The enums below
+are the ones the config schema allows (tests/test_experiments.py holds the two equal).
+Torch-free: checking a config at every snakemake start imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ARCHS = ("lstm", "gru", "cnn")  # textvae.models
+OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")  # textvae.objectives
+PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.precision)
+LR_SCHEDULES = ("constant", "cosine")  # textvae.training.learning_rate
+ANNEAL_SCHEDULES = ("linear", "sigmoid")  # textvae.objectives.kl_weight
+# textvae.decoding's methods, each with the keys its scheme needs besides the method
+DECODING_METHODS = {"greedy": (), "topk": ("k",), "nucleus": ("p",), "sample": (), "beam": ("width",)}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One cell's settings.  The model id gives the first seven (arch, objective, C, m, beta,
+    whether to anneal, and the seed where it ends in -s{seed}); the config's `defaults`, an
+    experiment's `settings` and `cells` give the rest."""
+
+    # what the model id names
+    arch: str  # one of ARCHS
+    objective: str  # one of OBJECTIVES
+    C: float  # target rate in nats (betac, freebits)
+    m: float  # AutoGen's m: the reconstruction term weighted 1 + m
+    beta: float  # weight of the KL term (beta, betac)
+    anneal: str | None  # the KL weight's schedule (one of ANNEAL_SCHEDULES) for an -anneal model, else None
+    seed: int  # initialisation, batch order, word dropout and z samples
+    # the network (textvae.models.build_vae); z = 0 is a language model without an encoder
+    emb: int
+    hidden: int
+    z: int
+    cnn_channels: int
+    cnn_inner: int
+    cnn_width: int
+    cnn_blocks: int
+    word_dropout: float
+    # training (textvae.training.train_cell)
+    epochs: int
+    batch_size: int
+    lr: float
+    lr_schedule: str  # one of LR_SCHEDULES
+    grad_clip: float  # largest gradient norm; 0: no clipping
+    c_ramp_epochs: float  # C rises linearly from 0 over these epochs
+    anneal_epochs: float  # the KL weight rises from 0 to 1 over these epochs (-anneal models)
+    history_every: int  # steps between history rows
+    held_out_sentences: int  # validation sentences scored at each history row
+    precision: str  # one of PRECISIONS
+
+    def __post_init__(self):
+        for name, allowed in (("arch", ARCHS), ("objective", OBJECTIVES), ("precision", PRECISIONS),
+                              ("lr_schedule", LR_SCHEDULES), ("anneal", (None, *ANNEAL_SCHEDULES))):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"settings: {name} {getattr(self, name)!r} is not one of {allowed}")
+
+
+def saved_settings(saved: dict) -> Settings:
+    """The settings stored in a trained model's file (as loaded): under "settings", or, in a
+    file written before the settings were typed, under "params", where cells that did not anneal
+    also kept the unused `anneal_schedule` (dropped here: `anneal` holds the schedule in use)."""
+    if "settings" in saved:
+        return Settings(**saved["settings"])
+    values = dict(saved["params"])
+    values.pop("anneal_schedule", None)
+    return Settings(**values)

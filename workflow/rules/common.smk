@@ -97,15 +97,27 @@ def experiment_config(experiment):
     return config["experiments"][experiment]
 
 
-def setting(experiment, key):
-    """A rule's param: the experiment's `key`, read when a job needs it (a rule of an experiment
-    the config leaves out is never run)."""
-    return lambda wildcards: experiment_config(experiment)[key]
+def setting(experiment, key, then=None):
+    """A rule's param: the experiment's `key` (None where the config leaves it out), passed
+    through `then` when given, read when a job needs it (a rule of an experiment the config
+    leaves out is never run).  `experiment` "{experiment}": the job's wildcard."""
+
+    def param(wildcards):
+        name = wildcards.experiment if experiment == "{experiment}" else experiment
+        value = experiment_config(name).get(key)
+        return then(value) if then else value
+
+    return param
+
+
+def scheme(name):
+    """The keyword arguments of textvae.decoding.decode for the named scheme."""
+    return tvconfig.scheme(config, name)
 
 
 def schemes(names):
-    """{name: keyword arguments of textvae.decoding.decode} for the named schemes."""
-    return {name: tvconfig.scheme(config, name) for name in names}
+    """{name: keyword arguments of textvae.decoding.decode} for the named schemes (or one name)."""
+    return {name: scheme(name) for name in ([names] if isinstance(names, str) else names)}
 
 
 # how each experiment reconstructs: z from the posterior mean or a sample, which test sentences

@@ -23,7 +23,7 @@ rule reconstruct:
     resources:
         gpu=1,
     params:
-        scheme=lambda w: tvconfig.scheme(config, experiment_config(w.experiment)["scheme"]),
+        scheme=setting("{experiment}", "scheme", scheme),
         z=lambda w: reconstruction_params(w)["z"],
         select=lambda w: reconstruction_params(w)["select"],
         seed=lambda w: reconstruction_params(w)["seed"],
@@ -44,7 +44,7 @@ rule prior_draws:
     params:
         n=lambda w: prior_size(w.experiment),
         dim=lambda w: tvconfig.latent_size(config, w.experiment, w.corpus),
-        seed=lambda w: experiment_config(w.experiment)["seed"],
+        seed=setting("{experiment}", "seed"),
     script:
         "../scripts/prior_draws.py"
 
@@ -87,7 +87,7 @@ rule homotopy:
     resources:
         gpu=1,
     params:
-        schemes=lambda w: schemes(experiment_config("A4")["schemes"]),
+        schemes=setting("A4", "schemes", schemes),
         points=setting("A4", "points"),
         seed=setting("A4", "seed"),
         batch_size=DECODING.get("batch_size"),
@@ -191,7 +191,7 @@ rule prior_samples:
     resources:
         gpu=1,
     params:
-        scheme=lambda w: tvconfig.scheme(config, experiment_config("B4")["scheme"]),
+        scheme=setting("B4", "scheme", scheme),
         split_at=setting("B4", "split_at"),
         grammar=lambda w: config["corpora"][w.corpus].get("grammar"),
         seed=setting("B4", "seed"),
@@ -238,7 +238,7 @@ rule interpolate:
     resources:
         gpu=1,
     params:
-        schemes=lambda w: schemes([experiment_config("B5")["scheme"]]),
+        schemes=setting("B5", "scheme", schemes),
         steps=setting("B5", "steps"),
         interpolations=setting("B5", "interpolations"),
         min_len=setting("B5", "min_len"),

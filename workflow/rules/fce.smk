@@ -12,7 +12,7 @@ rule fce_prior:
     conda:
         "../../envs/textvae.yaml"
     params:
-        n=lambda w: experiment_config("A5").get("sentences"),
+        n=setting("A5", "sentences"),
         dim=lambda w: tvconfig.latent_size(config, "A5", w.corpus),
         seed=lambda w: int(w.seed),
     script:
@@ -36,7 +36,7 @@ rule fce_generate:
     resources:
         gpu=1,
     params:
-        schemes=lambda w: schemes(experiment_config("A5")["schemes"]),
+        schemes=setting("A5", "schemes", schemes),
         seeds=setting("A5", "seeds"),
         batch_size=DECODING.get("batch_size"),
     script:

@@ -234,9 +234,14 @@ def paper_settings(model_id: str, **changes) -> Settings:
     """The settings of `model_id` under the schema's `defaults` (the papers' settings, as the
     authors' code has them), with `changes` to their values: for benchmarks and studies that
     train outside the workflow."""
-    with open(SCHEMA_PATH) as f:
-        defaults = yaml.safe_load(f)["properties"]["defaults"]["default"]
+    defaults = read_schema()["properties"]["defaults"]["default"]
     return model_settings({**defaults, **changes}, model_id)
+
+
+def read_schema() -> dict:
+    """The pipeline's config schema (workflow/schemas/config.schema.yaml beside this checkout)."""
+    with open(SCHEMA_PATH) as f:
+        return yaml.safe_load(f)
 
 
 def fill_defaults(config: dict, schema: dict) -> None:
@@ -257,8 +262,7 @@ def with_schema_defaults(config: dict) -> dict:
     from snakemake.utils import validate  # not at import: the workflow's own checks do without it
 
     validate(config, SCHEMA_PATH)
-    with open(SCHEMA_PATH) as f:
-        fill_defaults(config, yaml.safe_load(f))
+    fill_defaults(config, read_schema())
     return config
 
 

@@ -97,14 +97,15 @@ def experiment_config(experiment):
     return config["experiments"][experiment]
 
 
-def setting(experiment, key, then=None):
-    """A rule's param: the experiment's `key` (None where the config leaves it out), passed
-    through `then` when given, read when a job needs it (a rule of an experiment the config
-    leaves out is never run).  `experiment` "{experiment}": the job's wildcard."""
+def setting(experiment, key, then=None, optional=False):
+    """A rule's param: the experiment's `key` (with `optional`, None where the config leaves it
+    out), passed through `then` when given, read when a job needs it (a rule of an experiment
+    the config leaves out is never run).  `experiment` "{experiment}": the job's wildcard."""
 
     def param(wildcards):
         name = wildcards.experiment if experiment == "{experiment}" else experiment
-        value = experiment_config(name).get(key)
+        keys = experiment_config(name)
+        value = keys.get(key) if optional else keys[key]
         return then(value) if then else value
 
     return param

@@ -12,7 +12,7 @@ rule fce_prior:
     conda:
         "../../envs/textvae.yaml"
     params:
-        n=setting("A5", "sentences"),
+        n=setting("A5", "sentences", optional=True),
         dim=lambda w: tvconfig.latent_size(config, "A5", w.corpus),
         seed=lambda w: int(w.seed),
     script:

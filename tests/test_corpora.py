@@ -78,6 +78,32 @@ def test_bad_files_are_refused_with_file_and_line(tmp_path, content, fmt, messag
     assert str(path) in str(err.value)
 
 
+@pytest.mark.parametrize("fmt, content", [("lines", "Hello world .\n"), ("jsonl", '{"text": "Hello world ."}\n')])
+def test_a_byte_order_mark_at_the_start_of_a_file_is_dropped(tmp_path, fmt, content):
+    path = write(tmp_path, "bom.txt", b"\xef\xbb\xbf" + content.encode())
+    assert corpora.read_sentences(path, fmt) == [["Hello", "world", "."]]  # not "\ufeffHello"
+    assert corpora.read_sentences(path, fmt, encoding_errors="replace") == [["Hello", "world", "."]]
+
+
+@pytest.mark.parametrize("options, expected", [
+    (dict(lowercase=True, tokenized=False), ["mr.", "smith", "ca", "n't", "pay", "$", "3.50", "."]),
+    (dict(lowercase=False, tokenized=True), ["Mr.", "Smith", "can't", "pay", "$3.50."]),
+    (dict(lowercase=True, tokenized=True, unk_markers=["Smith"]), ["mr.", "<unk>", "can't", "pay", "$3.50."]),
+])
+def test_a_new_sentence_is_prepared_as_the_corpus_reader_prepares_a_line(tmp_path, options, expected):
+    line = "Mr. Smith can't pay $3.50."
+    assert corpora.prepare_sentence(line, **options) == expected
+    path = write(tmp_path, "one.txt", line + "\n")
+    assert corpora.read_sentences(path, **options) == [expected]
+
+
+def test_the_preparation_of_a_corpus_entry():
+    assert corpora.preparation({"grammar": "short", "sizes": {}}) == dict(lowercase=True, tokenized=True,
+                                                                         unk_markers=[])
+    spec = dict(OPTIONS, tokenized=False, lowercase=True)
+    assert corpora.preparation(spec) == dict(lowercase=True, tokenized=False, unk_markers=["_UNK", "<unk>"])
+
+
 def test_replacing_bad_bytes_when_asked(tmp_path):
     path = write(tmp_path, "bad.txt", b"bad \xff byte\n")
     assert corpora.read_sentences(path, encoding_errors="replace") == [["bad", "\ufffd", "byte"]]

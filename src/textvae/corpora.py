@@ -79,9 +79,10 @@ def _read_lines(path: Path, encoding_errors: str) -> list[str]:
     if not path.exists():
         raise CorpusError(f"{path}: corpus file does not exist")
     raw = path.read_bytes()
+    # utf-8-sig: a byte-order mark at the start of the file is dropped, not read as a character
     if encoding_errors == "strict":
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as err:
             line = raw[: err.start].count(b"\n") + 1
             raise CorpusError(
@@ -89,7 +90,7 @@ def _read_lines(path: Path, encoding_errors: str) -> list[str]:
                 "set encoding_errors: replace to replace them"
             ) from None
     else:
-        text = raw.decode("utf-8", errors="replace")
+        text = raw.decode("utf-8-sig", errors="replace")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise CorpusError(f"{path}: the file is empty")
@@ -136,14 +137,36 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
     markers = set(unk_markers)
     out = []
     for text in texts:
-        if split_sentences:
-            cut = sentences(text, tokenized)
-        else:
-            cut = [text.split() if tokenized else tokenize(text)]
-        for tokens in cut:
-            if tokens:
-                out.append([UNK if t in markers else t.lower() if lowercase else t for t in tokens])
+        cut = sentences(text, tokenized) if split_sentences else [words(text, tokenized)]
+        out += [normalise(tokens, lowercase, markers) for tokens in cut if tokens]
     return out
+
+
+def words(sentence: str, tokenized: bool) -> list[str]:
+    """The tokens of one sentence: split on whitespace when the text is `tokenized`, else by
+    syntok (tokenize)."""
+    return sentence.split() if tokenized else tokenize(sentence)
+
+
+def normalise(tokens: list[str], lowercase: bool, unk_markers) -> list[str]:
+    """The tokens with the corpus's unknown-word markers as <unk> and, with `lowercase`, the
+    others lower-cased."""
+    return [UNK if t in unk_markers else t.lower() if lowercase else t for t in tokens]
+
+
+def prepare_sentence(sentence: str, *, lowercase: bool, tokenized: bool, unk_markers=()) -> list[str]:
+    """One sentence of new text prepared as read_sentences prepares a corpus's sentences with
+    these settings (without cutting it into sentences): tokens, markers as <unk>, lower-cased."""
+    return normalise(words(sentence, tokenized), lowercase, set(unk_markers))
+
+
+def preparation(spec: dict) -> dict:
+    """How a corpus's sentences were prepared, as prepare_sentence's keywords: a real corpus's
+    `lowercase`, `tokenized` and `unk_markers` (its config entry, the schema's defaults filled
+    in); a built-in corpus's text is lower-case words separated by spaces."""
+    if "grammar" in spec:
+        return dict(lowercase=True, tokenized=True, unk_markers=[])
+    return dict(lowercase=spec["lowercase"], tokenized=spec["tokenized"], unk_markers=list(spec["unk_markers"]))
 
 
 def filter_length(sentences: list[list[str]], min_len: int, max_len: int,

@@ -120,6 +120,16 @@ def test_config_errors_name_the_key(edit, message):
         tvc.check_config(cfg)
 
 
+def test_tensorboard_without_its_package_is_refused_before_any_job(monkeypatch):
+    cfg = dict(copy.deepcopy(smoke()), tensorboard=True)
+    tvc.check_config(cfg)  # installed with the test extra
+    real = tvc.importlib.util.find_spec
+    monkeypatch.setattr(tvc.importlib.util, "find_spec", lambda name: None if name == "tensorboard" else real(name))
+    with pytest.raises(ConfigError, match="tensorboard: true needs the tensorboard package"):
+        tvc.check_config(cfg)
+    tvc.check_config(dict(cfg, tensorboard=False))
+
+
 @pytest.mark.parametrize("name", ["config.yaml", "configs/smoke.yaml", "configs/paper.yaml"])
 def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch):
     cfg = tvc.with_schema_defaults(yaml.safe_load((REPO / name).read_text()))

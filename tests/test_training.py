@@ -72,6 +72,59 @@ def test_held_out_terms_leave_training_unchanged(tmp_path):
     assert (with_held_out["held_out_kl"] >= 0).all() and with_held_out["held_out_elbo"].notna().all()
 
 
+@pytest.fixture(scope="module")
+def watched(tmp_path_factory):
+    """A toy cell trained with held-out sentences and TensorBoard: (history, log lines, folder)."""
+    folder, lines = tmp_path_factory.mktemp("watched"), []
+    settings = replace(SETTINGS, C=8.0, epochs=4, word_dropout=0.0)  # a rate that takes some units
+    history = training.train_cell(settings, data(), 15, 2, 3, folder / "h", cell="toy/h", log=lines.append,
+                                  held_out=data(10, seed=5), tensorboard=folder / "tb")
+    return history, lines, folder
+
+
+def test_each_history_row_is_a_log_line_with_its_held_out_terms_and_active_units(watched):
+    history, lines, folder = watched
+    rows = [line for line in lines if " step " in line]
+    assert len(rows) == len(history) == 9  # every 3 steps and at each epoch's end
+    last = history.iloc[-1]
+    units = int(last["held_out_active_units"])
+    assert rows[-1].startswith(f"toy/h: step 20/20 epoch 4/4 | loss {last['loss']:.3f} "
+                               f"rec {last['reconstruction']:.3f} KL {last['kl']:.3f} (C 8.00) | "
+                               f"held-out KL {last['held_out_kl']:.3f} MI {last['held_out_mi']:.3f} "
+                               f"offset {last['held_out_mu_norm2'] / 2:.3f} AU {units}/4 | ")
+    assert rows[-1].endswith(" tokens/s, 00:00 left")
+    # the last row's active units are those of the trained model's posterior means, by hand
+    model, _ = training.load_model(folder / "h" / "model.pt")
+    enc_in, lengths, _, _ = collate(data(10, seed=5), 2, 3)
+    with torch.no_grad():
+        mu, _ = model.encoder(enc_in, lengths)
+    assert 0 < units == int((mu.double().var(0, unbiased=False) > 0.01).sum())
+
+
+def test_a_progress_line_by_hand():
+    row = dict(step=150, epoch=1, loss=45.2104, reconstruction=-42.1, kl=3.11, C=2.25, kl_weight=1.0,
+               tokens_per_s=5321.4, held_out_kl=3.05, held_out_mi=2.1, held_out_mu_norm2=0.24,
+               held_out_active_units=5)
+    settings = replace(SETTINGS, z=32, epochs=3)
+    assert training.progress_line("toy/c", row, 1500, settings, 72.4) == (
+        "toy/c: step 150/1500 epoch 1/3 | loss 45.210 rec -42.100 KL 3.110 (C 2.25) | held-out KL 3.050 "
+        "MI 2.100 offset 0.120 AU 5/32 | 5,321 tokens/s, 01:12 left")
+    vae = replace(settings, objective="vae", anneal="linear")
+    assert " KL 3.110 (weight 1.00) | " in training.progress_line("toy/c", row, 1500, vae, 72.4)
+
+
+def test_tensorboard_scalars_are_the_history_read_back_by_tensorboard(watched):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    history, _, folder = watched
+    events = EventAccumulator(str(folder / "tb")).Reload()
+    assert set(events.Tags()["scalars"]) == set(history.columns) - {"step"}
+    for name in ("loss", "kl", "C", "held_out_mi", "held_out_active_units"):
+        scalars = events.Scalars(name)
+        assert [e.step for e in scalars] == list(history["step"])
+        assert [e.value for e in scalars] == pytest.approx(list(history[name]), rel=1e-6)
+
+
 def test_resume_after_an_interruption_gives_the_same_model(tmp_path, monkeypatch):
     whole = train(tmp_path, "whole")
     real_save, saves = training.atomic_save, []

@@ -5,4 +5,16 @@
   precision, device;
 - measuring: evaluation, metrics, bootstrap, decoding, generation, scores, fce, syntax;
 - reporting: claims, paper, tables, figures;
-- the workflow's glue: config, experiments (the registry of experiments), scripting."""
+- the workflow's glue: config, experiments (the registry of experiments), scripting;
+- using a trained model: api (`textvae.load`), cards (what a model folder holds besides its
+  weights), cli (the `textvae` command, also `python -m textvae`)."""
+
+
+def __getattr__(name: str):
+    """`textvae.load` (textvae.api.load), imported on first use: `import textvae` stays free of
+    torch, which the workflow's config checks at every snakemake start do without."""
+    if name == "load":
+        from .api import load
+
+        return load
+    raise AttributeError(f"module 'textvae' has no attribute {name!r}")

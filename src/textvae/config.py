@@ -16,6 +16,7 @@ experiments that list it (which must agree), and `cells["{corpus}/{model id}"]`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
@@ -343,3 +344,6 @@ def check_config(config: dict) -> None:
     for cell in all_cells(config):
         cell_settings(config, *cell)  # refuses a cell whose experiments disagree on its settings
     _check_decoding(config)
+    if config.get("tensorboard") and importlib.util.find_spec("tensorboard") is None:
+        raise ConfigError("tensorboard: true needs the tensorboard package; pip install -e '.[tensorboard]' "
+                          "or set tensorboard: false")

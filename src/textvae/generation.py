@@ -7,18 +7,18 @@ import numpy as np
 import pandas as pd
 import torch
 
+from . import training  # a module import: training imports this module too
 from .batching import collate, length_batches
 from .corpora import Vocab
 from .decoding import decode_in_batches
 from .device import select_device
 from .scores import repeats_previous
-from .training import load_model
 
 
 def load_cell(model_path, vocab_path):
     """A trained cell ready to decode: (model in eval mode, its settings, vocabulary, device)."""
     device = select_device()
-    model, settings = load_model(model_path, device)
+    model, settings = training.load_model(model_path, device)
     return model, settings, Vocab.from_frame(pd.read_parquet(vocab_path)), device
 
 
@@ -39,21 +39,33 @@ def eligible(texts: list[str], vocab: Vocab, min_len: int, max_len: int) -> list
 
 
 @torch.no_grad()
+def posterior_batches(model, sentences: list[list[int]], bos: int, eos: int, batch_size: int = 256,
+                      device=torch.device("cpu")):
+    """(indices, mu, logvar) of q(z|x) for each length batch of the sentences, in batch order."""
+    for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
+        enc_in, lens, _, _ = collate([sentences[i] for i in batch], bos, eos, device)
+        yield (batch, *model.encoder(enc_in, lens))
+
+
+def in_input_order(order: list[int], parts: list[torch.Tensor]) -> torch.Tensor:
+    """The rows of the batches `parts`, whose rows are the sentences `order`, in input order."""
+    return torch.cat(parts)[torch.argsort(torch.tensor(order, device=parts[0].device))]
+
+
+@torch.no_grad()
 def posterior(model, sentences: list[list[int]], bos: int, eos: int, *, sample: bool,
               seed: int = 0, batch_size: int = 256, device=torch.device("cpu")) -> torch.Tensor:
     """One z per sentence, in input order: the posterior mean mu(x), or with `sample`
-    z = mu + sigma * eps, eps ~ N(0, I) drawn with `seed`."""
+    z = mu + sigma * eps, eps ~ N(0, I) drawn with `seed`, batch by batch in batch order."""
     generator = torch.Generator().manual_seed(seed)
     order, codes = [], []
-    for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
-        enc_in, lens, _, _ = collate([sentences[i] for i in batch], bos, eos, device)
-        mu, logvar = model.encoder(enc_in, lens)
+    for batch, mu, logvar in posterior_batches(model, sentences, bos, eos, batch_size, device):
         if sample:
             eps = torch.randn(mu.shape, generator=generator).to(device)
             mu = mu + eps * torch.exp(0.5 * logvar)
         order += batch
         codes.append(mu)
-    return torch.cat(codes)[torch.argsort(torch.tensor(order, device=device))]
+    return in_input_order(order, codes)
 
 
 def prior_draws(n: int, dim: int, seed: int) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Training one cell (corpus x model): Adam over length-bucketed batches, a checkpoint after
-every epoch that a rerun resumes from, a history row every `history_every` steps, and a hard
-stop on a non-finite loss.
+every epoch that a rerun resumes from, a history row every `history_every` steps (one line in
+the job's log, and TensorBoard scalars when asked for), and a hard stop on a non-finite loss.
 
 Between history rows a step reads nothing back from the device: the loss terms are summed on
 the device and read once per row, when the row also checks that no step's loss was non-finite
@@ -24,8 +24,10 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
+from . import generation  # a module import: generation imports this module too
 from .batching import collate, length_batches
 from .evaluation import mean_terms
+from .metrics import active_units
 from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
 from .precision import autocast, set_precision
@@ -84,9 +86,12 @@ def load_model(path, device="cpu") -> tuple[torch.nn.Module, Settings]:
 
 def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
                out_dir: str | Path, cell: str, device=torch.device("cpu"), log=print,
-               held_out: list[list[int]] | None = None, keep_checkpoint: bool = False) -> pd.DataFrame:
+               held_out: list[list[int]] | None = None, keep_checkpoint: bool = False,
+               tensorboard: str | Path | None = None) -> pd.DataFrame:
     """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
     the history, whose rows also give the terms on the `held_out` sentences when given.
+    Each row is logged as one line (progress_line) and, with a `tensorboard` folder, written
+    there as TensorBoard scalars named as the history's columns.
     `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
     resumes; it is removed once `model.pt` is written, unless `keep_checkpoint`.  `model.pt`
     holds the settings (as plain values, under "settings"), the vocabulary size, the weights
@@ -124,6 +129,8 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
     progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
                     mininterval=10, ascii=True)
     started = time.perf_counter() - seconds  # training time across interruptions
+    clock = Clock(step, total_steps)
+    writer = scalar_writer(tensorboard, step)
     model.train()
     for epoch in range(start_epoch, settings.epochs):
         for batch in length_batches(lengths, settings.batch_size, settings.seed * 1000 + epoch):
@@ -146,10 +153,10 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
                         f"whole epoch ({ckpt_path}) is kept; lower lr or set grad_clip")
                 row = _history_row(sums, window, step, epoch, C, weight, settings.m)
                 if held_out:
-                    terms = mean_terms(model, held_out, bos, eos, seed=settings.seed, device=device)
-                    row.update(_terms(terms["reconstruction"], terms["kl"], settings.m, prefix="held_out_"),
-                               held_out_mi=terms["mi"], held_out_mu_norm2=terms["mu_norm2"])
+                    row.update(held_out_terms(model, held_out, bos, eos, settings, device))
                 history.append(row)
+                log(progress_line(cell, row, total_steps, settings, clock.left(step)))
+                write_scalars(writer, row)
                 window = Window(device)
             progress.update(1)
         atomic_save({"fingerprint": key, "model": model.state_dict(),
@@ -158,6 +165,8 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
                      "epoch": epoch + 1, "step": step, "history": history,
                      "seconds": time.perf_counter() - started}, ckpt_path)
     progress.close()
+    if writer is not None:
+        writer.close()
     info = dict(device=str(device), steps=step, train_seconds=time.perf_counter() - started,
                 torch=str(torch.__version__), commit=code_version())
     atomic_save({"settings": asdict(settings), "vocab_size": vocab_size, "info": info,
@@ -166,6 +175,68 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
     if not keep_checkpoint:
         ckpt_path.unlink(missing_ok=True)
     return pd.DataFrame(history)
+
+
+def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:
+    """The history's held-out columns: reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
+    (evaluation.mean_terms) and the active units of the posterior means (metrics.active_units,
+    threshold 0.01)."""
+    terms = mean_terms(model, held_out, bos, eos, seed=settings.seed, device=device)
+    mu = generation.posterior(model, held_out, bos, eos, sample=False, device=device) if settings.z else None
+    return dict(_terms(terms["reconstruction"], terms["kl"], settings.m, prefix="held_out_"),
+                held_out_mi=terms["mi"], held_out_mu_norm2=terms["mu_norm2"],
+                held_out_active_units=active_units(mu.double().cpu().numpy()) if mu is not None else 0)
+
+
+class Clock:
+    """Time left from the pace of this run's steps: (total - step) x seconds per step since
+    the run (or its resumption) began."""
+
+    def __init__(self, step: int, total_steps: int):
+        self.first, self.total, self.t0 = step, total_steps, time.perf_counter()
+
+    def left(self, step: int) -> float:
+        done = step - self.first
+        return (self.total - step) * (time.perf_counter() - self.t0) / done if done else math.inf
+
+
+def progress_line(cell: str, row: dict, total_steps: int, settings: Settings, seconds_left: float) -> str:
+    """One history row as a line of the job's log: step / total, epoch, loss, reconstruction,
+    KL against its target (C for betac and freebits, the KL weight for an annealed model), and
+    on the held-out sample KL, MI, the offset 1/2 ||mean mu||^2 and the active units; tokens/s
+    and the time left."""
+    target = (f" (C {row['C']:.2f})" if settings.objective in ("betac", "freebits")
+              else f" (weight {row['kl_weight']:.2f})" if settings.anneal else "")
+    line = (f"{cell}: step {row['step']}/{total_steps} epoch {row['epoch']}/{settings.epochs} | "
+            f"loss {row['loss']:.3f} rec {row['reconstruction']:.3f} KL {row['kl']:.3f}{target}")
+    if "held_out_kl" in row:
+        line += (f" | held-out KL {row['held_out_kl']:.3f} MI {row['held_out_mi']:.3f} "
+                 f"offset {row['held_out_mu_norm2'] / 2:.3f} AU {row['held_out_active_units']}/{settings.z}")
+    left = tqdm.format_interval(seconds_left) if math.isfinite(seconds_left) else "?"
+    return line + f" | {row['tokens_per_s']:,.0f} tokens/s, {left} left"
+
+
+def scalar_writer(folder: str | Path | None, step: int):
+    """A TensorBoard SummaryWriter on `folder` (None: no writer), which hides the events at and
+    after `step` that an interrupted run left there (purge_step)."""
+    if folder is None:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter  # the tensorboard package is an optional extra
+    except ImportError:
+        raise ImportError("tensorboard: true needs the tensorboard package: pip install -e '.[tensorboard]'") from None
+    return SummaryWriter(log_dir=str(folder), purge_step=step or None)
+
+
+def write_scalars(writer, row: dict) -> None:
+    """Every column of a history row but the step as a TensorBoard scalar at that step, flushed
+    so that a running TensorBoard shows it at once."""
+    if writer is None:
+        return
+    for name, value in row.items():
+        if name != "step":
+            writer.add_scalar(name, value, row["step"])
+    writer.flush()
 
 
 def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:

@@ -76,6 +76,13 @@ def fce_lm_settings(wildcards):
     return asdict(tvconfig.fce_lm_settings(config, wildcards.corpus, wildcards.model, int(wildcards.seed)))
 
 
+def card_summary(wildcards):
+    """The evaluation summary of an evaluated cell, for its card's metrics (none for the others)."""
+    if (wildcards.corpus, wildcards.model) in EVALUATED:
+        return dict(summary=f"{R}/eval/{wildcards.corpus}/{wildcards.model}/summary.parquet")
+    return {}
+
+
 def corpus_entry(wildcards):
     return config["corpora"][wildcards.corpus]
 

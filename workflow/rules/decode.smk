@@ -106,7 +106,8 @@ PATH_TABLES = {
     "autogen_interpolation": (
         "B5",
         "interpolation",
-        "B5 (Mansbridge et al. 2018, Table 5): " "interpolation between the posterior means of two test sentences",
+        "B5 (Mansbridge et al. 2018, Table 5): interpolation between two test sentences, from z ~ q(z|x) "
+        "of each (experiments.B5.z: sample) or their posterior means (mean)",
     ),
 }
 
@@ -241,6 +242,7 @@ rule interpolate:
         schemes=setting("B5", "scheme", schemes),
         steps=setting("B5", "steps"),
         interpolations=setting("B5", "interpolations"),
+        z=setting("B5", "z"),
         min_len=setting("B5", "min_len"),
         max_len=setting("B5", "max_len"),
         seed=setting("B5", "seed"),

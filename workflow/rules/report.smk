@@ -130,6 +130,7 @@ rule tables:
         registry.targets(config, R),
         claims_md=f"{R}/tables/claims.md",
         runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
+        cards=[f"{R}/models/{c}/{m}/card.json" for c, m in CELLS],
         claims=f"{R}/tables/claims_summary.txt",
         config=f"{R}/config.yaml",
 

@@ -1,4 +1,5 @@
-# One training job per cell (corpus x model); B1's table of the AutoGen training curves.
+# One training job per cell (corpus x model); what the cell needs beside model.pt to be used
+# alone (its card); B1's table of the AutoGen training curves.
 
 
 rule train:
@@ -22,6 +23,28 @@ rule train:
         settings=cell_settings,
     script:
         "../scripts/train.py"
+
+
+rule model_card:
+    input:
+        unpack(card_summary),
+        model=rules.train.output.model,
+        history=rules.train.output.history,
+        train=f"{R}/data/{{corpus}}/train.parquet",
+        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+    output:
+        vocab=f"{R}/models/{{corpus}}/{{model}}/vocab.parquet",
+        card=f"{R}/models/{{corpus}}/{{model}}/card.json",
+    log:
+        f"{R}/logs/model_card/{{corpus}}/{{model}}.log",
+    localrule: True
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        corpus=corpus_entry,
+        decoding=DECODING,
+    script:
+        "../scripts/model_card.py"
 
 
 rule table_autogen_training:

@@ -7,12 +7,10 @@ from dataclasses import asdict
 import pandas as pd
 import torch
 
+from textvae.cards import key_metrics
 from textvae.scripting import run
 from textvae.settings import saved_settings
 from textvae.tables import write_table
-
-EVALUATION = ["rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units", "mi", "rate_minus_mi",
-              "aggregate_kl", "iw_nll", "perplexity"]
 
 
 def main(smk):
@@ -23,11 +21,7 @@ def main(smk):
         saved = torch.load(path, map_location="cpu", weights_only=True)
         last = pd.read_parquet(history).iloc[-1]
         row = dict(corpus=corpus, model=model, **dict(sorted(asdict(saved_settings(saved)).items())),
-                   **{f"final_{k}": last[k] for k in ("reconstruction", "kl", "elbo", "held_out_elbo",
-                                                       "held_out_kl") if k in last})
-        if (corpus, model) in summaries:
-            row.update({f"test_{k}": summaries[corpus, model][k] for k in EVALUATION})
-        row.update(saved.get("info", {}))
+                   **key_metrics(last, summaries.get((corpus, model))), **saved.get("info", {}))
         rows.append(row)
     table = pd.DataFrame(rows)
     write_table(table, smk.output.parquet, smk.output.md, smk.params.title, floatfmt="g")

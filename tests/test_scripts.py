@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import shutil
 from dataclasses import asdict, replace
 
 import numpy as np
@@ -70,6 +71,50 @@ def test_train_writes_model_and_history(trained):
     held_out = history["held_out_elbo"]
     assert (held_out == history["held_out_reconstruction"] - history["held_out_kl"]).all() and (held_out < 0).all()
     assert (trained / "model.pt").exists() and not (trained / "checkpoint.pt").exists()  # removed once done
+
+
+def test_train_writes_tensorboard_files_under_the_results_folder_when_asked(corpus, tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    settings = asdict(replace(tvc.cell_settings(SMOKE, "short", "lstm-betac-C3"), epochs=1))
+    load_script("train").main(job(
+        input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
+                   vocab=str(corpus / "vocab.parquet")),
+        output=dict(model=str(tmp_path / "m" / "model.pt"), history=str(tmp_path / "m" / "history.parquet")),
+        params=dict(settings=settings), config=dict(results=str(tmp_path / "results"), tensorboard=True),
+        wildcards=dict(corpus="short", model="lstm-betac-C3")))
+    history = pd.read_parquet(tmp_path / "m" / "history.parquet")
+    events = EventAccumulator(str(tmp_path / "results" / "tensorboard" / "short" / "lstm-betac-C3")).Reload()
+    assert [e.value for e in events.Scalars("held_out_kl")] == pytest.approx(list(history["held_out_kl"]))
+
+
+def test_a_model_card_of_a_raw_text_corpus_makes_the_api_tokenise_as_syntok(corpus, trained, tmp_path):
+    """The card of a cell whose corpus was raw text, lower-cased: a new sentence is tokenised
+    and lower-cased as the corpus reader does it; the card holds the cell's key metrics."""
+    import textvae
+    from textvae.corpora import read_sentences
+
+    folder = tmp_path / "cell"
+    folder.mkdir()
+    shutil.copy(trained / "model.pt", folder / "model.pt")
+    raw = dict(TEXT_CORPUS, tokenized=False, lowercase=True)
+    load_script("model_card").main(job(
+        input=dict(model=str(folder / "model.pt"), history=str(trained / "history.parquet"),
+                   train=str(corpus / "train.parquet"), vocab=str(corpus / "vocab.parquet")),
+        output=dict(vocab=str(folder / "vocab.parquet"), card=str(folder / "card.json")),
+        params=dict(corpus=raw, decoding=SMOKE["decoding"]), wildcards=dict(corpus="web", model="lstm-betac-C3")))
+    card = yaml.safe_load((folder / "card.json").read_text())
+    assert card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=["_UNK"])
+    last = pd.read_parquet(trained / "history.parquet").iloc[-1]
+    assert card["metrics"] == pytest.approx({f"final_{k}": last[k] for k in ("reconstruction", "kl", "elbo",
+                                                                             "held_out_elbo", "held_out_kl")})
+    line = "The children can't run, Mr. Smith!"
+    (tmp_path / "line.txt").write_text(line + "\n")
+    expected = read_sentences(tmp_path / "line.txt", tokenized=False, lowercase=True)[0]
+    assert expected == ["the", "children", "ca", "n't", "run", ",", "mr.", "smith", "!"]
+    vae = textvae.load(folder, device="cpu")
+    assert vae.tokens([line]) == [expected]
+    assert vae.encode([line])["tokens"][0] == "the children <unk> <unk> run <unk> <unk> <unk> <unk>"
 
 
 def test_evaluate_and_tables(corpus, trained, tmp_path):

@@ -127,6 +127,7 @@ def test_changing_one_cell_reruns_only_that_cell_and_what_depends_on_it(smoke_ru
     assert sorted(planned_jobs(run.stdout)) == sorted([
         ("train", "corpus=short, model=lstm-betac-C3"),
         ("evaluate", "corpus=short, model=lstm-betac-C3"),
+        ("model_card", "corpus=short, model=lstm-betac-C3"),
         ("table_rate_distortion", ""),
         ("reconstruct", "corpus=short, model=lstm-betac-C3, experiment=A2"),
         ("table_capacity", ""),
@@ -170,6 +171,13 @@ def test_editing_a_table_script_reruns_only_that_tables_rule(smoke_run, tmp_path
     assert sorted(planned_jobs(edited.stdout)) == [("table_runs", ""), ("tables", "")]
 
 
+def test_asking_for_tensorboard_files_retrains_nothing(smoke_run):
+    config = dict(yaml.safe_load(yaml.safe_dump(SMOKE)), tensorboard=True)
+    run = snakemake(smoke_run, "-n", "tables", config=config)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert sorted(planned_jobs(run.stdout)) == [("effective_config", ""), ("tables", "")]
+
+
 def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
     config = yaml.safe_load(yaml.safe_dump(SMOKE))
     config["experiments"]["B1"]["settings"]["word_dropout"] = 0.5
@@ -178,7 +186,7 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
     assert sorted(w for r, w in jobs if r == "train") == [
         f"corpus=short, model={m}" for m in sorted(SMOKE["experiments"]["B1"]["models"])]
     assert {r for r, _ in jobs} == {
-        "train", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
+        "train", "model_card", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
         "interpolate", "table_autogen_reconstructions", "table_autogen_preference",
         "table_autogen_samples", "table_paths", "table_runs", "table_claims", "effective_config"}
 
@@ -213,7 +221,7 @@ def test_default_config_plans_every_cell(tmp_path):
     jobs = planned_jobs(run.stdout)
     rules = [r for r, _ in jobs]
     # A1: 2 corpora x 3 archs x 3 C; A3's gru cells are A1's; B1: 4 models on one corpus
-    assert rules.count("train") == 18 + 4 and rules.count("evaluate") == 18
+    assert rules.count("train") == 18 + 4 and rules.count("evaluate") == 18 and rules.count("model_card") == 22
     # A2: 2 corpora x 3 C; B2: 4 models; A4: A2's cells; B4, B5: B2's models; one prior per corpus
     assert rules.count("reconstruct") == 6 + 4 and rules.count("homotopy") == 6
     assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
@@ -221,7 +229,7 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 3 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 27 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 3
-    assert len(jobs) == 136
+    assert len(jobs) == 136 + 22
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 7
 
 
@@ -244,8 +252,10 @@ def test_adding_a_value_of_C_adds_only_its_cells_and_the_tables(smoke_run):
     assert {w for r, w in jobs if r == "train"} == new_cells
     assert {w for r, w in jobs if r == "evaluate"} == new_cells
     # the new largest C also replaces the cells of A1's training table
-    assert {r for r, _ in jobs} == {"train", "evaluate", "table_rate_distortion", "table_rate_training", "figure",
-                                    "table_runs", "table_claims", "effective_config", "tables"}
+    assert {w for r, w in jobs if r == "model_card"} == new_cells
+    assert {r for r, _ in jobs} == {"train", "evaluate", "model_card", "table_rate_distortion",
+                                    "table_rate_training", "figure", "table_runs", "table_claims",
+                                    "effective_config", "tables"}
 
 
 def test_a_config_on_the_command_line_replaces_the_default(tmp_path):
@@ -260,6 +270,7 @@ def test_a_config_on_the_command_line_replaces_the_default(tmp_path):
     cells = [f"corpus=mini, model=lstm-betac-C{c}" for c in (3, 10)]
     assert sorted(planned_jobs(run.stdout)) == sorted([
         ("prepare_corpus", "corpus=mini"), *[("train", c) for c in cells], *[("evaluate", c) for c in cells],
+        *[("model_card", c) for c in cells],
         ("table_rate_distortion", ""), ("figure", "figure=rate_distortion"), ("figure", "figure=logdetcov"),
         ("table_rate_training", ""), ("figure", "figure=rate_training"),
         ("table_runs", ""), ("table_claims", ""), ("effective_config", ""), ("tables", "")])

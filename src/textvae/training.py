@@ -85,13 +85,13 @@ def load_model(path, device="cpu") -> tuple[torch.nn.Module, Settings]:
 
 
 def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, bos: int, eos: int,
-               out_dir: str | Path, cell: str, device=torch.device("cpu"), log=print,
+               out_dir: str | Path, cell: str, device=torch.device("cpu"), log=tqdm.write,
                held_out: list[list[int]] | None = None, keep_checkpoint: bool = False,
                tensorboard: str | Path | None = None) -> pd.DataFrame:
     """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
     the history, whose rows also give the terms on the `held_out` sentences when given.
-    Each row is logged as one line (progress_line) and, with a `tensorboard` folder, written
-    there as TensorBoard scalars named as the history's columns.
+    Each row is one line to `log` (progress_line; by default written above the progress bar)
+    and, with a `tensorboard` folder, TensorBoard scalars there named as the history's columns.
     `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
     resumes; it is removed once `model.pt` is written, unless `keep_checkpoint`.  `model.pt`
     holds the settings (as plain values, under "settings"), the vocabulary size, the weights

@@ -178,6 +178,8 @@ def test_a_sentence_longer_than_the_training_sentences_is_encoded_whole_with_a_n
                      "they are encoded whole"]
     with pytest.raises(InputError, match="no sentence given"):
         vae.encode([])
+    with pytest.raises(InputError, match="sentence 2 of 2 has no token; expected words"):
+        vae.encode(["the children run", " "])
 
 
 def test_python_dash_m_textvae_and_a_torch_free_import(folder):

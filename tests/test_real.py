@@ -2,10 +2,15 @@
 through the snakemake command: what only real text exposes (tokenising raw documents, corpus
 vocabularies and <unk>, the Marvin & Linzen pickles) checked on the run's own tables."""
 
+import json
+
 import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, SHARED_CORPORA, snakemake
+from syntok import segmenter
+
+from textvae import corpora
 
 REAL = yaml.safe_load((REPO / "configs" / "real.yaml").read_text())
 
@@ -112,3 +117,26 @@ def test_a6_read_the_pickles_and_counts_ties_and_lost_pairs_apart(real_run):
     assert syntax["pairs_lost"].sum() > 0 and syntax[["ties_p1", "ties_p2"]].notna().all().all()
     every = syntax[syntax["category"] == "all"]
     assert (every["n_pairs"] == len(pairs)).all()
+
+
+def test_a_raw_text_corpus_model_prepares_new_text_as_its_corpus_was(real_run):
+    """WebText was raw documents, lower-cased: its model folder's card says so, and the first
+    sentence of each of the corpus file's first 200 documents, given to the API as raw text, gets
+    the tokens the corpus reader gave it (syntok, lower-cased); many of them are sentences of
+    the model's own corpus."""
+    import textvae
+
+    vae = textvae.load(real_run / "models" / "webtext" / "lstm-betac-C10", device="cpu", log=lambda note: None)
+    markers = ["_UNK", "<unk>", "<UNK>"]
+    assert vae.card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=markers)
+    corpus = {text for split in ("train", "valid", "test")
+              for text in pd.read_parquet(real_run / "data" / "webtext" / f"{split}.parquet")["text"]}
+    found = 0
+    for line in (SHARED_CORPORA / "webtext" / "valid.jsonl").read_text().splitlines()[:200]:
+        document = json.loads(line)["text"]
+        first = next(iter(next(iter(segmenter.analyze(document)))))  # the first paragraph's first sentence
+        raw = document[first[0].offset:first[-1].offset + len(first[-1].value)]
+        expected = corpora.normalise(corpora.sentences(document, tokenized=False)[0], True, set(markers))
+        assert vae.tokens([raw]) == [expected]
+        found += " ".join(expected) in corpus
+    assert found >= 10

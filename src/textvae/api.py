@@ -74,8 +74,9 @@ def load(path: str | Path, *, vocab: str | Path | None = None, device=None, log=
     if vocab is None and not (folder / VOCAB).exists():
         raise ModelFolderError(
             f"{folder}: no {VOCAB} beside model.pt (model folders written before the model_card rule lack it "
-            "and card.json); write both with `snakemake --cores 1 tables --rerun-triggers mtime params input` "
-            "in the run's folder, or give the corpus's vocabulary with --vocab RESULTS/data/CORPUS/vocab.parquet")
+            "and card.json); write both without retraining with `snakemake --cores 2 tables --rerun-triggers "
+            "mtime params input software-env` in the run's folder (README: Using a trained model), or give the "
+            "corpus's vocabulary with --vocab RESULTS/data/CORPUS/vocab.parquet")
     vocab_file = Path(vocab) if vocab else folder / VOCAB
     if not vocab_file.exists():
         raise ModelFolderError(f"{vocab_file}: no such vocabulary file")
@@ -120,6 +121,9 @@ class TrainedVAE:
             raise InputError("no sentence given; expected a list of sentences, one string each")
         preparation = None if prepared else self.card.get("preparation")
         tokens = [prepare_sentence(s, **preparation) if preparation else s.split() for s in sentences]
+        empty = [i for i, t in enumerate(tokens) if not t]
+        if empty:
+            raise InputError(f"sentence {empty[0] + 1} of {len(tokens)} has no token; expected words")
         longest = self.card.get("longest_sentence")
         longer = sum(len(t) > longest for t in tokens) if longest else 0
         if longer:

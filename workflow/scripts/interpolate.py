@@ -30,7 +30,7 @@ def main(smk):
     frame = frame.assign(scheme=name, corpus=smk.wildcards.corpus, model=smk.wildcards.model)
     write_parquet(frame, smk.output[0])
     print(f"{cell_name(smk)}: {int(frame['repeats_previous'].sum())} repeated neighbours in "
-          f"{p.interpolations} interpolations between z of q(z|x) ({p.z})")
+          f"{p.interpolations} interpolations (path ends: {p.z} of q(z|x))")
 
 
 if "snakemake" in globals():

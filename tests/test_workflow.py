@@ -81,20 +81,26 @@ def test_smoke_tables_and_figures(smoke_run):
     assert (b3["wins"] + b3["losses"] + b3["ties"] == 10).all() and len(b3) == 3
     b4 = pd.read_parquet(tables / "autogen_samples.parquet")
     assert set(b4["model"]) == b_models and (b4[b4["group"] == "all"]["samples"] == 10).all()
-    # the claims of every experiment, each with its evidence; one row per trained cell
+    # the claims of every experiment, each with its test and interval; the headline counts each
+    # claim once (A6's categories are its detail); the family under the false discovery control
     claims = pd.read_parquet(tables / "claims.parquet")
     assert set(claims["experiment"]) == {"A1", "A2", "A3", "A4", "A5", "A6", "B1", "B3", "B4", "B5", "implied"}
-    assert claims["evidence"].str.len().gt(0).all() and claims["holds"].dtype == bool
-    assert set(claims["outcome"]) <= {"holds", "fails", "undecided"}
-    counts = ", ".join(f"{(claims['outcome'] == o).sum()} {o}" for o in ("holds", "fails", "undecided"))
+    assert {"test", "estimate", "lo", "hi", "p_value", "reason", "p_fdr", "outcome_fdr", "parent"} <= set(claims)
+    assert claims["holds"].dtype == bool and set(claims["outcome"]) <= {"holds", "fails", "undecided"}
+    assert (claims["outcome"].eq("undecided") == claims["reason"].ne("")).all()
+    head = claims[claims["parent"] == ""]
+    counts = ", ".join(f"{(head['outcome'] == o).sum()} {o}" for o in ("holds", "fails", "undecided"))
     summary = (tables / "claims_summary.txt").read_text()
-    assert summary.startswith(f"claims: {len(claims)}: {counts}")
-    # A6 per category, B1 against the annealed VAE too, each comparison with its interval
+    assert summary.startswith(f"claims: {len(head)}: {counts}") and "Benjamini-Hochberg" in summary
     assert claims["claim"].str.startswith("A6.large_C_p2_far_below[").sum() >= 2
     assert "B1.m1_kl_share_exceeds_vae_anneal" in set(claims["claim"])
     a1 = claims[claims["claim"] == "A1.distortion_falls"]
-    assert a1["evidence"].str.contains(r"-> \d+: [-+][\d.]+ \[", regex=True).all(), a1["evidence"].tolist()
-    for name in ("rate_distortion", "capacity", "syntax", "homotopy_repeats", "autogen_samples"):
+    assert a1["test"].str.startswith("paired bootstrap over test sentences").all()
+    assert (a1["lo"] <= a1["estimate"]).all() and (a1["estimate"] <= a1["hi"]).all()
+    decided = claims[claims["outcome"] != "undecided"]
+    assert not (decided["lo"] == decided["hi"]).any()  # no decision on an interval of one point
+    assert not claims.duplicated(["claim", "corpus", "statement"]).any()
+    for name in ("rate_distortion", "capacity", "homotopy_repeats"):
         assert pd.read_parquet(tables / f"{name}_bootstrap.parquet")["replicate"].nunique() >= 20
     runs = pd.read_parquet(tables / "runs.parquet")
     assert len(runs) == len(set(map(tuple, runs[["corpus", "model"]].values))) == 16  # smoke cells
@@ -294,7 +300,7 @@ def test_the_paper_config_takes_schema_defaults_not_the_default_configs(tmp_path
 def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(tmp_path):
     """A3 and the AutoGen experiments with train_seeds [1, 2]: one run per model and seed, the
     seed in the run's settings; the tables show the mean and sd over the seeds, and the claims
-    decide over them (Welch's interval, B3's counts summed over the seeds)."""
+    decide over them (the paired t over the seeds, B3's counts summed over the seeds)."""
     config = yaml.safe_load(yaml.safe_dump(SMOKE))
     autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2],
                    settings=SMOKE["experiments"]["B1"].get("settings", {}))
@@ -315,5 +321,5 @@ def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(t
     preference = pd.read_parquet(tables / "autogen_preference.parquet").iloc[0]
     assert preference["seeds"] == 2 and preference["wins"] + preference["losses"] + preference["ties"] == 20
     claims = pd.read_parquet(tables / "claims.parquet").set_index("claim")
-    assert "Welch over 2 seeds" in claims.loc["A3.aggregate_kl_larger", "evidence"]
-    assert "B1.m1_kl_share_exceeds_vae_anneal" in claims.index
+    assert claims.loc["A3.aggregate_kl_larger", "test"] == "paired t over 2 seeds"
+    assert claims.loc["B1.m1_kl_share_exceeds_vae_anneal", "test"] == "paired t over 2 seeds"

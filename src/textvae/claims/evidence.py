@@ -30,12 +30,17 @@ def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
     return frame.assign(base=frame["model"].map(without_seed), run=run)
 
 
-def cell(frame: pd.DataFrame, **keys) -> pd.DataFrame:
-    """The runs of one cell: the rows whose columns equal `keys`, indexed by run."""
+def _matching(frame: pd.DataFrame, keys: dict) -> pd.DataFrame:
+    """The rows whose columns equal `keys`."""
     mask = np.ones(len(frame), dtype=bool)
     for key, value in keys.items():
         mask &= (frame[key] == value).to_numpy()
-    return frame[mask].set_index("run").sort_index()
+    return frame[mask]
+
+
+def cell(frame: pd.DataFrame, **keys) -> pd.DataFrame:
+    """The runs of one cell: the rows whose columns equal `keys`, indexed by run."""
+    return _matching(frame, keys).set_index("run").sort_index()
 
 
 def draws(noise: pd.DataFrame | None, column: str, **keys) -> np.ndarray | None:
@@ -43,10 +48,7 @@ def draws(noise: pd.DataFrame | None, column: str, **keys) -> np.ndarray | None:
     order (None without them)."""
     if noise is None or column not in noise:
         return None
-    mask = np.ones(len(noise), dtype=bool)
-    for key, value in keys.items():
-        mask &= (noise[key] == value).to_numpy()
-    part = noise[mask].sort_values("replicate")
+    part = _matching(noise, keys).sort_values("replicate")
     return part[column].to_numpy(dtype=float) if len(part) else None
 
 
@@ -79,12 +81,9 @@ def difference(low: pd.DataFrame, high: pd.DataFrame, column: str, noise=None, k
     return None
 
 
-def by_C(frame: pd.DataFrame, **keys) -> list[tuple[float, pd.DataFrame]]:
-    """(C, its runs) of each C among the rows that `keys` pick out, smallest C first."""
-    part = frame
-    for key, value in keys.items():
-        part = part[part[key] == value]
-    return [(float(C), runs.set_index("run").sort_index()) for C, runs in part.groupby("C", sort=True)]
+def by_C(frame: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
+    """(C, its runs) of each C of the rows of one model per C, smallest C first."""
+    return [(float(C), runs.set_index("run").sort_index()) for C, runs in frame.groupby("C", sort=True)]
 
 
 def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise=None, keys=(),

@@ -7,8 +7,9 @@ import pytest
 import yaml
 from conftest import REPO, SMOKE
 
-from textvae import claims, figures, settings
 from textvae import config as tvconfig
+from textvae import figures, settings
+from textvae.claims import paper_a, paper_b
 from textvae.experiments import EXPERIMENTS, REGISTRY, Experiment, Figure, claimed, targets
 from textvae.experiments import figures as figures_of
 
@@ -19,14 +20,18 @@ RULES = REPO / "workflow" / "rules"
 @pytest.mark.parametrize("experiment", REGISTRY, ids=lambda e: e.id)
 def test_each_entry_names_its_rule_file_its_claims_and_its_figures(experiment):
     """One step from the entry to its rules: its rule file writes each of its tables (by name,
-    or by the name of a wildcard's value) and the table its claims read."""
+    or by the name of a wildcard's value) and each table its claims read (A4's and B5's paths
+    tables by the suffix of a wildcard's), and its claims rule is a function of its paper's
+    module of textvae.claims."""
     text = (RULES / experiment.rules).read_text()
     for table in experiment.tables:
         assert f"tables/{table}." in text or f'"{table}"' in text, (experiment.id, table)
     if experiment.claims:
-        assert callable(getattr(claims, experiment.claims))
-        assert experiment.claims_table.removesuffix("_repeats") in experiment.tables  # A4, B5: paths tables
-        assert not experiment.noisy or "_bootstrap.parquet" in text
+        module = {"A": paper_a, "B": paper_b}[experiment.id[0]]
+        assert getattr(module, experiment.claims.__name__) is experiment.claims
+        for table in experiment.claims_tables:
+            suffix = table.removeprefix(next(t for t in experiment.tables if table.startswith(t)))
+            assert f"tables/{table}." in text or f"tables/{{{{table}}}}{suffix}." in text, (experiment.id, table)
     for figure in experiment.figures:
         assert callable(getattr(figures, figure.name)) and figure.table in experiment.tables
 
@@ -57,7 +62,7 @@ def test_the_settings_are_the_schemas_values_and_what_a_model_id_names():
 
 def test_a_toy_experiment_gets_its_targets_figures_and_claims_from_its_entry():
     toy = Experiment("A7", "A7 toy (nowhere)", "toy.smk", ("toy",), (Figure("toy_curve", "toy", "Toy curve"),),
-                     claims="a3", claims_table="toy", noisy=True, paper_table="toy")
+                     claims=paper_a.a3, claims_tables=("toy", "toy_bootstrap"), paper_table="toy")
     registry = (*REGISTRY, toy)
     config = {"experiments": {"A1": SMOKE["experiments"]["A1"], "A7": {}}}
     files = targets(config, "out", registry)

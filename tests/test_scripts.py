@@ -164,6 +164,7 @@ def test_autogen_table_and_figures(trained, tmp_path):
 
 def test_rate_distortion_figures(tmp_path):
     table = pd.DataFrame(dict(corpus=["a", "a", "b", "b"], arch=["lstm"] * 4, C=[3.0, 10.0, 3.0, 10.0],
+                              model=["lstm-betac-C3", "lstm-betac-C10"] * 2,
                               rate=[3.1, 9.9, 3.0, 10.1], distortion=[20.0, 15.0, 30.0, 22.0],
                               logdetcov=[-1.0, -5.0, -2.0, -6.0]))
     table.to_parquet(tmp_path / "rd.parquet")
@@ -171,6 +172,21 @@ def test_rate_distortion_figures(tmp_path):
         out = dict(png=str(tmp_path / f"{kind}.png"), pdf=str(tmp_path / f"{kind}.pdf"))
         load_script("figure").main(job(input=[str(tmp_path / "rd.parquet")], output=out, params=dict(kind=kind)))
         assert (tmp_path / f"{kind}.png").stat().st_size > 1000
+
+
+def test_figures_pool_the_training_seeds():
+    """Two seeds of each C: one point per C at the mean, with the t interval over the seeds
+    (t(0.975, 1) = 12.706 x sd / sqrt(2)) as its error bar."""
+    from textvae import figures
+
+    table = pd.DataFrame(dict(corpus="a", arch="lstm", C=[3.0, 3.0, 10.0, 10.0], rate=[3.0, 3.2, 10.0, 10.2],
+                              model=["lstm-betac-C3-s1", "lstm-betac-C3-s2", "lstm-betac-C10-s1", "lstm-betac-C10-s2"],
+                              distortion=[20.0, 22.0, 15.0, 15.0], logdetcov=-1.0))
+    (container,) = figures.rate_distortion(table).axes[0].containers  # one line: the architecture's
+    data, _, (x_bars, y_bars) = container.lines
+    assert data.get_ydata().tolist() == [21.0, 15.0] and data.get_xdata().tolist() == pytest.approx([3.1, 10.1])
+    assert [b[1][1] - b[0][1] for b in y_bars.get_segments()] == pytest.approx([2 * 12.706, 0.0], abs=1e-2)
+    assert [b[1][0] - b[0][0] for b in x_bars.get_segments()] == pytest.approx([2 * 1.2706, 2 * 1.2706], abs=1e-3)
 
 
 def test_download_checks_the_sha256(tmp_path):
@@ -268,9 +284,10 @@ def test_a2_scores_reconstructions_against_the_source_as_the_model_sees_it(corpu
     assert (noise["distortion"] == 1).all()
 
 
-def test_paths_table_counts_repeated_neighbours(tmp_path):
+def test_paths_table_counts_repeated_neighbours_and_how_alike_the_others_are(tmp_path):
+    sentences = ["a b", "a b", "a c", "a c", "x y", "x y", "x y", "x y"]
     rows = pd.DataFrame(dict(corpus="c", model="m", C=3.0, scheme="greedy", path=[0] * 4 + [1] * 4,
-                             point=[0, 1, 2, 3] * 2, t=0.0, sentence=list("aabbcccc"),
+                             point=[0, 1, 2, 3] * 2, t=0.0, sentence=sentences,
                              repeats_previous=[False, True, False, True, False, True, True, True]))
     rows.to_parquet(tmp_path / "cell.parquet")
     out = dict(parquet=str(tmp_path / "h.parquet"), counts=str(tmp_path / "hc.parquet"), md=str(tmp_path / "h.md"),
@@ -283,6 +300,9 @@ def test_paths_table_counts_repeated_neighbours(tmp_path):
     assert set(noise["repeats"]) == {4.0, 5.0, 6.0} and len(noise) == 50
     assert (counts["repeats"], counts["neighbours"], counts["distinct"]) == (5, 6, 3)
     assert counts["pct_repeats"] == pytest.approx(100 * 5 / 6)
+    # one differing neighbour, "a b" -> "a c": 1 of 2 tokens matched in each, 2 x 1 / 4 = 0.5
+    assert (counts["changes"], counts["neighbour_similarity"]) == (1, 0.5)
+    assert set(noise["neighbour_similarity"].dropna()) == {0.5}  # a resample without path 0 has none
     assert "## Decoded sentences" in (tmp_path / "h.md").read_text()
 
 
@@ -323,16 +343,15 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
 def test_samples_table_by_length_group(tmp_path):
     frame = pd.DataFrame(dict(corpus="c", model="m", sample=range(4), sentence=["a", "b", "c", "d"],
                               n_tokens=[3, 12, 5, 15], group=["<=10", ">10", "<=10", ">10"],
-                              score=0.0, meaningful=[True, False, True, True], judge="grammar"))
+                              score=0.0, meaningful=[True, False, True, True], typical=[False, False, True, True],
+                              judge="grammar"))
     frame.to_parquet(tmp_path / "s.parquet")
-    out = dict(parquet=str(tmp_path / "t.parquet"), sentences=str(tmp_path / "all.parquet"), md=str(tmp_path / "t.md"),
-               bootstrap=str(tmp_path / "b.parquet"))
+    out = dict(parquet=str(tmp_path / "t.parquet"), sentences=str(tmp_path / "all.parquet"), md=str(tmp_path / "t.md"))
     load_script("autogen_samples_table").main(job(input=[str(tmp_path / "s.parquet")], output=out,
-                                                   params=dict(shown=2, title="B4", replicates=40, seed=1)))
-    noise = pd.read_parquet(out["bootstrap"])
-    assert len(noise) == 40 and noise["pct_meaningful"].between(0, 100).all() and noise["pct_meaningful"].std() > 0
+                                                   params=dict(shown=2, title="B4")))
     table = pd.read_parquet(out["parquet"]).set_index("group")
     assert table.loc["<=10", "pct_meaningful"] == 100 and table.loc[">10", "pct_meaningful"] == 50
+    assert table.loc["<=10", "pct_typical"] == 50 and table.loc["all", "pct_typical"] == 50
     assert table.loc["all", "pct_meaningful"] == 75 and table.loc["all", "mean_length"] == 8.75
     assert len(pd.read_parquet(out["sentences"])) == 4
 
@@ -361,16 +380,17 @@ def test_syntax_pairs_and_scores(corpus, trained, tmp_path):
     mu, _ = model.encoder(torch.tensor([good]), torch.tensor([len(good)]))
     by_hand = log_likelihoods(model, [good], mu.detach(), vocab.bos, vocab.eos)[0]
     assert scores["good_zgood"][1] == pytest.approx(by_hand, abs=1e-4)
-    out = dict(parquet=str(tmp_path / "syntax.parquet"), md=str(tmp_path / "syntax.md"),
-               bootstrap=str(tmp_path / "sb.parquet"))
-    load_script("syntax_table").main(job(input=[str(scores_path)], output=out,
-                                         params=dict(title="A6", replicates=30, seed=1)))
+    out = dict(parquet=str(tmp_path / "syntax.parquet"), md=str(tmp_path / "syntax.md"))
+    load_script("syntax_table").main(job(input=[str(scores_path)], output=out, params=dict(title="A6")))
     table = pd.read_parquet(out["parquet"])
-    noise = pd.read_parquet(out["bootstrap"])
-    assert set(noise["category"]) <= set(table["category"]) - {"all"} and (noise.groupby("category").size() == 30).all()
     overall = table[table["category"] == "all"].iloc[0]
     assert overall["n_pairs"] == len(pairs) and overall["pairs_with_unk"] == 1
     assert overall["p1"] == pytest.approx((scores["bad_zgood"] < scores["good_zgood"]).mean())
+    # the counts the claims' intervals come from: p1's hits and the 2x2 table of p1 against p2
+    hit1, hit2 = scores["bad_zgood"] < scores["good_zgood"], scores["bad_zbad"] < scores["good_zbad"]
+    assert overall["hits_p1"] == overall["p1"] * overall["n_scored"] == hit1.sum()
+    assert (overall["p1_and_p2"], overall["p1_not_p2"], overall["p2_not_p1"]) == (
+        (hit1 & hit2).sum(), (hit1 & ~hit2).sum(), (hit2 & ~hit1).sum())
     assert list(table["category"])[0] == "simple agreement"
 
 

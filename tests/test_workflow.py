@@ -81,20 +81,26 @@ def test_smoke_tables_and_figures(smoke_run):
     assert (b3["wins"] + b3["losses"] + b3["ties"] == 10).all() and len(b3) == 3
     b4 = pd.read_parquet(tables / "autogen_samples.parquet")
     assert set(b4["model"]) == b_models and (b4[b4["group"] == "all"]["samples"] == 10).all()
-    # the claims of every experiment, each with its evidence; one row per trained cell
+    # the claims of every experiment, each with its test and interval; the headline counts each
+    # claim once (A6's categories are its detail); the family under the false discovery control
     claims = pd.read_parquet(tables / "claims.parquet")
     assert set(claims["experiment"]) == {"A1", "A2", "A3", "A4", "A5", "A6", "B1", "B3", "B4", "B5", "implied"}
-    assert claims["evidence"].str.len().gt(0).all() and claims["holds"].dtype == bool
-    assert set(claims["outcome"]) <= {"holds", "fails", "undecided"}
-    counts = ", ".join(f"{(claims['outcome'] == o).sum()} {o}" for o in ("holds", "fails", "undecided"))
+    assert {"test", "estimate", "lo", "hi", "p_value", "reason", "p_fdr", "outcome_fdr", "parent"} <= set(claims)
+    assert claims["holds"].dtype == bool and set(claims["outcome"]) <= {"holds", "fails", "undecided"}
+    assert (claims["outcome"].eq("undecided") == claims["reason"].ne("")).all()
+    head = claims[claims["parent"] == ""]
+    counts = ", ".join(f"{(head['outcome'] == o).sum()} {o}" for o in ("holds", "fails", "undecided"))
     summary = (tables / "claims_summary.txt").read_text()
-    assert summary.startswith(f"claims: {len(claims)}: {counts}")
-    # A6 per category, B1 against the annealed VAE too, each comparison with its interval
+    assert summary.startswith(f"claims: {len(head)}: {counts}") and "Benjamini-Hochberg" in summary
     assert claims["claim"].str.startswith("A6.large_C_p2_far_below[").sum() >= 2
     assert "B1.m1_kl_share_exceeds_vae_anneal" in set(claims["claim"])
     a1 = claims[claims["claim"] == "A1.distortion_falls"]
-    assert a1["evidence"].str.contains(r"-> \d+: [-+][\d.]+ \[", regex=True).all(), a1["evidence"].tolist()
-    for name in ("rate_distortion", "capacity", "syntax", "homotopy_repeats", "autogen_samples"):
+    assert a1["test"].str.startswith("paired bootstrap over test sentences").all()
+    assert (a1["lo"] <= a1["estimate"]).all() and (a1["estimate"] <= a1["hi"]).all()
+    decided = claims[claims["outcome"] != "undecided"]
+    assert not (decided["lo"] == decided["hi"]).any()  # no decision on an interval of one point
+    assert not claims.duplicated(["claim", "corpus", "statement"]).any()
+    for name in ("rate_distortion", "capacity", "homotopy_repeats"):
         assert pd.read_parquet(tables / f"{name}_bootstrap.parquet")["replicate"].nunique() >= 20
     runs = pd.read_parquet(tables / "runs.parquet")
     assert len(runs) == len(set(map(tuple, runs[["corpus", "model"]].values))) == 16  # smoke cells
@@ -220,16 +226,16 @@ def test_default_config_plans_every_cell(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     jobs = planned_jobs(run.stdout)
     rules = [r for r, _ in jobs]
-    # A1: 2 corpora x 3 archs x 3 C; A3's gru cells are A1's; B1: 4 models on one corpus
-    assert rules.count("train") == 18 + 4 and rules.count("evaluate") == 18 and rules.count("model_card") == 22
-    # A2: 2 corpora x 3 C; B2: 4 models; A4: A2's cells; B4, B5: B2's models; one prior per corpus
-    assert rules.count("reconstruct") == 6 + 4 and rules.count("homotopy") == 6
-    assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
+    # A1: 2 corpora x 3 archs x 3 C; A3's gru cells are A1's; B1: 4 models x 3 training seeds on one corpus
+    assert rules.count("train") == 18 + 12 and rules.count("evaluate") == 18 and rules.count("model_card") == 30
+    # A2: 2 corpora x 3 C; B2: B1's 12 runs; A4: A2's cells; B4, B5: B2's runs; one prior per corpus
+    assert rules.count("reconstruct") == 6 + 12 and rules.count("homotopy") == 6
+    assert rules.count("prior_samples") == 12 and rules.count("interpolate") == 12
     assert rules.count("prior_draws") == 2 + 1
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 3 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 27 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 3
-    assert len(jobs) == 136 + 22
+    assert len(jobs) == 198
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 7
 
 
@@ -305,7 +311,7 @@ def test_the_paper_config_takes_schema_defaults_not_the_default_configs(tmp_path
 def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(tmp_path):
     """A3 and the AutoGen experiments with train_seeds [1, 2]: one run per model and seed, the
     seed in the run's settings; the tables show the mean and sd over the seeds, and the claims
-    decide over them (Welch's interval, B3's counts summed over the seeds)."""
+    decide over them (the paired t over the seeds, B3's counts summed over the seeds)."""
     config = yaml.safe_load(yaml.safe_dump(SMOKE))
     autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2],
                    settings=SMOKE["experiments"]["B1"].get("settings", {}))
@@ -326,5 +332,5 @@ def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(t
     preference = pd.read_parquet(tables / "autogen_preference.parquet").iloc[0]
     assert preference["seeds"] == 2 and preference["wins"] + preference["losses"] + preference["ties"] == 20
     claims = pd.read_parquet(tables / "claims.parquet").set_index("claim")
-    assert "Welch over 2 seeds" in claims.loc["A3.aggregate_kl_larger", "evidence"]
-    assert "B1.m1_kl_share_exceeds_vae_anneal" in claims.index
+    assert claims.loc["A3.aggregate_kl_larger", "test"] == "paired t over 2 seeds"
+    assert claims.loc["B1.m1_kl_share_exceeds_vae_anneal", "test"] == "paired t over 2 seeds"

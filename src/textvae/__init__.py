@@ -3,8 +3,11 @@
 - data: grammar, english (the built-in grammar), corpora, batching;
 - models and training: settings (a cell's settings, typed), models, objectives, training,
   precision, device;
-- measuring: evaluation, metrics, bootstrap, decoding, generation, scores, fce, syntax;
-- reporting: claims, paper, tables, figures;
+- measuring: evaluation, metrics, bootstrap, decoding, generation, scores, judges (B4's), fce,
+  syntax;
+- deciding: stats (intervals, paired tests, trends, the false discovery control), claims (the
+  rules per paper: claims.paper_a, claims.paper_b, claims.implied);
+- reporting: paper, tables, figures;
 - the workflow's glue: config, experiments (the registry of experiments), scripting;
 - using a trained model: api (`textvae.load`), cards (what a model folder holds besides its
   weights), cli (the `textvae` command, also `python -m textvae`)."""

@@ -1,4 +1,6 @@
-"""The papers' figures, drawn from the pipeline's tables with matplotlib."""
+"""The papers' figures, drawn from the pipeline's tables with matplotlib.  A model trained with
+several seeds is drawn once, its runs pooled as the tables pool them (textvae.tables.over_seeds):
+the mean with its 95 % t interval over the seeds."""
 
 from __future__ import annotations
 
@@ -6,9 +8,22 @@ import os
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
+
+from .stats import t_half_width
+from .tables import over_seeds
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+
+def _pooled(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The table with each model's runs pooled over its training seeds, and `{column}_half`, the
+    half width of the t interval of each of `columns` (NaN for a model of one run)."""
+    pooled = over_seeds(table)
+    for column in columns:
+        pooled[f"{column}_half"] = t_half_width(pooled[f"{column}_sd"], pooled["seeds"])
+    return pooled
 
 
 def _panels(n: int, rows: int = 1, width: float = 4.5, height: float = 3.6):
@@ -18,12 +33,14 @@ def _panels(n: int, rows: int = 1, width: float = 4.5, height: float = 3.6):
 
 def _line_per_arch(table, x: str, y: str, xlabel: str, ylabel: str, label_c: bool):
     """One panel per corpus, one line per architecture through its cells in order of C."""
+    table = _pooled(table, [x, y])
     corpora = sorted(table["corpus"].unique())
     fig, axes = _panels(len(corpora))
     for ax, corpus in zip(axes[0], corpora):
         for arch, rows in table[table["corpus"] == corpus].groupby("arch"):
             rows = rows.sort_values("C")
-            ax.plot(rows[x], rows[y], marker="o", label=arch)
+            ax.errorbar(rows[x], rows[y], xerr=rows[f"{x}_half"], yerr=rows[f"{y}_half"], marker="o", capsize=3,
+                        label=arch)
             for _, r in rows.iterrows() if label_c else ():
                 ax.annotate(f"C={r['C']:g}", (r[x], r[y]), fontsize=7, xytext=(3, 3),
                             textcoords="offset points")
@@ -49,6 +66,7 @@ def rate_training(table):
     R = MI + KL(q(z) || p(z)), and the offset is part of the second term: where the offset
     follows R, the rate is a shift of every posterior that tells the decoder nothing.  MI from n
     held-out posteriors is at most log n."""
+    table = _pooled(table, [])
     groups = list(table.groupby(["corpus", "model"], sort=True))
     fig, axes = _panels(len(groups))
     for ax, ((corpus, model), rows) in zip(axes[0], groups):
@@ -65,13 +83,16 @@ def rate_training(table):
 def autogen_training(table):
     """B1 (Mansbridge et al. Fig. 2): the KL term as % of the objective (top) and the ELBO
     (bottom) on the held-out split against training step, one line per model, one column per
-    corpus."""
+    corpus, with the t interval over the training seeds shaded."""
+    table = _pooled(table, ["held_out_kl_share", "held_out_elbo"])
     corpora = sorted(table["corpus"].unique())
     fig, axes = _panels(len(corpora), rows=2)
     for col, corpus in enumerate(corpora):
         for model, rows in table[table["corpus"] == corpus].groupby("model", sort=False):
-            axes[0, col].plot(rows["step"], rows["held_out_kl_share"], label=model)
-            axes[1, col].plot(rows["step"], rows["held_out_elbo"], label=model)
+            for ax, column in zip(axes[:, col], ("held_out_kl_share", "held_out_elbo")):
+                line, = ax.plot(rows["step"], rows[column], label=model)
+                ax.fill_between(rows["step"], rows[column] - rows[f"{column}_half"],
+                                rows[column] + rows[f"{column}_half"], color=line.get_color(), alpha=0.2)
         axes[0, col].set(title=corpus, ylabel="KL as % of objective (held out)")
         axes[1, col].set(xlabel="step", ylabel="ELBO, nats per sentence (held out)")
         axes[0, col].legend(fontsize=8)
@@ -97,13 +118,14 @@ def fce(table):
 
 def syntax(table):
     """A6 (Prokhorov et al. Table 4): p1 and p2 per category, one panel per model (C)."""
+    table = _pooled(table, ["p1", "p2"])
     models = list(dict.fromkeys(table["model"]))
     fig, axes = _panels(len(models), width=6.0, height=5.0)
     for ax, model in zip(axes[0], models):
         rows = table[table["model"] == model]
         y = range(len(rows))
-        ax.barh([i + 0.2 for i in y], rows["p1"], height=0.4, label="p1 (z+)")
-        ax.barh([i - 0.2 for i in y], rows["p2"], height=0.4, label="p2 (z-)")
+        ax.barh([i + 0.2 for i in y], rows["p1"], xerr=rows["p1_half"], height=0.4, label="p1 (z+)")
+        ax.barh([i - 0.2 for i in y], rows["p2"], xerr=rows["p2_half"], height=0.4, label="p2 (z-)")
         ax.set_yticks(list(y), rows["category"], fontsize=7)
         ax.invert_yaxis()
         ax.set(title=f"{rows['corpus'].iloc[0]} {model}", xlabel="share of pairs preferring x+", xlim=(0, 1))
@@ -115,6 +137,7 @@ def syntax(table):
 def capacity(table):
     """A2 (Prokhorov et al. Table 1): BLEU-2 and BLEU-4 of greedy reconstructions by source
     length bucket, one group of bars per C, one panel per corpus."""
+    table = _pooled(table, ["bleu2"])
     corpora = list(dict.fromkeys(table["corpus"]))
     fig, axes = _panels(len(corpora))
     for ax, corpus in zip(axes[0], corpora):
@@ -125,7 +148,7 @@ def capacity(table):
         for i, c in enumerate(cs):
             part = rows[rows["C"] == c].set_index("bucket").reindex(buckets)
             x = [j + i * width for j in range(len(buckets))]
-            ax.bar(x, part["bleu2"], width=width, label=f"C={c:g} BLEU-2")
+            ax.bar(x, part["bleu2"], yerr=part["bleu2_half"], width=width, label=f"C={c:g} BLEU-2")
             ax.scatter(x, part["bleu4"], color="black", marker="_", s=200, zorder=3,
                        label="BLEU-4" if i == 0 else None)
         ax.set_xticks([j + 0.4 - width / 2 for j in range(len(buckets))], buckets)

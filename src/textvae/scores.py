@@ -6,6 +6,8 @@ BLEU uses sacrebleu with `tokenize="none"` and ROUGE splits on spaces.
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 from rouge_score import rouge_scorer
 from sacrebleu.metrics import BLEU
@@ -91,6 +93,15 @@ def bucket_scores(sources: list[str], scores: dict[str, np.ndarray]) -> list[dic
 def repeats_previous(sentences: list[str]) -> list[bool]:
     """For a path of decoded sentences: whether each equals the one before it (the first never)."""
     return [i > 0 and s == sentences[i - 1] for i, s in enumerate(sentences)]
+
+
+def neighbour_similarity(sentences: list[str]) -> list[float]:
+    """For a path of decoded sentences: how alike each is to the one before it where they
+    differ, difflib's ratio 2M / T over their tokens (M tokens matched in order, T the two
+    lengths summed; 1 for equal, 0 for nothing in common); NaN for the first and for a repeat."""
+    return [float("nan") if i == 0 or s == sentences[i - 1] else
+            difflib.SequenceMatcher(None, sentences[i - 1].split(), s.split(), autojunk=False).ratio()
+            for i, s in enumerate(sentences)]
 
 
 def pairwise_preference(scores_a: list[float], scores_b: list[float]) -> dict:

@@ -356,4 +356,19 @@ def pair_accuracies(scores: pd.DataFrame) -> dict:
         out[name] = float(share) if len(scored) else float("nan")
     for name, (bad, good) in SHARES.items():
         out[f"ties_{name}"] = int((scored[bad] == scored[good]).sum())
+    return out | pair_counts(hits)
+
+
+PAIRED = (("p1", "p2"), ("p1", "p1_bar"))  # the shares whose difference the claims decide, pair by pair
+
+
+def pair_counts(hits: pd.DataFrame) -> dict:
+    """The counts behind the shares' intervals: `hits_{share}`, the pairs each share counts,
+    and for each pair of shares (a, b) of PAIRED the 2x2 table over the same pairs,
+    `{a}_and_{b}`, `{a}_not_{b}` and `{b}_not_{a}` (the rest hit under neither)."""
+    out = {f"hits_{name}": int(hits[name].sum()) for name in ("p1", "p2", "p1_bar")}
+    for a, b in PAIRED:
+        ha, hb = hits[a].astype(bool), hits[b].astype(bool)
+        out.update({f"{a}_and_{b}": int((ha & hb).sum()), f"{a}_not_{b}": int((ha & ~hb).sum()),
+                    f"{b}_not_{a}": int((hb & ~ha).sum())})
     return out

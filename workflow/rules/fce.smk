@@ -92,6 +92,7 @@ rule table_fce:
         corpus_vocabs=[f"{R}/data/{c}/vocab.parquet" for c in A5_CORPORA],
     output:
         parquet=f"{R}/tables/fce.parquet",
+        lms=f"{R}/tables/fce_lms.parquet",
         md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
     log:
         f"{R}/logs/tables/fce.log",

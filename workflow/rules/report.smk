@@ -59,8 +59,7 @@ rule effective_config:
 
 rule table_claims:
     input:
-        tables=[f"{R}/tables/{e.claims_table}.parquet" for e in CLAIMED],
-        noise=[f"{R}/tables/{e.claims_table}_bootstrap.parquet" for e in CLAIMED if e.noisy],
+        tables=sorted({f"{R}/tables/{name}.parquet" for e in CLAIMED for name in e.claims_tables}),
         summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
         bootstrap=[f"{R}/eval/{c}/{m}/bootstrap.parquet" for c, m in EVALUATED],
     output:
@@ -73,10 +72,11 @@ rule table_claims:
         "../../envs/textvae.yaml"
     params:
         experiments=[e.id for e in CLAIMED],
-        noisy=[e.id for e in CLAIMED if e.noisy],
         schemes=config["decoding"]["schemes"],
-        title="The papers' claims, each decided by a rule of textvae.claims from the numbers in "
-        "`evidence`, beyond their noise: outcome holds, fails or undecided (the evidence says why) "
+        title="The papers' claims, each decided by a rule of textvae.claims beyond its noise: outcome "
+        "holds, fails or undecided at 95 % (`test`, the estimate and its interval [lo, hi], `p_value`, "
+        "`reason`); `outcome_fdr`, the verdict under the false discovery control over the run's tested "
+        "comparisons (Benjamini-Hochberg, 5 %); rows with a `parent` are its per-category detail "
         "(docs/experiments.md; `implied`: checks the papers imply)",
     script:
         "../scripts/claims_table.py"

@@ -45,14 +45,12 @@ rule table_syntax:
         cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
     output:
         parquet=f"{R}/tables/syntax.parquet",
-        bootstrap=f"{R}/tables/syntax_bootstrap.parquet",
         md=report(f"{R}/tables/syntax.md", **report_item("A6", "syntax.md")),
     log:
         f"{R}/logs/tables/syntax.log",
     conda:
         "../../envs/textvae.yaml"
     params:
-        **BOOTSTRAP,
         title="A6 (Prokhorov et al. 2019, Table 4): share of Marvin & Linzen pairs whose "
         "ungrammatical sentence is less likely, given z+ (p1) or z- (p2), the posterior means of the "
         "grammatical and the ungrammatical sentence, or their sub-case means (p1_bar, p2_bar)",

@@ -1,11 +1,14 @@
 """The claims check: every claim of the papers for every corpus it applies to, decided by the
-rules of textvae.claims that the registry (textvae.experiments) names, from the experiments'
-tables and their bootstrap companions; a short summary for the terminal."""
+rules the registry (textvae.experiments) names, from the experiments' tables, then the implied
+checks; each claim once, the run's comparisons under the false discovery control, and a short
+summary for the terminal."""
+
+from pathlib import Path
 
 import pandas as pd
 
-from textvae import claims as rules
-from textvae.claims import implied, summary
+from textvae.claims import family, once, summary
+from textvae.claims.implied import implied
 from textvae.experiments import EXPERIMENTS
 from textvae.scripting import run
 from textvae.tables import write_table, write_text
@@ -16,16 +19,17 @@ def _read(paths) -> pd.DataFrame:
 
 
 def main(smk):
-    noise = {e: pd.read_parquet(p) for e, p in zip(smk.params.noisy, smk.input.noise)}
+    tables = {Path(path).name.removesuffix(".parquet"): pd.read_parquet(path) for path in smk.input.tables}
     rows = []
-    for experiment, path in zip(smk.params.experiments, smk.input.tables):
-        check = getattr(rules, EXPERIMENTS[experiment].claims)
-        rows += check(pd.read_parquet(path), noise.get(experiment), schemes=smk.params.schemes)
+    for experiment in smk.params.experiments:
+        rows += EXPERIMENTS[experiment].claims(tables, schemes=smk.params.schemes)
+    covered = {cell for row in rows if row["claim"].endswith(".rate_on_target") for cell in row["cells"].split(", ")}
     if smk.input.summaries:
-        rows += implied(_read(smk.input.summaries), _read(smk.input.bootstrap))
-    claims = pd.DataFrame(rows)
+        rows += implied({"summaries": _read(smk.input.summaries), "bootstrap": _read(smk.input.bootstrap)}, covered)
+    rows, dropped = once(rows)
+    claims = family(pd.DataFrame(rows))
     write_table(claims, smk.output.parquet, smk.output.md, smk.params.title)
-    text = summary(claims)
+    text = summary(claims, dropped)
     write_text(text + "\n", smk.output.summary)
     print(text)
 

@@ -5,7 +5,8 @@ set's tokens that the scheme's vocabulary maps to <unk> (an FCE over a test set 
 <unk> measures little), and `test_pct_unk_corpus`, the % outside the corpus's own vocabulary,
 which no LM over the VAE's words can know (the least `test_pct_unk` can be); `entropy`, the
 true H of the test set on a built-in corpus (an LM that covers every test word cannot score
-below it).  The real test set as a reference row per scheme."""
+below it).  The real test set as a reference row per scheme; every language model, one row
+each, in the `lms` table (the claims pair them by LM seed across C)."""
 
 import pandas as pd
 
@@ -13,7 +14,7 @@ from textvae.config import parse_model_id
 from textvae.corpora import SPECIALS
 from textvae.fce import corpus_stats, pct_unknown
 from textvae.scripting import run
-from textvae.tables import write_table
+from textvae.tables import write_parquet, write_table
 
 STATS = ["vocab_size", "types", "pct_unk", "mean_length", "self_bleu4"]
 
@@ -43,6 +44,7 @@ def main(smk):
     entropy = {c: -t["logp_true"].mean() if "logp_true" in t else float("nan") for c, t in tests.items()}
     table["entropy"] = table["corpus"].map(entropy)
     table = pd.concat([table, references], ignore_index=True)
+    write_parquet(runs, smk.output.lms)
     write_table(table, smk.output.parquet, smk.output.md, p.title,
                 {"Every language model": runs.drop(columns=["C"])})
     print(table.to_string())

@@ -1,12 +1,24 @@
-"""A4 and B5: the decoded paths of every cell with the repeated-neighbour flag, the number of
-repeated neighbours per corpus, model and scheme, and its bootstrap replicates over the paths
-(the same paths in every model of a corpus: paired)."""
+"""A4 and B5: the decoded paths of every cell with the repeated-neighbour flag and the
+similarity of each differing neighbour (textvae.scores), per corpus, model and scheme the
+number of repeated neighbours and the mean similarity of the differing ones, and their
+bootstrap replicates over the paths (the same paths in every model of a corpus: paired)."""
 
 import pandas as pd
 
 from textvae.bootstrap import mean_replicates
+from textvae.scores import neighbour_similarity
 from textvae.scripting import run
 from textvae.tables import write_parquet, write_table
+
+
+def per_path(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per path: its repeated neighbours, its differing neighbours (`changes`) and the sum of
+    their similarities."""
+    return (frame.assign(changed=frame["similarity"].notna())
+            .groupby(keys + ["path"], sort=False)
+            .agg(repeats=("repeats_previous", "sum"), changes=("changed", "sum"),
+                 similarity=("similarity", "sum"))
+            .reset_index())
 
 
 def main(smk):
@@ -14,21 +26,27 @@ def main(smk):
     first = ["corpus", "model"] + [c for c in ("C",) if c in frame]
     frame = frame[first + [c for c in frame.columns if c not in first]]
     keys = first + ["scheme"]
+    frame["similarity"] = (frame.sort_values("point").groupby(keys + ["path"], sort=False)["sentence"]
+                           .transform(lambda path: neighbour_similarity(list(path))))
+    paths = per_path(frame, keys)
     counts = (frame.groupby(keys, sort=False)
               .agg(sentences=("sentence", "size"), distinct=("sentence", "nunique"),
-                   neighbours=("point", lambda p: int((p > 0).sum())),
-                   repeats=("repeats_previous", "sum"))
-              .reset_index())
+                   neighbours=("point", lambda p: int((p > 0).sum())))
+              .reset_index()
+              .merge(paths.groupby(keys, sort=False)[["repeats", "changes", "similarity"]].sum().reset_index(),
+                     on=keys))
     counts["pct_repeats"] = 100 * counts["repeats"] / counts["neighbours"]
-    per_path = frame.groupby(keys + ["path"], sort=False)["repeats_previous"].sum().rename("repeats").reset_index()
-    noise = mean_replicates(per_path, keys, "path", ["repeats"], smk.params.replicates, smk.params.seed)
-    paths = per_path.groupby(keys, sort=False).size().rename("paths").reset_index()
-    noise = noise.merge(paths, on=keys)
+    counts["neighbour_similarity"] = counts.pop("similarity") / counts["changes"]
+    noise = mean_replicates(paths, keys, "path", ["repeats", "changes", "similarity"],
+                            smk.params.replicates, smk.params.seed)
+    noise = noise.merge(paths.groupby(keys, sort=False).size().rename("paths").reset_index(), on=keys)
     noise["repeats"] *= noise.pop("paths")  # the count over as many paths as the cell has
+    noise["neighbour_similarity"] = noise.pop("similarity") / noise.pop("changes")
     write_parquet(noise, smk.output.bootstrap)
     write_parquet(frame, smk.output.parquet)
     write_table(counts, smk.output.counts, smk.output.md, smk.params.title,
-                {"Decoded sentences (repeats_previous: equal to the sentence one point before)": frame})
+                {"Decoded sentences (repeats_previous: equal to the sentence one point before; similarity: "
+                 "to it, where they differ)": frame})
     print(counts.to_string())
 
 

@@ -1,9 +1,7 @@
 """B4: decode the corpus's prior draws with one cell's VAE and judge whether each sample
-"makes sense": whether it is typical of the corpus, its information -log p(x) within the
-central TYPICAL share of the real test sentences' (a graded judge: a sentence the language
-gives too little probability fails it, and so does a short, generic one it finds too likely).
-p is the corpus's grammar on a built-in corpus (exact; a sentence it cannot derive has
--log p = inf), the reference language model on a real one."""
+"makes sense" (textvae.judges): on a built-in corpus whether its grammar derives it, on a real
+corpus whether the reference language model finds it as fluent as the real test sentences of
+its length group; and, as its own column, whether it is typical of the corpus."""
 
 import numpy as np
 import pandas as pd
@@ -14,11 +12,10 @@ from textvae.decoding import decode_in_batches
 from textvae.english import english_grammar
 from textvae.evaluation import log_likelihoods
 from textvae.generation import load_cell, read_prior
+from textvae.judges import derivable, fluent, length_groups, typical
 from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
 from textvae.training import load_model
-
-TYPICAL = 0.95
 
 
 def lm_nll(lm, sentences: list[list[int]], vocab: Vocab, device) -> np.ndarray:
@@ -27,13 +24,23 @@ def lm_nll(lm, sentences: list[list[int]], vocab: Vocab, device) -> np.ndarray:
     return -log_likelihoods(lm, sentences, no_z, vocab.bos, vocab.eos)
 
 
-def typical(nll: np.ndarray, test_nll: np.ndarray) -> tuple[np.ndarray, str]:
-    """Whether each -log p(x) lies within the central TYPICAL share of the test sentences', and
-    the judge's description."""
-    tail = 100 * (1 - TYPICAL) / 2
-    low, high = np.percentile(test_nll, [tail, 100 - tail])
-    judge = f"-log p(x) within the test set's central {100 * TYPICAL:g} %: [{low:.2f}, {high:.2f}]"
-    return (nll >= low) & (nll <= high), judge
+def judged(smk, sentences: list[list[str]], decoded: list[list[int]], vocab: Vocab, device):
+    """(information -log p(x), meaningful, typical, description of the judges) of each sample."""
+    test = pd.read_parquet(smk.input.test)
+    if smk.params.grammar is not None:
+        meaningful, information = derivable(sentences, english_grammar(smk.params.grammar))
+        is_typical, judge = typical(information, -test["logp_true"].to_numpy())
+        return information, meaningful, is_typical, f"derivable by the corpus's grammar; typical: {judge}"
+    lm, _ = load_model(smk.input.lm, device)
+    test_tokens = [vocab.encode(t.split()) for t in test["text"]]
+    information, test_information = lm_nll(lm, decoded, vocab, device), lm_nll(lm, test_tokens, vocab, device)
+    per_token = information / np.array([len(s) + 1 for s in decoded])  # </s> counts
+    test_per_token = test_information / np.array([len(s) + 1 for s in test_tokens])
+    split_at = smk.params.split_at
+    meaningful, judge = fluent(per_token, length_groups([len(s) for s in decoded], split_at), test_per_token,
+                               length_groups([len(s) for s in test_tokens], split_at))
+    is_typical, typical_judge = typical(information, test_information)
+    return information, meaningful, is_typical, f"{judge}; typical: {typical_judge} under the reference LM"
 
 
 def main(smk):
@@ -44,25 +51,15 @@ def main(smk):
         decoded = decode_in_batches(model.decoder, z, vocab.bos, vocab.eos, p.batch_size,
                                     seed=p.seed, **p.scheme)
     sentences = [vocab.decode(s) for s in decoded]
-    test = pd.read_parquet(smk.input.test)
-    if p.grammar is not None:
-        grammar = english_grammar(p.grammar)
-        score = -np.array([grammar.logprob(s) for s in sentences])
-        meaningful, judge = typical(score, -test["logp_true"].to_numpy())
-        judge += " under the corpus's grammar"
-    else:
-        lm, _ = load_model(smk.input.lm, device)
-        score = lm_nll(lm, decoded, vocab, device)
-        meaningful, judge = typical(score, lm_nll(lm, [vocab.encode(t.split()) for t in test["text"]], vocab, device))
-        judge += " under the reference LM"
-    corpus, model_id = smk.wildcards.corpus, smk.wildcards.model
+    information, meaningful, is_typical, judge = judged(smk, sentences, decoded, vocab, device)
     lengths = np.array([len(s) for s in sentences])
-    frame = pd.DataFrame({"corpus": corpus, "model": model_id, "sample": range(len(sentences)),
+    frame = pd.DataFrame({"corpus": smk.wildcards.corpus, "model": smk.wildcards.model, "sample": range(len(sentences)),
                           "sentence": [" ".join(s) for s in sentences], "n_tokens": lengths,
-                          "group": np.where(lengths <= p.split_at, f"<={p.split_at}", f">{p.split_at}"),
-                          "score": score, "meaningful": meaningful, "judge": judge})
+                          "group": length_groups(lengths, p.split_at), "score": information,
+                          "meaningful": meaningful, "typical": is_typical, "judge": judge})
     write_parquet(frame, smk.output[0])
-    print(f"{cell_name(smk)}: {100 * frame['meaningful'].mean():.1f} % judged meaningful ({judge})")
+    print(f"{cell_name(smk)}: {100 * frame['meaningful'].mean():.1f} % judged meaningful, "
+          f"{100 * frame['typical'].mean():.1f} % typical ({judge})")
 
 
 if "snakemake" in globals():

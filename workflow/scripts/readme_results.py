@@ -15,13 +15,26 @@ REPO = Path(__file__).resolve().parents[2]
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
+def shown(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims as README shows them: each claim once (A6's categories are in the table), its
+    outcome and, where the false discovery control changes it, that outcome, the estimate with
+    its interval, the test, and the evidence with the reason."""
+    head = claims[claims["parent"] == ""]
+    outcome = [o if o == f else f"{o} ({f} under FDR)" for o, f in zip(head["outcome"], head["outcome_fdr"])]
+    interval = ["" if pd.isna(e) else f"{e:.3g} [{lo:.3g}, {hi:.3g}]"
+                for e, lo, hi in zip(head["estimate"], head["lo"], head["hi"])]
+    evidence = [f"{e}; {r}" if r else e for e, r in zip(head["evidence"], head["reason"])]
+    return pd.DataFrame(dict(claim=head["claim"], corpus=head["corpus"], outcome=outcome, estimate=interval,
+                             test=head["test"], evidence=evidence))
+
+
 def section(results: Path) -> str:
     claims = pd.read_parquet(results / "tables" / "claims.parquet")
     lines = [START, "",
              "Generated from the default run's outputs by `snakemake --cores 2 readme` "
              "(`workflow/scripts/readme_results.py`); do not edit by hand.", "",
              "```", (results / "tables" / "claims_summary.txt").read_text().rstrip(), "```", "",
-             claims[["claim", "corpus", "outcome", "evidence"]].to_markdown(index=False), ""]
+             shown(claims).to_markdown(index=False), ""]
     figures = REPO / "docs" / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     for name, caption in ((f.name, f.caption) for e in REGISTRY for f in e.figures if f.caption):

@@ -1,0 +1,115 @@
+"""The papers' claims, each decided by a rule written once (paper_a, paper_b, implied) from the
+pipeline's tables and the noise behind them (evidence, textvae.stats); this module holds what
+spans the rules: the row of a verdict, one verdict per piece of evidence, the false discovery
+control over a run's comparisons, and the summary.
+
+A verdict is `holds`, `fails` or `undecided` at LEVEL (95 %) for its own comparison; its row
+names the `test`, the estimate and its interval [`lo`, `hi`], the test's two-sided `p_value`
+and, when undecided, the `reason`.  Over the run's tested comparisons the Benjamini-Hochberg
+adjusted p-values give `outcome_fdr`: the verdicts that stand with the false discovery rate of
+the whole family at 5 %.  Rows with `parent` are the details of a claim decided over several
+categories (A6's Marvin & Linzen categories) and are not counted in the headline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+
+OUTCOMES = ("holds", "fails", "undecided")
+CATEGORY_SHARE = 0.8  # a claim over categories holds where it holds in this share of them
+UNFIT = "the model does not know the construction"  # a category left out of its claim's summary
+
+
+def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: stats.Decision,
+            evidence: str, estimate: stats.Estimate | None = None, cells=(), parent: str = "",
+            test: str | None = None) -> dict:
+    """A claim's row: the decision, the estimate and the test behind it (`test` where it is
+    more than the estimate's), the runs it rests on, the numbers as text."""
+    outcome = "undecided" if decision.holds is None else "holds" if decision.holds else "fails"
+    lo, hi = estimate.interval if estimate is not None else (np.nan, np.nan)
+    return dict(claim=claim, experiment=experiment, corpus=corpus, statement=statement, outcome=outcome,
+                holds=outcome == "holds", test=test or (estimate.test if estimate is not None else ""),
+                estimate=estimate.value if estimate is not None else np.nan, lo=lo, hi=hi,
+                p_value=decision.p, reason=decision.reason, evidence=evidence, parent=parent,
+                cells=", ".join(cells))
+
+
+def lacking(claim, experiment, corpus, statement, what: str, parent: str = "") -> dict:
+    """An undecided row for a claim whose experiment lacks what it needs."""
+    return verdict(claim, experiment, corpus, statement, stats.Decision(None, reason=what), "", parent=parent)
+
+
+def over_categories(outcomes: list[str]) -> bool | None:
+    """A claim over categories: holds if it holds in at least CATEGORY_SHARE of them, fails if
+    it fails in more than 1 - CATEGORY_SHARE, undecided otherwise (or with no category)."""
+    if not outcomes:
+        return None
+    share = CATEGORY_SHARE * len(outcomes)
+    held, failed = outcomes.count("holds"), outcomes.count("fails")
+    return True if held >= share else False if failed > len(outcomes) - share else None
+
+
+def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
+    """Each claim once: a row is dropped where earlier rows of another experiment with the same
+    claim (the id after the experiment) and corpus rest on all of its runs, e.g. A2's "D falls"
+    on A1's LSTM cells; returns the rows kept and what was dropped, as text."""
+    covered: dict[tuple[str, str], dict[str, set]] = {}
+    kept, dropped = [], []
+    for row in rows:
+        key = (row["claim"].split(".", 1)[-1], row["corpus"])
+        cells = set(filter(None, row["cells"].split(", ")))
+        others = set().union(*(c for e, c in covered.get(key, {}).items() if e != row["experiment"]))
+        if cells and cells <= others and not row["parent"]:
+            dropped.append(f"{row['claim']} [{row['corpus']}]")
+            continue
+        covered.setdefault(key, {}).setdefault(row["experiment"], set()).update(cells)
+        kept.append(row)
+    parents = {r["claim"] for r in kept}
+    return [r for r in kept if not r["parent"] or r["parent"] in parents], dropped
+
+
+def family(claims: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts under the false discovery control over the run's tested comparisons
+    (every row with a p-value): `p_fdr`, the Benjamini-Hochberg adjusted p-value, and
+    `outcome_fdr`, the verdict where p_fdr < ALPHA, else undecided; a row without a test keeps
+    its outcome, and a claim over categories is taken again over its categories'."""
+    claims = claims.copy()
+    claims["p_fdr"] = stats.false_discovery(claims["p_value"])
+    tested = claims["p_fdr"].notna()
+    claims["outcome_fdr"] = np.where(tested & (claims["p_fdr"] >= stats.ALPHA), "undecided", claims["outcome"])
+    for index, row in claims[claims["claim"].isin(claims["parent"])].iterrows():
+        details = claims[(claims["parent"] == row["claim"]) & (claims["corpus"] == row["corpus"])
+                         & ~claims["reason"].str.startswith(UNFIT)]
+        holds = over_categories(list(details["outcome_fdr"]))
+        claims.loc[index, "outcome_fdr"] = "undecided" if holds is None else "holds" if holds else "fails"
+    return claims
+
+
+def _counts(part: pd.DataFrame, column: str = "outcome") -> str:
+    return ", ".join(f"{int((part[column] == o).sum())} {o}" for o in OUTCOMES)
+
+
+def summary(claims: pd.DataFrame, dropped: list[str] = ()) -> str:
+    """The headline: the count of each outcome per experiment (a claim over categories once,
+    its categories as detail), the family's outcome under the false discovery control, the
+    claims not decided again on the same evidence, and each claim that fails or is
+    undecided."""
+    head = claims[claims["parent"] == ""]
+    tested = int(claims["p_value"].notna().sum())
+    lines = [f"claims: {len(head)}: {_counts(head)}",
+             f"  under the false discovery control (Benjamini-Hochberg, 5 %, over the run's {tested} tested "
+             f"comparisons): {_counts(head, 'outcome_fdr')}"]
+    groups = sorted(head.groupby("experiment", sort=False), key=lambda group: group[0] == "implied")
+    for experiment, part in groups:  # in the order of the rows (the registry's), the implied checks last
+        details = claims[(claims["experiment"] == experiment) & (claims["parent"] != "")]
+        extra = f" (and {len(details)} per category: {_counts(details)})" if len(details) else ""
+        lines.append(f"  {experiment}: {_counts(part)}{extra}")
+    if dropped:
+        lines.append(f"  not decided twice (an earlier claim rests on the same runs): {', '.join(dropped)}")
+    for row in head[head["outcome"] != "holds"].itertuples():
+        why = f"; {row.reason}" if row.reason else ""
+        lines.append(f"  {row.outcome}: {row.claim} [{row.corpus}] {row.statement}: {row.evidence}{why}")
+    return "\n".join(lines)

@@ -10,7 +10,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from textvae import training
 from textvae.batching import collate, length_batches
 from textvae.models import LinearCrossEntropy
-from textvae.precision import autocast
+from textvae.precision import autocast, bf16_rnn_runs
 from textvae.settings import Settings
 
 SETTINGS = Settings(arch="lstm", objective="betac", C=2.0, beta=1.0, m=0.0, anneal=None, anneal_epochs=0,
@@ -288,8 +288,12 @@ def test_a_training_step_on_cuda_never_synchronises(tmp_path):
     assert bad == 0 and all(map(math.isfinite, sums))
 
 
+BF16_CPU = pytest.mark.skipif(not bf16_rnn_runs("cpu"), reason="this CPU's oneDNN has no bfloat16 LSTM")
+
+
+@BF16_CPU
 def test_bf16_autocast_stays_near_fp32_and_meets_the_target_rate(tmp_path):
-    """On the CPU, which runs bfloat16 autocast too: the smoke-sized model's loss on a batch
+    """On a CPU that runs bfloat16 autocast too: the smoke-sized model's loss on a batch
     within 2 % of float32's, and training on the toy data ends at the same rate on target."""
     settings = replace(SETTINGS, word_dropout=0.0)
     torch.manual_seed(0)
@@ -308,6 +312,12 @@ def test_bf16_autocast_stays_near_fp32_and_meets_the_target_rate(tmp_path):
         history = train(tmp_path, precision, precision=precision, epochs=6, C=2.0, word_dropout=0.0)
         rates[precision] = history["kl"].iloc[-1]
     assert rates["fp32"] == pytest.approx(2.0, abs=0.3) and rates["bf16"] == pytest.approx(2.0, abs=0.3)
+
+
+@pytest.mark.skipif(bf16_rnn_runs("cpu"), reason="this CPU runs a bfloat16 LSTM")
+def test_bf16_where_the_cpu_cannot_is_refused_in_one_line(tmp_path):
+    with pytest.raises(ValueError, match="precision bf16: this cpu's oneDNN has no bfloat16 LSTM; use precision fp32"):
+        train(tmp_path, "bf16", precision="bf16", epochs=1)
 
 
 def test_bf16_gradients_of_the_output_layer_are_those_of_float32_within_bfloat16():

@@ -44,9 +44,11 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
     """Over `sentences`, in eval mode with the noise of `seed` (the caller's random state and
     mode are left as they were): `reconstruction`, the mean log p(x|z) with one z ~ q(z|x);
     `kl`, the mean KL(q(z|x) || N(0, I)) = R; `mi`, I(x; z) with q(z) the mixture of these
-    posteriors (metrics.mutual_information, one more z per sentence); and `mu_norm2`,
+    posteriors (metrics.mutual_information, one more z per sentence); `mu_norm2`,
     ||mean_x mu(x)||^2, the squared offset of the posterior means, whose 1/2 ||.||^2 nats of
-    R tell the decoder nothing about x.  A model without z gives mi = mu_norm2 = 0."""
+    R tell the decoder nothing about x; and `active_units` of the posterior means
+    (metrics.active_units, its default threshold).  A model without z gives 0 for the last
+    three."""
     was_training = model.training
     model.eval()
     rec = kl = 0.0
@@ -64,7 +66,7 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
     model.train(was_training)
     mi = mutual_information(mu.numpy(), logvar.numpy(), z.numpy()) if mu.size(1) else 0.0
     return dict(reconstruction=rec / len(sentences), kl=kl / len(sentences), mi=mi,
-                mu_norm2=float(mu.mean(0).pow(2).sum()))
+                mu_norm2=float(mu.mean(0).pow(2).sum()), active_units=active_units(mu.numpy()) if mu.size(1) else 0)
 
 
 def set_statistics(rec: np.ndarray, kl: np.ndarray, mu: np.ndarray, draws: list[np.ndarray],

@@ -9,6 +9,8 @@ gradients and optimiser state in float32, so no loss scaling is needed.
 
 from __future__ import annotations
 
+from functools import cache
+
 import torch
 
 from .settings import PRECISIONS
@@ -23,6 +25,27 @@ def set_precision(name: str) -> None:
     torch.backends.cuda.matmul.fp32_precision = mode
     torch.backends.cudnn.conv.fp32_precision = mode
     torch.backends.cudnn.rnn.fp32_precision = mode
+
+
+@cache
+def bf16_rnn_runs(device_type: str) -> bool:
+    """Whether an LSTM runs under bfloat16 autocast on this kind of device: some CPUs' oneDNN
+    has no bfloat16 LSTM ("could not create a primitive descriptor"), so it is tried once."""
+    try:
+        with torch.no_grad(), torch.autocast(device_type, dtype=torch.bfloat16):
+            torch.nn.LSTM(2, 2).to(device_type)(torch.zeros(1, 1, 2, device=device_type))
+    except RuntimeError:
+        return False
+    return True
+
+
+def check_precision(name: str, device: torch.device) -> None:
+    """Refuse bf16 where the device cannot run the models' RNNs in bfloat16, with one line
+    that says what to use instead."""
+    kind = torch.device(device).type
+    if name == "bf16" and not bf16_rnn_runs(kind):
+        raise ValueError(f"precision bf16: this {kind}'s oneDNN has no bfloat16 LSTM; use precision fp32 "
+                         "(bf16 is for GPUs and CPUs with bfloat16 support)")
 
 
 def autocast(name: str, device: torch.device):

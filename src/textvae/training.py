@@ -24,13 +24,11 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
-from . import generation  # a module import: generation imports this module too
 from .batching import collate, length_batches
 from .evaluation import mean_terms
-from .metrics import active_units
 from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
-from .precision import autocast, set_precision
+from .precision import autocast, check_precision, set_precision
 from .settings import LR_SCHEDULES, Settings, saved_settings
 
 MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
@@ -125,6 +123,7 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
 
     held_out = held_out_sample(held_out, settings.held_out_sentences, settings.seed)
     set_precision(settings.precision)
+    check_precision(settings.precision, device)
     window = Window(device)
     progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
                     mininterval=10, ascii=True)
@@ -179,13 +178,11 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
 
 def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:
     """The history's held-out columns: reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
-    (evaluation.mean_terms) and the active units of the posterior means (metrics.active_units,
-    threshold 0.01)."""
+    and the active units of the posterior means (evaluation.mean_terms)."""
     terms = mean_terms(model, held_out, bos, eos, seed=settings.seed, device=device)
-    mu = generation.posterior(model, held_out, bos, eos, sample=False, device=device) if settings.z else None
     return dict(_terms(terms["reconstruction"], terms["kl"], settings.m, prefix="held_out_"),
                 held_out_mi=terms["mi"], held_out_mu_norm2=terms["mu_norm2"],
-                held_out_active_units=active_units(mu.double().cpu().numpy()) if mu is not None else 0)
+                held_out_active_units=terms["active_units"])
 
 
 class Clock:

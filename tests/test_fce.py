@@ -56,7 +56,8 @@ def test_one_vocabulary_per_scheme_and_the_test_sets_unknown_share(tmp_path):
             pd.DataFrame([dict(corpus="c", model=model, scheme=scheme, seed=1, vocab_size=len(words[scheme]),
                                fce=10.0, perplexity=5.0, sentences=2, types=3, pct_unk=0.0, mean_length=2.0,
                                self_bleu4=0.0)]).to_parquet(metrics[-1])
-    out = dict(parquet=str(tmp_path / "fce.parquet"), md=str(tmp_path / "fce.md"))
+    out = dict(parquet=str(tmp_path / "fce.parquet"), md=str(tmp_path / "fce.md"),
+               lms=str(tmp_path / "fce_lms.parquet"))
     load_script("fce_table").main(job(
         input=dict(metrics=[str(m) for m in metrics],
                    vocabs=[str(tmp_path / f"vocab_{s}.parquet") for s in ("greedy", "nucleus")],
@@ -70,3 +71,5 @@ def test_one_vocabulary_per_scheme_and_the_test_sets_unknown_share(tmp_path):
     assert runs.loc[("lstm-betac-C10", "nucleus"), "test_pct_unk"] == pytest.approx(100 * 1 / 6)
     assert list(runs["test_pct_unk_corpus"]) == pytest.approx([100 * 1 / 6] * 4) and runs["entropy"].isna().all()
     assert sorted(table[table["model"] == "real test set"]["scheme"]) == ["greedy", "nucleus"]
+    lms = pd.read_parquet(out["lms"])  # one row per LM, with C, for the paired test over LM seeds
+    assert len(lms) == 4 and sorted(lms["C"]) == [3, 3, 10, 10]

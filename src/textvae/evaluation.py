@@ -26,25 +26,24 @@ def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: in
     """-log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x)
     (Burda et al. 2016), per sentence; an upper bound on -log p(x) that tightens as K grows.
 
-    The K x B noise draws eps are one (K, B, dz) tensor drawn first, so the result does not
-    depend on how the samples are grouped; the decoder scores K x B rows (sample-major) in
-    passes of as many whole samples as keep the logits of a pass within `max_logits` values
-    (vocabulary x decoder positions; at least one sample a pass)."""
+    The noise eps is one (K, B, dz) tensor drawn first, so the result does not depend on how
+    the K x B rows (sample-major) are split into decoder passes: each pass takes as many rows
+    as keep its logits within `max_logits` values (vocabulary x decoder positions; at least
+    one row): 2^26, 256 MB of float32 logits, holds all K samples of the default run's models
+    in one pass and about one sample of 256 sentences of the paper's (benchmarks/RESULTS.md:
+    on a CPU, larger passes speed up the small models and slow the paper's)."""
     if mu is None:
         mu, logvar = model.encoder(enc_in, lengths)
-    std = torch.exp(0.5 * logvar)
     eps = torch.randn((samples, *mu.shape), device=mu.device, dtype=mu.dtype)
-    per_pass = max(1, max_logits // (model.decoder.out.out_features * targets.numel()))
-    log_w = []
-    for first in range(0, samples, per_pass):
-        e = eps[first:first + per_pass]
-        k = e.size(0)
-        z = mu + e * std  # (k, B, dz)
-        log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)
-        log_qz = -0.5 * (e.pow(2) + math.log(2 * math.pi) + logvar).sum(-1)
-        rec = model.reconstruction(z.reshape(-1, z.size(-1)), dec_in.repeat(k, 1), targets.repeat(k, 1))
-        log_w.append(rec.view(k, -1) + log_pz - log_qz)
-    return -(torch.logsumexp(torch.cat(log_w), dim=0) - math.log(samples))
+    z = mu + eps * torch.exp(0.5 * logvar)  # (K, B, dz)
+    log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)
+    log_qz = -0.5 * (eps.pow(2) + math.log(2 * math.pi) + logvar).sum(-1)
+    z, dec_in, targets = z.reshape(-1, z.size(-1)), dec_in.repeat(samples, 1), targets.repeat(samples, 1)
+    rows = max(1, max_logits // (model.decoder.out.out_features * targets.size(1)))
+    rec = torch.cat([model.reconstruction(z[first:first + rows], dec_in[first:first + rows],
+                                          targets[first:first + rows]) for first in range(0, len(z), rows)])
+    log_w = rec.view(samples, -1) + log_pz - log_qz
+    return -(torch.logsumexp(log_w, dim=0) - math.log(samples))
 
 
 @torch.no_grad()

@@ -69,7 +69,7 @@ def corpus_lengths(spec: dict, path: Path) -> list[int]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
-    parser.add_argument("--archs", nargs="+", default=["lstm"])
+    parser.add_argument("--archs", nargs="*", default=["lstm"], help="none: the padding figures alone")
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--vocab", type=int, default=16000)

@@ -57,7 +57,8 @@ FORWARD = 1 / 3  # a forward-only token, in training-token equivalents
 class Corpus(NamedTuple):
     """A corpus as the papers ran it: sentences per split, mean words per sentence (and where
     that figure comes from), and decoder positions per useful one in random batches of 128
-    (benchmarks/batch_composition.py on the ../shared/corpora sample; None: not measured)."""
+    (benchmarks/batch_composition.py on the ../shared/corpora sample, WIKI's on WikiText-2;
+    None: not measured, and no cell of the papers' grid trains on random batches there)."""
 
     train: int
     valid: int
@@ -68,13 +69,14 @@ class Corpus(NamedTuple):
 
 
 CORPORA = {
-    "yahoo": Corpus(100_000, 10_000, 10_000, 12.6, "measured: ../shared/corpora/yahoo/test.txt", 2.23),
-    "yelp": Corpus(100_000, 10_000, 10_000, 9.0, "measured: ../shared/corpora/yelp/test.txt", 1.60),
+    "yahoo": Corpus(100_000, 10_000, 10_000, 12.6, "measured: ../shared/corpora/yahoo/test.txt", 2.235),
+    "yelp": Corpus(100_000, 10_000, 10_000, 9.0, "measured: ../shared/corpora/yelp/test.txt", 1.602),
     "cbt": Corpus(192_000, 10_000, 12_000, 18.9, "measured: ../shared/corpora/cbt/test.txt, less the line numbers",
-                  3.99),
-    "wiki": Corpus(2_000_000, 270_000, 270_000, 21.0, "assumed: WikiText-103 sentences of at most 50 tokens",
-                   2.0),
-    "webtext": Corpus(1_000_000, 23_000, 24_000, 20.0, "assumed: segmented WebText sentences", 2.0),
+                  3.909),
+    "wiki": Corpus(2_000_000, 270_000, 270_000, 23.0,
+                   "measured: ../shared/corpora/wikitext2/test.txt, sentences of at most 50 tokens", 2.074),
+    "webtext": Corpus(1_000_000, 23_000, 24_000, 15.8, "measured: ../shared/corpora/webtext/test.jsonl, segmented",
+                      3.272),
     "bookcorpus": Corpus(58_800_000, 3_300_000, 6_500_000, 13.0, "assumed: BookCorpus sentences of 5-30 words", None),
 }
 SYNTAX_PAIRS = 163_124  # the Marvin & Linzen pairs of A6, two sentences each of about 10 words

@@ -98,13 +98,13 @@ def test_seeded_subset():
 
 def test_batched_importance_samples_give_the_sequential_value():
     """The same seed draws the same K x B noise, so K passes of B rows (one sample each), passes
-    of 3 rows (across samples) and one pass of K x B rows give the same IW-NLL to float
+    of 3 samples (the last of 1) and one pass of K x B rows give the same IW-NLL to float
     tolerance."""
     model = trained_like_model()
     tensors = collate(SENTENCES, BOS, EOS, torch.device("cpu"))
-    one_row = model.decoder.out.out_features * tensors[3].size(1)
+    one_sample = model.decoder.out.out_features * tensors[3].numel()
     values = []
-    for max_logits in (len(SENTENCES) * one_row, 3 * one_row, 10 ** 9):
+    for max_logits in (one_sample, 3 * one_sample, 10 ** 9):
         torch.manual_seed(5)
         values.append(importance_weighted_nll(model, *tensors, 7, max_logits=max_logits))
     for batched in values[1:]:

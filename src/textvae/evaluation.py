@@ -27,22 +27,24 @@ def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: in
     (Burda et al. 2016), per sentence; an upper bound on -log p(x) that tightens as K grows.
 
     The noise eps is one (K, B, dz) tensor drawn first, so the result does not depend on how
-    the K x B rows (sample-major) are split into decoder passes: each pass takes as many rows
-    as keep its logits within `max_logits` values (vocabulary x decoder positions; at least
-    one row): 2^26, 256 MB of float32 logits, holds all K samples of the default run's models
-    in one pass and about one sample of 256 sentences of the paper's (benchmarks/RESULTS.md:
-    on a CPU, larger passes speed up the small models and slow the paper's)."""
+    the K x B rows (sample-major) are split into decoder passes: each pass takes as many whole
+    samples (B rows each) as keep its logits within `max_logits` values (vocabulary x decoder
+    positions; at least one sample).  2^26, 256 MB of float32 logits, puts all K samples of the
+    default run's models in one pass and one sample of 256 sentences of the paper's in each
+    (benchmarks/RESULTS.md: on a CPU, larger passes speed up the small models, not the
+    paper's)."""
     if mu is None:
         mu, logvar = model.encoder(enc_in, lengths)
     eps = torch.randn((samples, *mu.shape), device=mu.device, dtype=mu.dtype)
     z = mu + eps * torch.exp(0.5 * logvar)  # (K, B, dz)
     log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)
     log_qz = -0.5 * (eps.pow(2) + math.log(2 * math.pi) + logvar).sum(-1)
-    z, dec_in, targets = z.reshape(-1, z.size(-1)), dec_in.repeat(samples, 1), targets.repeat(samples, 1)
-    rows = max(1, max_logits // (model.decoder.out.out_features * targets.size(1)))
-    rec = torch.cat([model.reconstruction(z[first:first + rows], dec_in[first:first + rows],
-                                          targets[first:first + rows]) for first in range(0, len(z), rows)])
-    log_w = rec.view(samples, -1) + log_pz - log_qz
+    per_pass = max(1, max_logits // (model.decoder.out.out_features * targets.numel()))
+    rec = [model.reconstruction(z[first:first + per_pass].reshape(-1, z.size(-1)),
+                                dec_in.repeat(min(per_pass, samples - first), 1),
+                                targets.repeat(min(per_pass, samples - first), 1))
+           for first in range(0, samples, per_pass)]
+    log_w = torch.cat(rec).view(samples, -1) + log_pz - log_qz
     return -(torch.logsumexp(log_w, dim=0) - math.log(samples))
 
 

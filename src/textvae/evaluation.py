@@ -19,27 +19,30 @@ from .metrics import (
     mutual_information_terms,
 )
 
+# logits a decoder pass of the IW-NLL may hold, by device: on a CPU, passes of more than a
+# few samples run slower (benchmarks/RESULTS.md); on a GPU, K x B rows in few passes cut the
+# sequential decoder steps K-fold (not measured: no GPU was lent)
+PASS_LOGITS = {"cpu": 2 ** 22, "cuda": 2 ** 28}
+
 
 @torch.no_grad()
 def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: int,
-                            mu=None, logvar=None, max_logits: int = 2 ** 26) -> torch.Tensor:
+                            mu=None, logvar=None, max_logits: int | None = None) -> torch.Tensor:
     """-log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x)
     (Burda et al. 2016), per sentence; an upper bound on -log p(x) that tightens as K grows.
 
     The noise eps is one (K, B, dz) tensor drawn first, so the result does not depend on how
     the K x B rows (sample-major) are split into decoder passes: each pass takes as many whole
     samples (B rows each) as keep its logits within `max_logits` values (vocabulary x decoder
-    positions; at least one sample).  2^26, 256 MB of float32 logits, puts all K samples of the
-    default run's models in one pass and one sample of 256 sentences of the paper's in each
-    (benchmarks/RESULTS.md: on a CPU, larger passes speed up the small models, not the
-    paper's)."""
+    positions; at least one sample; None: PASS_LOGITS of the device)."""
     if mu is None:
         mu, logvar = model.encoder(enc_in, lengths)
     eps = torch.randn((samples, *mu.shape), device=mu.device, dtype=mu.dtype)
     z = mu + eps * torch.exp(0.5 * logvar)  # (K, B, dz)
     log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)
     log_qz = -0.5 * (eps.pow(2) + math.log(2 * math.pi) + logvar).sum(-1)
-    per_pass = max(1, max_logits // (model.decoder.out.out_features * targets.numel()))
+    limit = max_logits or PASS_LOGITS.get(mu.device.type, PASS_LOGITS["cpu"])
+    per_pass = max(1, limit // (model.decoder.out.out_features * targets.numel()))
     rec = [model.reconstruction(z[first:first + per_pass].reshape(-1, z.size(-1)),
                                 dec_in.repeat(min(per_pass, samples - first), 1),
                                 targets.repeat(min(per_pass, samples - first), 1))

@@ -161,6 +161,17 @@ def test_a_model_file_from_before_the_typed_settings_loads(tmp_path):
     assert all(torch.equal(a, b) for a, b in zip(new.state_dict().values(), old.state_dict().values()))
 
 
+def test_a_model_file_from_before_the_batches_and_cnn_dropout_settings_loads(tmp_path):
+    """A file whose settings predate `batches` and `cnn_dropout` was trained on bucketed
+    batches without dropout in a CNN decoder: it loads with those values."""
+    train(tmp_path, "new")
+    saved = torch.load(tmp_path / "new" / "model.pt")
+    values = {k: v for k, v in saved.pop("settings").items() if k not in ("batches", "cnn_dropout")}
+    torch.save(dict(saved, settings=values), tmp_path / "older.pt")
+    _, settings = training.load_model(tmp_path / "older.pt")
+    assert settings == replace(SETTINGS, batches="bucketed", cnn_dropout=0.0)
+
+
 class RunsCode:
     """What a malicious pickle holds: unpickling it calls a function (here a harmless one)."""
 

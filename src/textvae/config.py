@@ -135,9 +135,10 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
 def fce_lm_settings(config: dict, corpus: str, model_id: str, seed: int) -> Settings:
     """The settings of A5's language model for a cell's synthetic corpus: an LSTM language
     model (lstm-lm: no z) with the cell's decoder sizes, trained with the cell's settings
-    without word dropout, overridden by A5's `lm`, and with its own `seed` (each LM its own
-    initialisation, as its own sample)."""
-    values = dict(cell_values(config, corpus, model_id), word_dropout=0.0)
+    without word dropout and on bucketed batches (an LM has no KL term for random batches to
+    serve), overridden by A5's `lm`, and with its own `seed` (each LM its own initialisation,
+    as its own sample)."""
+    values = dict(cell_values(config, corpus, model_id), word_dropout=0.0, batches="bucketed")
     values.update(config["experiments"]["A5"].get("lm", {}), seed=seed)
     return model_settings(values, "lstm-lm")
 

@@ -12,22 +12,31 @@ forward pass's share of a step (backward costs about twice the forward).  The FC
 models count as training tokens although they have no encoder (an overestimate of about a
 third).  Corpus sizes are the papers' (train sentences, test sentences); mean sentence
 lengths are measured on ../shared/corpora where a sample is there and assumed otherwise, as
-CORPORA says.  A cell is charged to the first experiment of the config that lists it (A3-A6
-reuse cells of A1 and A2).  Not counted: process start-up, corpus preparation, and the
-decoding of B2-B5 and A2-A4 (some thousand sentences each).
+CORPORA says.  A cell trained on random batches (the settings' `batches`) also pays for its
+padding in the encoder and decoder, though not in the output layer (which scores the real
+positions alone): its training tokens count 1 + (f - 1) s each, with f the corpus's decoder
+positions per useful one in random batches (measured by benchmarks/batch_composition.py) and
+s the share of a position's multiply-adds outside the output layer (from the cell's model).
+Evaluation: one pass over the test split (D, R, LogDetCov, AU, MI) and `iw_samples` passes
+over at most `iw_sentences` of its sentences (the IW-NLL).  A cell is charged to the first
+experiment of the config that lists it (A3-A6 reuse cells of A1 and A2).  Not counted:
+process start-up, corpus preparation, and the decoding of B2-B5 and A2-A4 (some thousand
+sentences each).
 
-Prints each experiment's training-token equivalents and device-hours, the grid's hours by kind
-of work (training, held-out rows, evaluation, A5's and A6's other work) and in all as
-`name: value` lines, the grid's hours as a ratio to the 5 device-hours of the target (baseline),
-and the throughput that would meet it.
+Prints each experiment's training-token equivalents, device-hours and share of the grid, the
+grid's hours by kind of work (training, held-out rows, evaluation, A5's and A6's other work)
+and in all as `name: value` lines, the grid's hours as a ratio to the 5 device-hours of the
+target (baseline), and the throughput that would meet it.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -39,17 +48,36 @@ from textvae.config import (
     reference_lm_cells,
     with_schema_defaults,
 )
+from textvae.training import new_model
 
 REPO = Path(__file__).resolve().parents[1]
 FORWARD = 1 / 3  # a forward-only token, in training-token equivalents
-# corpus: (train sentences, valid sentences, test sentences, mean words per sentence, where the length comes from)
+
+
+class Corpus(NamedTuple):
+    """A corpus as the papers ran it: sentences per split, mean words per sentence (and where
+    that figure comes from), and decoder positions per useful one in random batches of 128
+    (benchmarks/batch_composition.py on the ../shared/corpora sample, WIKI's on WikiText-2;
+    None: not measured, and no cell of the papers' grid trains on random batches there)."""
+
+    train: int
+    valid: int
+    test: int
+    words: float
+    source: str
+    random_positions: float | None
+
+
 CORPORA = {
-    "yahoo": (100_000, 10_000, 10_000, 12.6, "measured: ../shared/corpora/yahoo/test.txt"),
-    "yelp": (100_000, 10_000, 10_000, 9.0, "measured: ../shared/corpora/yelp/test.txt"),
-    "cbt": (192_000, 10_000, 12_000, 18.9, "measured: ../shared/corpora/cbt/test.txt, less the line numbers"),
-    "wiki": (2_000_000, 270_000, 270_000, 21.0, "assumed: WikiText-103 sentences of at most 50 tokens"),
-    "webtext": (1_000_000, 23_000, 24_000, 20.0, "assumed: segmented WebText sentences"),
-    "bookcorpus": (58_800_000, 3_300_000, 6_500_000, 13.0, "assumed: BookCorpus sentences of 5-30 words"),
+    "yahoo": Corpus(100_000, 10_000, 10_000, 12.6, "measured: ../shared/corpora/yahoo/test.txt", 2.235),
+    "yelp": Corpus(100_000, 10_000, 10_000, 9.0, "measured: ../shared/corpora/yelp/test.txt", 1.602),
+    "cbt": Corpus(192_000, 10_000, 12_000, 18.9, "measured: ../shared/corpora/cbt/test.txt, less the line numbers",
+                  3.909),
+    "wiki": Corpus(2_000_000, 270_000, 270_000, 23.0,
+                   "measured: ../shared/corpora/wikitext2/test.txt, sentences of at most 50 tokens", 2.074),
+    "webtext": Corpus(1_000_000, 23_000, 24_000, 15.8, "measured: ../shared/corpora/webtext/test.jsonl, segmented",
+                      3.272),
+    "bookcorpus": Corpus(58_800_000, 3_300_000, 6_500_000, 13.0, "assumed: BookCorpus sentences of 5-30 words", None),
 }
 SYNTAX_PAIRS = 163_124  # the Marvin & Linzen pairs of A6, two sentences each of about 10 words
 
@@ -65,16 +93,39 @@ def throughput_from_results(path: Path) -> tuple[float, str]:
     return float(value), device
 
 
+@functools.cache
+def share_outside_output_layer(settings, vocab_size: int) -> float:
+    """s: the multiply-adds per position of the model's weight matrices other than the output
+    layer's, over all of them (embeddings are lookups, biases not counted)."""
+    model = new_model(settings, vocab_size)
+    total = sum(p.numel() for name, p in model.named_parameters() if p.dim() >= 2 and "embed" not in name)
+    return 1 - model.decoder.out.weight.numel() / total
+
+
+def padding_factor(config: dict, corpus: str, settings) -> float:
+    """What a training token costs with the settings' batches: 1 for bucketed ones (no
+    padding), 1 + (f - 1) s for random ones (module docstring)."""
+    if settings.batches == "bucketed":
+        return 1.0
+    f = CORPORA[corpus].random_positions
+    if f is None:
+        raise SystemExit(f"corpus {corpus}: random batches, but no measured padding in CORPORA; "
+                         "measure it with benchmarks/batch_composition.py")
+    return 1 + (f - 1) * share_outside_output_layer(settings, config["corpora"][corpus]["vocab_size"])
+
+
 def cell_work(config: dict, corpus: str, model_id: str) -> dict[str, float]:
     """Training, held-out rows and evaluation of one cell, in training-token equivalents."""
-    train, valid, test, words, _ = CORPORA[corpus]
+    train, valid, test, words, _, _ = CORPORA[corpus]
     settings = cell_settings(config, corpus, model_id)
     tokens = words + 1  # and </s>
     steps = settings.epochs * math.ceil(train / settings.batch_size)
     held_out = (steps // settings.history_every) * min(valid, settings.held_out_sentences) * tokens
-    # evaluate: one pass and iw_samples importance samples over the test split
-    evaluation = (1 + config["evaluation"]["iw_samples"]) * test * tokens if settings.z > 0 else 0
-    return dict(training=settings.epochs * train * tokens, held_out=FORWARD * held_out, evaluation=FORWARD * evaluation)
+    # evaluate: one pass over the test split, iw_samples over the IW-NLL's sample of it
+    evaluation = config["evaluation"]
+    passes = test + evaluation["iw_samples"] * min(test, evaluation["iw_sentences"])
+    return dict(training=settings.epochs * train * tokens * padding_factor(config, corpus, settings),
+                held_out=FORWARD * held_out, evaluation=FORWARD * passes * tokens if settings.z > 0 else 0.0)
 
 
 def a5_work(config: dict) -> float:
@@ -84,12 +135,12 @@ def a5_work(config: dict) -> float:
         return 0.0
     work = 0.0
     for corpus, model_id in experiment_cells(config, "A5"):
-        tokens = CORPORA[corpus][3] + 1
+        tokens = CORPORA[corpus].words + 1
         for seed in a5["seeds"]:
             lm = fce_lm_settings(config, corpus, model_id, seed)
             per_corpus = a5["sentences"] * tokens
             work += len(a5["schemes"]) * (FORWARD * per_corpus + lm.epochs * per_corpus
-                                          + FORWARD * CORPORA[corpus][2] * tokens)
+                                          + FORWARD * CORPORA[corpus].test * tokens)
     return work
 
 
@@ -124,16 +175,18 @@ def main():
         rate, device = throughput_from_results(args.results)
     config = with_schema_defaults(yaml.safe_load(args.config.read_text()))
     print(f"throughput: {rate:,.0f} training tokens/s ({device})")
-    for corpus, (train, valid, test, words, source) in CORPORA.items():
-        print(f"corpus {corpus}: {train:,} / {valid:,} / {test:,} sentences, {words} words each ({source})")
+    for corpus, (train, valid, test, words, source, random_positions) in CORPORA.items():
+        padding = f", {random_positions} positions per token in random batches" if random_positions else ""
+        print(f"corpus {corpus}: {train:,} / {valid:,} / {test:,} sentences, {words} words each ({source}){padding}")
     work = grid_work(config)
+    total = sum(sum(kinds.values()) for kinds in work.values())
     for name, kinds in work.items():
         tokens = sum(kinds.values())
         print(f"{name}_tokens: {tokens:.4g}")
         print(f"{name}_device_hours: {tokens / rate / 3600:.2f}")
+        print(f"{name}_share_percent: {100 * tokens / total:.1f}")
     for kind in ("training", "held_out", "evaluation", "other"):
         print(f"grid_{kind}_device_hours: {sum(k[kind] for k in work.values()) / rate / 3600:.2f}")
-    total = sum(sum(kinds.values()) for kinds in work.values())
     print(f"grid_tokens: {total:.4g}")
     print(f"grid_device_hours: {total / rate / 3600:.2f}")
     print(f"ratio_to_5_hours: {total / rate / 3600 / 5:.2f}")

@@ -1,13 +1,15 @@
 """Training throughput at the paper's model size on real Yahoo sentences: the project's
 training step (textvae.training.train_step over length-bucketed batches) against a plain
-PyTorch loop over randomly drawn, padded batches, and against the fp32 matmul peak.
+PyTorch loop over randomly drawn, padded batches, and against the fp32 matmul peak
+(benchmarks/batch_composition.py times the project's step over random batches).
 
     python benchmarks/train_throughput.py [--corpus ../shared/corpora/yahoo/valid.txt]
         [--archs lstm cnn] [--batch-sizes 32 128] [--steps 12] [--repeats 3]
 
-Model: embedding 256, LSTM encoder 512, z 64, decoder LSTM 512 (or the gated CNN decoder:
-512 channels, 128 inner, width 20, 2 blocks), vocabulary the 16,000 most frequent words,
-Adam, gradient norm clipped at 5, beta_C objective; as configs/paper.yaml trains A1.
+Model: embedding 256, LSTM encoder 512, z 64, decoder LSTM 512 (or the authors' gated CNN
+decoder: two ConvLM blocks of 512 channels, 128 inner, width 20), vocabulary the 16,000 most
+frequent words, Adam, gradient norm clipped at 5, beta_C objective; as configs/paper.yaml
+trains A1.
 
 Figures (medians over --repeats runs of --steps steps each, after one warm-up step):
 - useful tokens/s: the sentences' tokens and </s> (decoder positions that hold a word), per
@@ -25,7 +27,6 @@ the LSTM's at the largest batch size.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import time
 from pathlib import Path
@@ -33,7 +34,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from textvae.batching import collate, length_batches
+from textvae.batching import collate, epoch_batches
 from textvae.config import paper_settings
 from textvae.corpora import Vocab, build_vocab
 from textvae.objectives import beta_c_loss, gaussian_kl
@@ -97,28 +98,25 @@ class PaddedLoop:
         self.optimiser.step()
 
 
-def batches(kind: str, lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
-    if kind == "bucketed":
-        return length_batches(lengths, batch_size, seed)
-    order = list(range(len(lengths)))
-    random.Random(seed).shuffle(order)
-    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-
-
 def run(kind: str, arch: str, sentences, vocab_size: int, batch_size: int, steps: int,
         seed: int) -> dict:
-    """Train a fresh model for 1 + `steps` steps; figures of the last `steps`."""
-    settings = paper_settings(f"{arch}-betac-C50", batch_size=batch_size)  # the paper's sizes, lr and clipping
+    """Train a fresh model for 1 + `steps` steps; figures of the last `steps`.  kind: bucketed
+    or random, the project's step over the settings' batches of that name (random: only the
+    real positions reach the output layer); padded, the plain loop over random batches."""
+    batches = "bucketed" if kind == "bucketed" else "random"
+    # the paper's sizes, lr and clipping
+    settings = paper_settings(f"{arch}-betac-C50", batch_size=batch_size, batches=batches)
     torch.manual_seed(seed)
     model = new_model(settings, vocab_size).train()
     lengths = [len(s) for s in sentences]
-    plan = batches(kind, lengths, batch_size, seed)[: steps + 1]
-    if kind == "bucketed":
-        optimiser = new_optimiser(model, settings.lr)
-        step = lambda tensors: train_step(model, optimiser, tensors, settings, C=settings.C, weight=1.0)  # noqa: E731
-    else:
+    plan = epoch_batches(lengths, batch_size, batches, seed)[: steps + 1]
+    if kind == "padded":
         loop = PaddedLoop(model, settings.lr, settings.grad_clip)
-        step = lambda tensors: loop.step(tensors, settings.C)  # noqa: E731
+        step = lambda tensors, tokens: loop.step(tensors, settings.C)  # noqa: E731
+    else:
+        optimiser = new_optimiser(model, settings.lr)
+        step = lambda tensors, tokens: train_step(model, optimiser, tensors, settings, C=settings.C,  # noqa: E731
+                                                  weight=1.0, tokens=tokens)
     per_word, per_sentence = flops_per_word_and_sentence(model)
     words = positions = flops = 0.0
     for i, batch in enumerate(plan):
@@ -126,9 +124,9 @@ def run(kind: str, arch: str, sentences, vocab_size: int, batch_size: int, steps
             start = time.perf_counter()
         chosen = [sentences[j] for j in batch]
         tensors = collate(chosen, 2, 3)
-        step(tensors)
+        n_words = int(tensors[1].sum())
+        step(tensors, n_words + len(chosen))
         if i >= 1:
-            n_words = int(tensors[1].sum())
             words += n_words + len(chosen)
             positions += tensors[2].numel()
             flops += per_word * n_words + per_sentence * len(chosen)
@@ -154,6 +152,20 @@ def measure(repeats: int, arch: str, sentences, vocab_size: int, batch_size: int
     return {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
 
 
+def corpus_ids(path: Path, vocab_size: int) -> tuple[list[list[int]], int]:
+    """The sentences of a file of one tokenised sentence a line as token ids over its
+    `vocab_size` most frequent words, and the vocabulary's size; prints their sizes."""
+    if not path.exists():
+        raise SystemExit(f"{path}: corpus file not found; give one sentence a line with --corpus")
+    words = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+    words = [s for s in words if s]
+    vocab = Vocab(list(build_vocab(words, size=vocab_size)["token"]))
+    sentences = [vocab.encode(s) for s in words]
+    print(f"{path}: {len(sentences)} sentences, mean length {statistics.mean(map(len, sentences)):.1f}, "
+          f"longest {max(map(len, sentences))}; vocabulary {len(vocab)}")
+    return sentences, len(vocab)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -166,20 +178,13 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     keep_freed_memory()
-    if not args.corpus.exists():
-        raise SystemExit(f"{args.corpus}: corpus file not found; give one sentence a line with --corpus")
-    words = [line.split() for line in args.corpus.read_text(encoding="utf-8").splitlines()]
-    words = [s for s in words if s]
-    vocab = Vocab(list(build_vocab(words, size=args.vocab)["token"]))
-    sentences = [vocab.encode(s) for s in words]
-    mean_len = statistics.mean(map(len, sentences))
-    print(f"{args.corpus}: {len(sentences)} sentences, mean length {mean_len:.1f}, "
-          f"longest {max(map(len, sentences))}; vocabulary {len(vocab)}; {args.threads} threads")
+    sentences, vocab_size = corpus_ids(args.corpus, args.vocab)
+    print(f"{args.threads} threads")
     figures = {}
     for arch in args.archs:
         for batch_size in args.batch_sizes:
             name = f"{arch}_b{batch_size}"
-            m = measure(args.repeats, arch, sentences, len(vocab), batch_size, args.steps)
+            m = measure(args.repeats, arch, sentences, vocab_size, batch_size, args.steps)
             print(f"{name}: project {m['tokens_per_s']:.0f} tokens/s (padding {m['padding_share']:.1%}, "
                   f"efficiency {m['efficiency']:.2f}); padded loop {m['padded_tokens_per_s']:.0f} "
                   f"tokens/s (padding {m['padded_padding_share']:.1%}, efficiency "

@@ -1,7 +1,8 @@
 """Does the beta_C-VAE's rate carry information about x?  Trains A1-style cells (arch x C) on one
 real corpus under named variants of the training settings and prints, per cell, the test
-split's D, R, MI, R - MI, ||mu||^2 (of the aggregate posterior's mean), active units and
-IW-NLL: the measurements behind docs/rate.md.
+split's D, R, MI, R - MI, ||mu||^2 (of the aggregate posterior's mean), active units, IW-NLL
+and its standard error, and the rate of the shortest and of the longest quarter of the test
+sentences: the measurements behind docs/rate.md.
 
     python studies/rate_information.py --config configs/real.yaml --corpus yahoo \
         --train 12000 --vocab 9000 --archs gru --C 3 15 40 \
@@ -31,12 +32,13 @@ import yaml
 
 from textvae.config import cell_values, model_settings, with_schema_defaults
 from textvae.corpora import Vocab, build_vocab, text_corpus_splits
-from textvae.evaluation import evaluate
+from textvae.evaluation import evaluate, mean_terms
 from textvae.precision import set_precision
 from textvae.training import load_model, train_cell
 
 COLUMNS = ["variant", "arch", "C", "distortion", "rate", "mi", "rate_minus_mi", "mu_norm2",
-           "aggregate_kl", "active_units", "iw_nll", "minutes"]
+           "aggregate_kl", "active_units", "iw_nll", "iw_nll_se", "kl_shortest_quarter", "kl_longest_quarter",
+           "minutes"]
 
 
 def assignments(words: list[str]) -> dict:
@@ -82,6 +84,10 @@ def run_cell(job: tuple) -> dict:
     stats = evaluate(model, test, bos, eos, iw_samples=evaluation["iw_samples"],
                      repeats=evaluation["logdetcov_repeats"], au_threshold=evaluation["au_threshold"],
                      seed=evaluation["seed"])
+    by_length = sorted(test, key=len)
+    quarter = len(by_length) // 4
+    stats.update(kl_shortest_quarter=mean_terms(model, by_length[:quarter], bos, eos, seed=1)["kl"],
+                 kl_longest_quarter=mean_terms(model, by_length[-quarter:], bos, eos, seed=1)["kl"])
     row = dict(variant=name, arch=arch, C=C, **{k: stats[k] for k in COLUMNS[3:-1]}, minutes=minutes)
     print(" ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()),
           flush=True)

@@ -67,6 +67,53 @@ def test_settings_precedence():
     assert tvc.cell_settings(cfg, "short", "lstm-betac-C3").word_dropout == 0.0
 
 
+def test_patterns_set_settings_by_model_id_in_order_under_experiments_and_cells():
+    cfg = smoke()
+    cfg["patterns"] = {"cnn-*": {"lr": 0.5, "batch_size": 7}, "*-betac-*": {"batches": "random", "lr": 0.25}}
+    cfg["cells"] = {"short/cnn-betac-C3": {"batch_size": 9}}
+    cnn = tvc.cell_settings(cfg, "short", "cnn-betac-C3")
+    assert (cnn.lr, cnn.batch_size, cnn.batches) == (0.25, 9, "random")  # the later pattern, then the cell
+    other = tvc.cell_settings(cfg, "long", "cnn-betac-C3")
+    assert (other.batch_size, other.lr) == (7, 0.25)
+    lstm = tvc.cell_settings(cfg, "short", "lstm-betac-C3")
+    assert (lstm.lr, lstm.batches) == (0.25, "random")
+    vae = tvc.cell_settings(cfg, "short", "lstm-vae-anneal")
+    assert (vae.batches, vae.lr, vae.word_dropout) == ("bucketed", cfg["defaults"]["lr"], 0.3)  # B1's own settings
+    cfg["experiments"]["B1"]["settings"]["lr"] = 0.125
+    cfg["patterns"]["lstm-vae*"] = {"lr": 1.0}
+    assert tvc.cell_settings(cfg, "short", "lstm-vae").lr == 0.125  # an experiment's settings over a pattern
+
+
+def test_a_patterns_change_changes_the_settings_of_its_cells_only():
+    """The train jobs' params are the cells' settings as plain values: a pattern's new lr
+    changes those of the cells it matches and of no other (so the params trigger reruns them)."""
+    before = smoke()
+    after = copy.deepcopy(before)
+    after["patterns"] = {"cnn-*": {"lr": 0.0001}}
+    changed = {cell for cell in tvc.all_cells(before)
+               if tvc.cell_settings(before, *cell) != tvc.cell_settings(after, *cell)}
+    assert changed == {cell for cell in tvc.all_cells(before) if cell[1].startswith("cnn-")} != set()
+
+
+def test_the_paper_config_trains_the_authors_cnn_and_batches():
+    """configs/paper.yaml: the cnn cells build the authors' ConvLM decoder and train at 1e-4, the
+    LSTM and GRU cells at the public code's 7.5e-4; beta_C cells on random batches, the others,
+    and A5's language models (which have no KL term), on bucketed ones."""
+    from textvae.models import ConvLMBlock
+    from textvae.training import new_model
+
+    paper = tvc.with_schema_defaults(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()))
+    cnn = tvc.cell_settings(paper, "yahoo", "cnn-betac-C10")
+    assert (cnn.lr, cnn.batches, cnn.cnn_dropout) == (0.0001, "random", 0.1)
+    decoder = new_model(cnn, vocab_size=100).decoder
+    assert [type(b) for b in decoder.blocks] == [ConvLMBlock, ConvLMBlock] and decoder.receptive_field == 39
+    for arch in ("lstm", "gru"):
+        rnn = tvc.cell_settings(paper, "yelp", f"{arch}-betac-C10")
+        assert (rnn.lr, rnn.batches) == (0.00075, "random")
+    assert tvc.cell_settings(paper, "bookcorpus", "lstm-autogen-m1").batches == "bucketed"
+    assert tvc.fce_lm_settings(paper, "cbt", "lstm-betac-C3", seed=1).batches == "bucketed"
+
+
 def test_an_lm_of_a5_has_the_cells_decoder_sizes_and_a5s_training():
     cfg = smoke()
     cfg["cells"] = {"short/lstm-betac-C3": {"hidden": 24, "word_dropout": 0.2}}
@@ -112,6 +159,8 @@ def check(cfg):
     (lambda c: c["experiments"]["B1"].update(models=["lstm-elbo"]), "unknown objective 'elbo'"),
     (lambda c: c["experiments"]["A6"].update(pairs="/no/such/folder"),
      "experiments.A6.pairs: folder '/no/such/folder' does not exist"),
+    (lambda c: c.update(patterns={"transformer-*": {"lr": 1.0}}),
+     r"patterns.transformer-\*: matches no model id of the config's cells"),
 ])
 def test_config_errors_name_the_key(edit, message):
     cfg = copy.deepcopy(smoke())
@@ -164,6 +213,10 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
      "experiments: Additional properties are not allowed ('B6' was unexpected)"),
     (lambda c: c["experiments"]["A1"].update(objective="autogen", m=[-0.5]),
      "experiments.A1.m.0: -0.5 is less than the minimum of 0"),
+    (lambda c: c["defaults"].update(batches="sorted"),
+     "defaults.batches: 'sorted' is not one of ['bucketed', 'random']"),
+    (lambda c: c.update(patterns={"cnn-*": {"learning_rate": 1.0}}),
+     "patterns.cnn-*: Additional properties are not allowed ('learning_rate' was unexpected)"),
 ])
 def test_schema_errors_are_one_line_naming_key_value_and_expectation(change, expected):
     schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())

@@ -6,8 +6,16 @@ import numpy as np
 import pytest
 import torch
 
+from textvae import evaluation
 from textvae.batching import collate
-from textvae.evaluation import evaluate, importance_weighted_nll, log_likelihoods, mean_terms, set_statistics
+from textvae.evaluation import (
+    evaluate,
+    importance_weighted_nll,
+    log_likelihoods,
+    mean_terms,
+    seeded_subset,
+    set_statistics,
+)
 from textvae.models import build_vae
 
 SENTENCES = [[4, 5, 6], [7, 4], [5, 5, 5, 8], [6]]
@@ -53,16 +61,81 @@ def test_evaluate_on_the_model_that_ignores_z():
 
 def test_set_statistics_of_a_resample_by_hand():
     """Sentences 0, 0, 1 of three: D = -(-2 - 2 - 4) / 3, R = (1 + 1 + 3) / 3, and the bounds
-    by the true entropy H = (5 + 5 + 6) / 3."""
+    by the true entropy H = (5 + 5 + 6) / 3; MI from the terms of the sentences in its sample."""
     rec, kl, iw, nll_true = np.array([-2.0, -4.0, -9.0]), np.array([1.0, 3.0, 0.0]), np.array([4.0, 6.0, 9.0]), \
         np.array([5.0, 6.0, 7.0])
+    mi_terms = np.array([0.5, 2.0, 7.0])
     mu = np.array([[0.0, 1.0], [0.5, 1.0], [3.0, 1.0]])
-    stats = set_statistics(rec, kl, mu, [mu], 0.01, iw, nll_true, rows=np.array([0, 0, 1]))
+    stats = set_statistics(rec, kl, mu, [mu], 0.01, iw, mi_terms, nll_true, rows=np.array([0, 0, 1]))
     assert stats["distortion"] == pytest.approx(8 / 3) and stats["rate"] == pytest.approx(5 / 3)
     assert stats["entropy"] == pytest.approx(16 / 3) and stats["bound_gap"] == pytest.approx(13 / 3 - 16 / 3)
     assert stats["iw_gap"] == pytest.approx(14 / 3 - 16 / 3)
-    # unit 0 varies (0, 0, 0.5: variance 1/18), unit 1 is constant
+    assert stats["mi"] == pytest.approx(3 / 3) and stats["rate_minus_mi"] == pytest.approx(5 / 3 - 1)
+    # unit 0 varies (0, 0, 0.5: variance 1/12 over n - 1), unit 1 is constant
     assert stats["active_units"] == 1 and stats["mu_norm2"] == pytest.approx((1 / 6) ** 2 + 1)
+
+
+def test_a_statistic_on_a_sample_averages_the_resampled_sentences_in_the_sample():
+    """IW-NLL and MI known for sentences 0 and 2 only (NaN for 1 and 3): a resample 0, 0, 1, 3
+    averages 4, 4 and 1, 1 (sentence 0 twice); iw_gap against -log p(x) of the same sentences."""
+    rec, kl = np.zeros(4), np.zeros(4)
+    mu = np.arange(8.0).reshape(4, 2)
+    iw, mi_terms = np.array([4.0, np.nan, 9.0, np.nan]), np.array([1.0, np.nan, 3.0, np.nan])
+    nll_true = np.array([3.0, 5.0, 8.0, 9.0])
+    stats = set_statistics(rec, kl, mu, [mu], 0.01, iw, mi_terms, nll_true, rows=np.array([0, 0, 1, 3]))
+    assert stats["iw_nll"] == pytest.approx(4.0) and stats["mi"] == pytest.approx(1.0)
+    assert stats["iw_gap"] == pytest.approx(1.0) and stats["entropy"] == pytest.approx(20 / 4)
+    alone = set_statistics(rec, kl, mu, [mu], 0.01, iw, mi_terms, rows=np.array([1, 3]))
+    assert np.isnan(alone["iw_nll"]) and np.isnan(alone["mi"])
+
+
+def test_seeded_subset():
+    assert seeded_subset(5, 10, seed=1).all()
+    chosen = seeded_subset(100, 30, seed=4)
+    assert chosen.sum() == 30 and np.array_equal(chosen, seeded_subset(100, 30, seed=4))
+    assert not np.array_equal(chosen, seeded_subset(100, 30, seed=5))
+
+
+def test_batched_importance_samples_give_the_sequential_value():
+    """The same seed draws the same K x B noise, so K passes of B rows (one sample each), passes
+    of 3 samples (the last of 1) and one pass of K x B rows give the same IW-NLL to float
+    tolerance."""
+    model = trained_like_model()
+    tensors = collate(SENTENCES, BOS, EOS, torch.device("cpu"))
+    one_sample = model.decoder.out.out_features * tensors[3].numel()
+    values = []
+    for max_logits in (one_sample, 3 * one_sample, 10 ** 9):
+        torch.manual_seed(5)
+        values.append(importance_weighted_nll(model, *tensors, 7, max_logits=max_logits))
+    for batched in values[1:]:
+        torch.testing.assert_close(batched, values[0], rtol=1e-5, atol=1e-5)
+    torch.manual_seed(6)
+    assert not torch.allclose(importance_weighted_nll(model, *tensors, 7), values[0])
+
+
+def trained_like_model():
+    """A VAE whose posterior and decoder both depend on x and z (random weights, scaled up)."""
+    torch.manual_seed(3)
+    model = build_vae("gru", 10, emb=4, hidden=6, z=3).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(3.0)
+    return model
+
+
+def test_the_identity_replicate_is_the_summary(monkeypatch):
+    """A bootstrap replicate that resamples every sentence once gives the summary's MI (over the
+    mixture's posteriors) and IW-NLL (over the IW sample), also when both are subsets."""
+    model = trained_like_model()
+    sentences = SENTENCES * 3
+    monkeypatch.setattr(evaluation, "resamples", lambda n, replicates, seed: [np.arange(n)])
+    stats = evaluate(model, sentences, BOS, EOS, iw_samples=3, repeats=2, au_threshold=0.01, seed=1,
+                     mi_posteriors=5, iw_sentences=7, replicates=1)
+    replicate = stats["bootstrap"].iloc[0]
+    assert stats["mi_posteriors"] == 5 and stats["iw_sentences"] == 7
+    for key in ("mi", "iw_nll", "rate_minus_mi", "distortion", "rate", "active_units"):
+        assert replicate[key] == pytest.approx(stats[key], rel=1e-12), key
+    assert stats["mi"] != 0 and stats["iw_nll_se"] > 0
 
 
 def test_evaluate_gives_bootstrap_replicates_around_its_statistics():

@@ -50,6 +50,7 @@ def test_the_schemas_names_are_the_librarys():
     assert tuple(values["precision"]["enum"]) == settings.PRECISIONS
     assert tuple(values["lr_schedule"]["enum"]) == settings.LR_SCHEDULES
     assert tuple(values["anneal_schedule"]["enum"]) == settings.ANNEAL_SCHEDULES
+    assert tuple(values["batches"]["enum"]) == settings.BATCHES
 
 
 def test_the_settings_are_the_schemas_values_and_what_a_model_id_names():

@@ -34,6 +34,14 @@ def test_active_units_on_constructed_means():
     assert metrics.active_units(means, 0.001) == 2
 
 
+def test_active_units_count_as_the_authors_calc_au():
+    """Variance over n - 1 and the threshold itself active: means 0 and 0.5 have squares 0.125
+    about their mean, variance 0.125 over n - 1 = 1 (0.0625 over n)."""
+    means = np.array([[0.0], [0.5]])
+    assert metrics.active_units(means, 0.125) == 1
+    assert metrics.active_units(means, 0.13) == 0
+
+
 def test_aggregate_posterior_kl():
     assert metrics.aggregate_posterior_kl(samples_with_moments(np.zeros(3), np.eye(3))) == pytest.approx(0.0, abs=1e-9)
     mean, cov = np.array([1.0, 2.0]), np.diag([0.5, 2.0])

@@ -1,12 +1,16 @@
 import torch
 import torch.nn.functional as F
 
-from textvae.models import CNNDecoder, Encoder, LinearCrossEntropy, build_vae
+from textvae.models import CNNDecoder, ConvLMBlock, Encoder, GatePath, LinearCrossEntropy, build_vae
 
 
-def test_glu_decoder_cannot_see_the_future():
+def convlm_decoder(width=3, blocks=2):
     torch.manual_seed(0)
-    dec = CNNDecoder(vocab_size=20, emb=6, z=3, channels=8, inner=4, width=3, blocks=2).eval()
+    return CNNDecoder(vocab_size=20, emb=6, z=3, channels=8, inner=4, width=width, blocks=blocks, dropout=0.1).eval()
+
+
+def test_convlm_decoder_cannot_see_the_future():
+    dec = convlm_decoder()
     z = torch.randn(1, 3)
     a = torch.tensor([[2, 5, 7, 9, 11, 4]])
     b = a.clone()
@@ -15,6 +19,63 @@ def test_glu_decoder_cannot_see_the_future():
     fb, _ = dec.features(b, z)
     assert torch.equal(fa[0, :4], fb[0, :4])
     assert not torch.allclose(fa[0, 4:], fb[0, 4:])
+
+
+def test_convlm_receptive_field_counted_by_hand():
+    """Two blocks of one causal convolution of width 3 each: the output at t reads t-4..t,
+    (3 - 1) x 2 + 1 = 5 positions; a token at t-5 does not reach it, one at t-4 does."""
+    dec = convlm_decoder(width=3, blocks=2)
+    assert dec.receptive_field == 5
+    z = torch.randn(1, 3)
+    tokens = torch.tensor([[2, 5, 7, 9, 11, 4, 6, 8]])
+    base, _ = dec.features(tokens, z)
+    t = 7
+    for changed, reaches in ((t - 5, False), (t - 4, True)):
+        other = tokens.clone()
+        other[0, changed] = 13
+        feats, _ = dec.features(other, z)
+        assert torch.equal(feats[0, t], base[0, t]) is not reaches, changed
+
+
+def test_convlm_block_is_the_authors():
+    """model_wngt.py's ConvLM: a 1x1 projection to the external width; paths A and B, each
+    1x1 to the internal width, a causal convolution of width 20, 1x1 back, dropout after each;
+    two blocks (512 external, 128 internal, keep 0.9)."""
+    vae = build_vae("cnn", vocab_size=50, emb=256, hidden=512, z=64, cnn_channels=512, cnn_inner=128,
+                    cnn_width=20, cnn_blocks=2, cnn_dropout=0.1)
+    blocks = vae.decoder.blocks
+    assert len(blocks) == 2 and all(isinstance(b, ConvLMBlock) for b in blocks)
+    assert (blocks[0].project.in_features, blocks[1].project.in_features) == (256 + 64, 512)
+    for block in blocks:
+        for path in (block.a, block.b):
+            assert isinstance(path, GatePath)
+            assert (path.down.in_features, path.down.out_features) == (512, 128)
+            assert (path.conv.in_channels, path.conv.out_channels, path.conv.kernel_size) == (128, 128, (20,))
+            assert (path.up.in_features, path.up.out_features, path.dropout.p) == (128, 512, 0.1)
+    assert vae.decoder.receptive_field == 39 and vae.decoder.out.in_features == 512
+
+
+def test_convlm_gate_on_a_hand_set_input():
+    """Project = identity; path A: down and up identities, the convolution reading x_{t-1}
+    (its tap one before the last); path B: all weights zero, bias b: the block gives
+    x_t + x_{t-1} sigmoid(b), with x_{-1} = 0 (the causal padding)."""
+    block = ConvLMBlock(in_channels=2, channels=2, inner=2, width=3, dropout=0.5).eval()
+    eye = torch.eye(2)
+    with torch.no_grad():
+        for module in block.modules():
+            if isinstance(module, (torch.nn.Linear, torch.nn.Conv1d)):
+                module.weight.zero_()
+                module.bias.zero_()
+        block.project.weight.copy_(eye)
+        block.a.down.weight.copy_(eye)
+        block.a.up.weight.copy_(eye)
+        block.a.conv.weight[:, :, 1] = eye
+        block.b.up.bias.copy_(torch.tensor([0.0, 2.0]))
+    x = torch.tensor([[[1.0, 2.0], [3.0, -1.0], [0.5, 4.0]]])
+    gate = torch.sigmoid(torch.tensor([0.0, 2.0]))
+    previous = torch.tensor([[[0.0, 0.0], [1.0, 2.0], [3.0, -1.0]]])
+    torch.testing.assert_close(block(x), x + previous * gate)
+    assert gate[0] == 0.5  # by hand: sigmoid(0) = 1/2
 
 
 def test_encoder_ignores_padding_after_the_last_token():
@@ -55,6 +116,25 @@ def test_word_dropout_only_while_training():
     assert not torch.allclose(kept, dropped)
     vae.word_dropout = 0.0
     assert torch.equal(kept, vae.reconstruction(z, dec_in, targets))
+
+
+def test_scoring_only_the_real_positions_of_a_padded_batch_changes_nothing():
+    """A random batch padded to its longest sentence: the output layer over the 6 targets that
+    are not padding (known on the host) gives the same log p(x|z) and gradients as over all 8."""
+    torch.manual_seed(0)
+    vae = build_vae("lstm", vocab_size=12, emb=5, hidden=7, z=3).eval()
+    z = torch.randn(2, 3)
+    dec_in = torch.tensor([[2, 5, 6, 7], [2, 8, 0, 0]])
+    targets = torch.tensor([[5, 6, 7, 3], [8, 3, 0, 0]])
+    results = []
+    for scored in (None, 6):
+        vae.zero_grad()
+        rec = vae.reconstruction(z, dec_in, targets, scored=scored)
+        (rec * torch.tensor([1.0, 2.0])).sum().backward()
+        results.append((rec.detach(), [p.grad.clone() for p in vae.decoder.parameters()]))
+    torch.testing.assert_close(results[1][0], results[0][0])
+    for mine, theirs in zip(results[1][1], results[0][1]):
+        torch.testing.assert_close(mine, theirs)
 
 
 def test_every_architecture_builds_and_gives_per_sentence_terms():

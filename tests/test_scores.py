@@ -34,9 +34,19 @@ def test_corpus_bleu2_by_hand():
 
 
 def test_tokens_are_kept_as_they_are():
-    # unigrams 1/2, bigrams 0/1, which sacrebleu's "exp" smoothing counts as 1/2: BLEU-2 = 50;
-    # its default tokenizer would split "<unk>" into "< unk >" and score 3/4 and 2/3
-    assert corpus_bleu(["<unk> x"], ["<unk> y"], 2) == pytest.approx(50)
+    # unigrams 2/3, bigrams 1/2: BLEU-2 = 100 sqrt(1/3); sacrebleu's default tokenizer would
+    # split "<unk>" into "< unk >" and score 5/7 and 4/6
+    assert corpus_bleu(["<unk> x y"], ["<unk> x z"], 2) == pytest.approx(100 * math.sqrt(2 / 3 * 1 / 2))
+
+
+def test_corpus_bleu_is_unsmoothed_as_the_authors_table():
+    """The authors' compute_bleu(smooth=False): an n-gram order without a match gives 0 (the
+    "exp" smoothing would count the 4-grams as 1/(2 x 2) and score 100 (1 1/2 1/3 1/4)^(1/4)),
+    and the brevity penalty is exp(1 - ref/hyp) for a shorter hypothesis."""
+    # hyp a b c d e, ref a b c e d: unigrams 5/5, bigrams 2/4, trigrams 1/3, 4-grams 0/2
+    assert corpus_bleu(["a b c d e"], ["a b c e d"], 4) == pytest.approx(0.0)
+    assert corpus_bleu(["a b c d e"], ["a b c e d"], 2) == pytest.approx(100 * math.sqrt(1 / 2))
+    assert corpus_bleu(["a b c"], ["a b c d"], 2) == pytest.approx(100 * math.exp(1 - 4 / 3))
 
 
 def test_sentence_bleu_uses_the_effective_order():
@@ -91,7 +101,7 @@ def test_corpus_bleu_from_summed_sentence_statistics(order):
     sums, BLEU-2 from the same 4-gram statistics as BLEU-4."""
     hyps, refs = ["the cat sat", "a b c d", "x y z w v", "one two"], ["the cat sat", "a b c e", "x y z w q", "two one"]
     def sacrebleu(rows):
-        bleu = BLEU(max_ngram_order=order, tokenize="none")
+        bleu = BLEU(max_ngram_order=order, tokenize="none", smooth_method="none")
         return bleu.corpus_score([hyps[i] for i in rows], [[refs[i] for i in rows]]).score
     stats = bleu_statistics(hyps, refs, 4)
     assert bleu_from_statistics(stats.sum(0), order) == pytest.approx(sacrebleu(range(4)))

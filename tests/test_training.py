@@ -8,14 +8,15 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from textvae import training
-from textvae.batching import collate, length_batches
+from textvae.batching import collate, epoch_batches, length_batches
 from textvae.models import LinearCrossEntropy
 from textvae.precision import autocast, bf16_rnn_runs
 from textvae.settings import Settings
 
 SETTINGS = Settings(arch="lstm", objective="betac", C=2.0, beta=1.0, m=0.0, anneal=None, anneal_epochs=0,
                     c_ramp_epochs=0.5, emb=8, hidden=16, z=4, cnn_channels=8, cnn_inner=4, cnn_width=3,
-                    cnn_blocks=1, word_dropout=0.1, epochs=2, batch_size=8, lr=0.01, lr_schedule="cosine",
+                    cnn_blocks=1, cnn_dropout=0.1, word_dropout=0.1, epochs=2, batch_size=8, batches="bucketed",
+                    lr=0.01, lr_schedule="cosine",
                     grad_clip=5.0, history_every=3, held_out_sentences=2000, precision="fp32", seed=7)
 
 
@@ -36,6 +37,52 @@ def test_length_batches_cover_everything_once_with_similar_lengths():
     assert batches == length_batches(lengths, 16, seed=3)
     spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches) / len(batches)
     assert spread < 8  # random batches of 16 from 1..30 spread about 25
+
+
+def test_random_batches_cover_everything_once_in_a_seeded_shuffle():
+    lengths = [random.Random(1).randint(1, 30) for _ in range(100)]
+    batches = epoch_batches(lengths, 16, "random", seed=3)
+    assert sorted(i for b in batches for i in b) == list(range(100)) and len(batches) == 7
+    assert batches == epoch_batches(lengths, 16, "random", seed=3) != epoch_batches(lengths, 16, "random", seed=4)
+    assert epoch_batches(lengths, 16, "bucketed", seed=3) == length_batches(lengths, 16, seed=3)
+
+
+def test_the_beta_c_term_holds_each_bucket_to_C_but_only_the_mean_of_random_batches():
+    """Sentences of 2 and of 20 tokens, half each, whose KL is their length (mean 11 = C):
+    every length-bucketed batch is 9 nats off C, so the term |mean_batch KL - C| pushes each
+    bucket to C; random batches mix the lengths and sit near C on average."""
+    lengths = [2, 20] * 64
+    kl = torch.tensor(lengths, dtype=torch.float)
+    for composition, low, high in (("bucketed", 9.0, 9.0), ("random", 0.0, 4.0)):
+        batches = epoch_batches(lengths, 8, composition, seed=1)
+        terms = [abs(kl[b].mean().item() - 11.0) for b in batches]
+        assert low <= sum(terms) / len(terms) <= high, composition
+
+
+def test_random_batches_train_with_only_the_real_tokens_scored(tmp_path, monkeypatch):
+    """With batches: random every step passes the batch's words and </s> to the model as the
+    positions to score, and training runs; bucketed steps score every position."""
+    seen = []
+    forward = training.build_vae
+
+    def recording_vae(*args, **kwargs):
+        vae = forward(*args, **kwargs)
+        original = vae.reconstruction
+
+        def reconstruction(z, dec_in, targets, scored=None):
+            seen.append((scored, int((targets != 0).sum())))
+            return original(z, dec_in, targets, scored)
+
+        vae.reconstruction = reconstruction
+        return vae
+
+    monkeypatch.setattr(training, "build_vae", recording_vae)
+    history = train(tmp_path, batches="random")
+    assert len(seen) == 10 and all(scored == real for scored, real in seen)
+    assert history["loss"].notna().all()
+    seen.clear()
+    train(tmp_path, name="bucketed")
+    assert seen and all(scored is None for scored, _ in seen)
 
 
 def test_collate_layout():
@@ -165,6 +212,17 @@ def test_a_model_file_from_before_the_typed_settings_loads(tmp_path):
         training.load_model(tmp_path / "old.pt")
     assert settings == old_settings == SETTINGS
     assert all(torch.equal(a, b) for a, b in zip(new.state_dict().values(), old.state_dict().values()))
+
+
+def test_a_model_file_from_before_the_batches_and_cnn_dropout_settings_loads(tmp_path):
+    """A file whose settings predate `batches` and `cnn_dropout` was trained on bucketed
+    batches without dropout in a CNN decoder: it loads with those values."""
+    train(tmp_path, "new")
+    saved = torch.load(tmp_path / "new" / "model.pt")
+    values = {k: v for k, v in saved.pop("settings").items() if k not in ("batches", "cnn_dropout")}
+    torch.save(dict(saved, settings=values), tmp_path / "older.pt")
+    _, settings = training.load_model(tmp_path / "older.pt")
+    assert settings == replace(SETTINGS, batches="bucketed", cnn_dropout=0.0)
 
 
 class RunsCode:

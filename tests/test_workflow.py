@@ -197,6 +197,16 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
         "table_autogen_samples", "table_paths", "table_runs", "table_claims", "effective_config"}
 
 
+def test_a_patterns_settings_retrain_the_cells_it_matches_only(smoke_run):
+    """`patterns` reach the train jobs as their settings: a learning rate for cnn-* retrains the
+    cnn cells and no other."""
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["patterns"] = {"cnn-*": {"lr": 0.0001}}
+    jobs = planned_jobs(snakemake(smoke_run, "-n", "tables", config=config).stdout)
+    cnn = sorted(f"corpus={c}, model={m}" for c, m in tvconfig.all_cells(SMOKE) if m.startswith("cnn-"))
+    assert cnn and sorted(w for r, w in jobs if r == "train") == cnn
+
+
 def test_changing_the_anneal_schedule_retrains_the_annealed_cells_only(smoke_run):
     """anneal_schedule is a setting of the -anneal models alone (Settings.anneal), so the others
     keep their models."""

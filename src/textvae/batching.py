@@ -1,10 +1,13 @@
-"""Batches of sentences of similar length, so that padding wastes little compute."""
+"""How an epoch's sentences are grouped into batches: by similar length, so that padding wastes
+little compute, or at random as the authors' code does; and a batch's padded tensors."""
 
 from __future__ import annotations
 
 import random
 
 import torch
+
+from .settings import BATCHES
 
 
 def length_batches(lengths: list[int], batch_size: int, seed: int | None) -> list[list[int]]:
@@ -21,6 +24,27 @@ def length_batches(lengths: list[int], batch_size: int, seed: int | None) -> lis
     if seed is not None:
         rng.shuffle(batches)
     return batches
+
+
+def random_batches(n: int, batch_size: int, seed: int) -> list[list[int]]:
+    """Index lists of at most `batch_size` of the n sentences: a seeded shuffle cut into
+    consecutive batches (the authors' tf.data shuffle + batch); collate pads each to its
+    longest sentence."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def epoch_batches(lengths: list[int], batch_size: int, composition: str, seed: int) -> list[list[int]]:
+    """One epoch's batches under the settings' `batches`: `bucketed`, length_batches; `random`,
+    random_batches.  The beta_C term |mean_batch KL - C| holds each batch's mean KL to C: over
+    random batches that is the mean over all lengths, over bucketed ones the mean of each
+    length bucket."""
+    if composition == "bucketed":
+        return length_batches(lengths, batch_size, seed)
+    if composition == "random":
+        return random_batches(len(lengths), batch_size, seed)
+    raise ValueError(f"unknown batches {composition!r}; expected one of {BATCHES}")
 
 
 def collate(sentences: list[list[int]], bos: int, eos: int, device=None):

@@ -9,13 +9,16 @@ the decoder's sizes.  `-s{seed}` sets the cell's training seed: an experiment's 
 repeats each of its models once per seed (the tables show the mean and sd over the seeds and
 the claims decide over them); an id without it trains with the settings' seed.
 A cell is (corpus, model id).  Its settings (textvae.settings.Settings) are what its model id
-names and, from lowest to highest precedence, the config's `defaults`, the `settings` of the
-experiments that list it (which must agree), and `cells["{corpus}/{model id}"]`.
+names and, from lowest to highest precedence, the config's `defaults`, the `patterns` its model
+id matches (e.g. `cnn-*` for an architecture, `*-betac-*` for an objective; in the config's
+order, a later pattern over an earlier), the `settings` of the experiments that list it (which
+must agree), and `cells["{corpus}/{model id}"]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import importlib.util
 import os
 import re
@@ -133,9 +136,10 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
 def fce_lm_settings(config: dict, corpus: str, model_id: str, seed: int) -> Settings:
     """The settings of A5's language model for a cell's synthetic corpus: an LSTM language
     model (lstm-lm: no z) with the cell's decoder sizes, trained with the cell's settings
-    without word dropout, overridden by A5's `lm`, and with its own `seed` (each LM its own
-    initialisation, as its own sample)."""
-    values = dict(cell_values(config, corpus, model_id), word_dropout=0.0)
+    without word dropout and on bucketed batches (an LM has no KL term for random batches to
+    serve), overridden by A5's `lm`, and with its own `seed` (each LM its own initialisation,
+    as its own sample)."""
+    values = dict(cell_values(config, corpus, model_id), word_dropout=0.0, batches="bucketed")
     values.update(config["experiments"]["A5"].get("lm", {}), seed=seed)
     return model_settings(values, "lstm-lm")
 
@@ -196,9 +200,12 @@ def cell_settings(config: dict, corpus: str, model_id: str) -> Settings:
 
 def cell_values(config: dict, corpus: str, model_id: str) -> dict:
     """The setting values of a cell (keys of the config's `defaults`): the defaults, updated by
-    the `settings` of the experiments that list the cell (which must agree), then by
-    `cells["{corpus}/{model id}"]`."""
+    the `patterns` that its model id matches (in order), by the `settings` of the experiments
+    that list the cell (which must agree), then by `cells["{corpus}/{model id}"]`."""
     values = dict(config["defaults"])
+    for pattern, mine in config.get("patterns", {}).items():
+        if fnmatch.fnmatchcase(model_id, pattern):
+            values.update(mine)
     chosen = None
     for name, experiment in config["experiments"].items():
         if (corpus, model_id) in experiment_cells(config, name):
@@ -333,6 +340,11 @@ def check_config(config: dict) -> None:
         if (corpus, model_id) not in all_cells(config):
             raise ConfigError(f"cells.{cell}: no experiment has this cell; expected corpus/model id "
                               "of a cell listed by an experiment")
+    models = sorted({model_id for _, model_id in all_cells(config)})
+    for pattern in config.get("patterns", {}):
+        if not any(fnmatch.fnmatchcase(model_id, pattern) for model_id in models):
+            raise ConfigError(f"patterns.{pattern}: matches no model id of the config's cells; expected a "
+                              f"pattern such as cnn-* or *-betac-* (model ids: {', '.join(models)})")
     a6 = config["experiments"].get("A6")
     if a6 and a6.get("pairs", "builtin") != "builtin" and not os.path.isdir(a6["pairs"]):
         raise ConfigError(f"experiments.A6.pairs: folder {a6['pairs']!r} does not exist; expected "

@@ -22,9 +22,10 @@ def mean_norm2(samples: np.ndarray) -> float:
 
 
 def active_units(means: np.ndarray, threshold: float = 0.01) -> int:
-    """Active units (Burda et al. 2016): dimensions d with Var_x(E_q[z_d | x]) > threshold,
-    the variance taken over the sentences x (ddof = 0)."""
-    return int(np.sum(means.var(axis=0) > threshold))
+    """Active units (Burda et al. 2016): dimensions d with Var_x(E_q[z_d | x]) >= threshold,
+    the variance taken over the n sentences x with ddof = 1 (sum of squares over n - 1), as the
+    authors' experiment_table_1.py (calc_au) computes it."""
+    return int(np.sum(means.var(axis=0, ddof=1) >= threshold))
 
 
 def aggregate_posterior_kl(samples: np.ndarray) -> float:

@@ -1,7 +1,8 @@
 """Encoders, decoders and the VAE that joins them.
 
 Architectures (paper A): `lstm` = LSTM encoder + LSTM decoder; `gru` = GRU encoder + GRU
-decoder; `cnn` = LSTM encoder + gated convolutional decoder (Dauphin et al. 2017).
+decoder; `cnn` = LSTM encoder + the authors' gated convolutional decoder (their `ConvLM` blocks,
+after Dauphin et al. 2017).
 The encoder reads the whole sentence; mu and log sigma^2 are linear maps of its last state.
 The decoder sees z concatenated to the word embedding at every step; RNN decoders start from
 a zero state.
@@ -59,41 +60,67 @@ class RNNDecoder(nn.Module):
         return self.out(feats[:, -1]), state
 
 
-class CausalGLUBlock(nn.Module):
-    """Residual bottleneck block: x + up(GLU(causal_conv_k(GLU(down(x))))), where the
-    convolution at position t sees positions t-k+1..t only (left padding of k-1).  The 1x1
-    convolutions are linear maps over (B, T, channels), the same functions as conv1d with
-    width 1 and faster on a CPU."""
+class GatePath(nn.Module):
+    """One path of a ConvLM block: a 1x1 convolution from `channels` to `inner`, a causal
+    convolution of width k over `inner` (the output at t sees the inputs t-k+1..t: left padding
+    of k-1), a 1x1 convolution back to `channels`, each followed by dropout.  The 1x1
+    convolutions are linear maps over (B, T, channels), the same functions as conv1d of width 1
+    and faster on a CPU."""
 
-    def __init__(self, channels: int, inner: int, width: int):
+    def __init__(self, channels: int, inner: int, width: int, dropout: float):
         super().__init__()
         self.width = width
-        self.down = nn.Linear(channels, 2 * inner)
-        self.conv = nn.Conv1d(inner, 2 * inner, width)
+        self.down = nn.Linear(channels, inner)
+        self.conv = nn.Conv1d(inner, inner, width)
         self.up = nn.Linear(inner, channels)
+        self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, T, channels)
-        h = F.glu(self.down(x), dim=-1).transpose(1, 2)
-        h = F.glu(self.conv(F.pad(h, (self.width - 1, 0))), dim=1).transpose(1, 2)
-        return x + self.up(h)
+        h = self.dropout(self.down(x)).transpose(1, 2)
+        h = self.dropout(self.conv(F.pad(h, (self.width - 1, 0)))).transpose(1, 2)
+        return self.dropout(self.up(h))
+
+
+class ConvLMBlock(nn.Module):
+    """The authors' gated convolutional block (`ConvLM` in Prokhorov et al.'s model_wngt.py,
+    after Dauphin et al. 2017): x' = project(x), a 1x1 convolution to `channels`; then
+    A(x') * sigmoid(B(x')) + x', with A and B two GatePaths.  Kernels start He-uniform and
+    biases zero, as the authors' Keras layers.  The authors' dropout (keep 0.9) runs at
+    evaluation too (tf.nn.dropout has no training switch); here, as a dropout layer, only in
+    training."""
+
+    def __init__(self, in_channels: int, channels: int, inner: int, width: int, dropout: float):
+        super().__init__()
+        self.project = nn.Linear(in_channels, channels)
+        self.a = GatePath(channels, inner, width, dropout)
+        self.b = GatePath(channels, inner, width, dropout)
+        for module in self.modules():
+            if isinstance(module, (nn.Linear, nn.Conv1d)):
+                nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")  # Keras he_uniform
+                nn.init.zeros_(module.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, T, in_channels)
+        x = self.project(x)
+        return self.a(x) * torch.sigmoid(self.b(x)) + x
 
 
 class CNNDecoder(nn.Module):
-    """Gated convolutional decoder over [embedding(x_{t-1}); z] (Dauphin et al. 2017)."""
+    """The authors' convolutional decoder over [embedding(x_{t-1}); z]: `blocks` ConvLM blocks,
+    the first reading the embedding and z, then the output layer."""
 
     def __init__(self, vocab_size: int, emb: int, z: int, channels: int, inner: int,
-                 width: int, blocks: int):
+                 width: int, blocks: int, dropout: float = 0.0):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
-        self.project_in = nn.Linear(emb + z, channels)
-        self.blocks = nn.ModuleList(CausalGLUBlock(channels, inner, width) for _ in range(blocks))
-        self.out = nn.Linear(channels, vocab_size)
+        self.blocks = nn.ModuleList(ConvLMBlock(emb + z if i == 0 else channels, channels, inner, width, dropout)
+                                    for i in range(blocks))
+        self.out = nn.Linear(channels if blocks else emb + z, vocab_size)
         # the output at t sees the inputs t - receptive_field + 1 .. t, and nothing earlier
         self.receptive_field = (width - 1) * blocks + 1
 
     def features(self, inputs: torch.Tensor, z: torch.Tensor, state=None):
         x = self.embed(inputs)
-        h = self.project_in(torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1))
+        h = torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1)
         for block in self.blocks:
             h = block(h)
         return h, None
@@ -165,43 +192,51 @@ class VAE(nn.Module):
         self.encoder, self.decoder = encoder, decoder
         self.word_dropout, self.unk_id = word_dropout, unk_id
 
-    def reconstruction(self, z: torch.Tensor, dec_in: torch.Tensor,
-                       targets: torch.Tensor) -> torch.Tensor:
+    def reconstruction(self, z: torch.Tensor, dec_in: torch.Tensor, targets: torch.Tensor,
+                       scored: int | None = None) -> torch.Tensor:
         """log p(x|z) per sentence: sum_t mask_t log p(x_t | x_<t, z), the targets padded with 0,
         which the mask (targets != 0) leaves out.  Every position reaches the output layer, so
         that no tensor's shape depends on the data (selecting the real tokens would make a GPU
-        stop and report their count); length-bucketed batches have almost no padding."""
+        stop and report their count); length-bucketed batches have almost no padding.  Given
+        `scored`, the number of targets that are not padding (known on the host, as for a
+        random batch padded to its longest sentence), only those positions reach the output
+        layer, found by torch.nonzero_static, which needs no read from the device."""
         if self.training and self.word_dropout > 0:
             drop = torch.rand(dec_in.shape, device=dec_in.device) < self.word_dropout
             drop[:, 0] = False  # keep <bos>
             dec_in = dec_in.masked_fill(drop & (dec_in != 0), self.unk_id)
         feats, _ = self.decoder.features(dec_in, z)
         out = self.decoder.out
-        nll = LinearCrossEntropy.apply(feats.reshape(-1, feats.size(-1)), out.weight, out.bias,
-                                       targets.reshape(-1), torch.is_grad_enabled())
-        return -(nll.view_as(targets) * (targets != 0)).sum(1)
+        feats, flat = feats.reshape(-1, feats.size(-1)), targets.reshape(-1)
+        if scored is None:
+            nll = LinearCrossEntropy.apply(feats, out.weight, out.bias, flat, torch.is_grad_enabled())
+            return -(nll.view_as(targets) * (targets != 0)).sum(1)
+        where = torch.nonzero_static(flat, size=scored).squeeze(1)
+        nll = LinearCrossEntropy.apply(feats[where], out.weight, out.bias, flat[where], torch.is_grad_enabled())
+        return -nll.new_zeros(targets.size(0)).index_add(0, where // targets.size(1), nll)
 
-    def forward(self, enc_in, lengths, dec_in, targets):
-        """-> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence."""
+    def forward(self, enc_in, lengths, dec_in, targets, scored: int | None = None):
+        """-> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence;
+        `scored` as in reconstruction."""
         if self.encoder is None:
             mu = logvar = enc_in.new_zeros((enc_in.size(0), 0), dtype=torch.float)
         else:
             mu, logvar = self.encoder(enc_in, lengths)
             mu, logvar = float32_or_wider(mu), float32_or_wider(logvar)  # the KL in float32 under autocast too
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-        return self.reconstruction(z, dec_in, targets), gaussian_kl(mu, logvar), mu, logvar
+        return self.reconstruction(z, dec_in, targets, scored), gaussian_kl(mu, logvar), mu, logvar
 
 
 def build_vae(arch: str, vocab_size: int, emb: int, hidden: int, z: int,
               cnn_channels: int = 512, cnn_inner: int = 128, cnn_width: int = 20,
-              cnn_blocks: int = 2, word_dropout: float = 0.0) -> VAE:
+              cnn_blocks: int = 2, cnn_dropout: float = 0.0, word_dropout: float = 0.0) -> VAE:
     """The model of paper A for `arch` in ARCHS; z = 0 gives the decoder alone, a language model."""
     if arch not in ARCHS:
         raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHS}")
     cell = "gru" if arch == "gru" else "lstm"
     encoder = Encoder(vocab_size, emb, hidden, z, cell) if z > 0 else None
     if arch == "cnn":
-        decoder = CNNDecoder(vocab_size, emb, z, cnn_channels, cnn_inner, cnn_width, cnn_blocks)
+        decoder = CNNDecoder(vocab_size, emb, z, cnn_channels, cnn_inner, cnn_width, cnn_blocks, cnn_dropout)
     else:
         decoder = RNNDecoder(vocab_size, emb, hidden, z, cell)
     return VAE(encoder, decoder, word_dropout)

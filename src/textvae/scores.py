@@ -45,11 +45,12 @@ def bleu_statistics(hypotheses: list[str], references: list[str], order: int = 4
 
 def bleu_from_statistics(totals: np.ndarray, order: int = 4) -> float:
     """Corpus BLEU-n x 100 (Papineni et al.: brevity penalty x geometric mean of the clipped
-    n-gram precisions for n = 1..order) from summed bleu_statistics of any order >= n, as
-    sacrebleu's corpus_score computes it."""
+    n-gram precisions for n = 1..order) from summed bleu_statistics of any order >= n, without
+    smoothing, as the authors score Table 1 (their bleu.py, compute_bleu(smooth=False)): an
+    order with no match makes the score 0 (sacrebleu's smooth_method="none")."""
     sys_len, ref_len, counts = int(totals[0]), int(totals[1]), [int(v) for v in totals[2:]]
     kept = len(counts) // 2
-    return BLEU.compute_bleu(counts[:order], counts[kept:kept + order], sys_len, ref_len, smooth_method="exp",
+    return BLEU.compute_bleu(counts[:order], counts[kept:kept + order], sys_len, ref_len, smooth_method="none",
                              max_ngram_order=order).score
 
 

@@ -19,6 +19,7 @@ OBJECTIVES = ("vae", "beta", "betac", "freebits", "autogen", "lm")  # textvae.ob
 PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.precision)
 LR_SCHEDULES = ("constant", "cosine")  # textvae.training.learning_rate
 ANNEAL_SCHEDULES = ("linear", "sigmoid")  # textvae.objectives.kl_weight
+BATCHES = ("bucketed", "random")  # textvae.batching.epoch_batches
 # textvae.decoding's methods, each with the keys its scheme needs besides the method
 DECODING_METHODS = {"greedy": (), "topk": ("k",), "nucleus": ("p",), "sample": (), "beam": ("width",)}
 
@@ -45,10 +46,12 @@ class Settings:
     cnn_inner: int
     cnn_width: int
     cnn_blocks: int
+    cnn_dropout: float  # after each convolution of a ConvLM block, in training
     word_dropout: float
     # training (textvae.training.train_cell)
     epochs: int
     batch_size: int
+    batches: str  # one of BATCHES: how an epoch's sentences are grouped into batches
     lr: float
     lr_schedule: str  # one of LR_SCHEDULES
     grad_clip: float  # largest gradient norm; 0: no clipping
@@ -60,17 +63,24 @@ class Settings:
 
     def __post_init__(self):
         for name, allowed in (("arch", ARCHS), ("objective", OBJECTIVES), ("precision", PRECISIONS),
-                              ("lr_schedule", LR_SCHEDULES), ("anneal", (None, *ANNEAL_SCHEDULES))):
+                              ("lr_schedule", LR_SCHEDULES), ("anneal", (None, *ANNEAL_SCHEDULES)),
+                              ("batches", BATCHES)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"settings: {name} {getattr(self, name)!r} is not one of {allowed}")
+
+
+# what a model file written before a setting existed was trained with
+EARLIER = {"batches": "bucketed", "cnn_dropout": 0.0}
 
 
 def saved_settings(saved: dict) -> Settings:
     """The settings stored in a trained model's file (as loaded): under "settings", or, in a
     file written before the settings were typed, under "params", where cells that did not anneal
-    also kept the unused `anneal_schedule` (dropped here: `anneal` holds the schedule in use)."""
+    also kept the unused `anneal_schedule` (dropped here: `anneal` holds the schedule in use);
+    a setting the file predates takes its value of then (EARLIER)."""
     if "settings" in saved:
-        return Settings(**saved["settings"])
-    values = dict(saved["params"])
-    values.pop("anneal_schedule", None)
-    return Settings(**values)
+        values = dict(saved["settings"])
+    else:
+        values = dict(saved["params"])
+        values.pop("anneal_schedule", None)
+    return Settings(**{**EARLIER, **values})

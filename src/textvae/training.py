@@ -1,6 +1,7 @@
-"""Training one cell (corpus x model): Adam over length-bucketed batches, a checkpoint after
-every epoch that a rerun resumes from, a history row every `history_every` steps (one line in
-the job's log, and TensorBoard scalars when asked for), and a hard stop on a non-finite loss.
+"""Training one cell (corpus x model): Adam over the settings' batches (textvae.batching), a
+checkpoint after every epoch that a rerun resumes from, a history row every `history_every`
+steps (one line in the job's log, and TensorBoard scalars when asked for), and a hard stop on
+a non-finite loss.
 
 Between history rows a step reads nothing back from the device: the loss terms are summed on
 the device and read once per row, when the row also checks that no step's loss was non-finite
@@ -24,7 +25,7 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
-from .batching import collate, length_batches
+from .batching import collate, epoch_batches
 from .evaluation import mean_terms
 from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
@@ -32,7 +33,7 @@ from .precision import autocast, check_precision, set_precision
 from .settings import LR_SCHEDULES, Settings, saved_settings
 
 MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
-              "cnn_blocks", "word_dropout")
+              "cnn_blocks", "cnn_dropout", "word_dropout")
 
 
 class NonFiniteLoss(RuntimeError):
@@ -132,15 +133,16 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
     writer = scalar_writer(tensorboard, step)
     model.train()
     for epoch in range(start_epoch, settings.epochs):
-        for batch in length_batches(lengths, settings.batch_size, settings.seed * 1000 + epoch):
+        for batch in epoch_batches(lengths, settings.batch_size, settings.batches, settings.seed * 1000 + epoch):
             tensors = collate([sentences[i] for i in batch], bos, eos, device)
+            tokens = sum(lengths[i] + 1 for i in batch)
             for group in optimiser.param_groups:
                 group["lr"] = learning_rate(settings.lr, settings.lr_schedule, step, total_steps)
             C = linear_ramp(step, c_ramp_steps, settings.C)
             weight = kl_weight(settings.anneal, step, anneal_steps)
-            loss, rec, kl = train_step(model, optimiser, tensors, settings, C=C, weight=weight)
+            loss, rec, kl = train_step(model, optimiser, tensors, settings, C=C, weight=weight, tokens=tokens)
             step += 1
-            window.add(step, loss, rec, kl, tokens=sum(lengths[i] + 1 for i in batch))
+            window.add(step, loss, rec, kl, tokens=tokens)
             # a row every history_every steps and at each epoch's end, so that a resumed run
             # writes the same rows as an uninterrupted one
             if step % settings.history_every == 0 or step % steps_per_epoch == 0:
@@ -242,13 +244,17 @@ def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
     return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
 
 
-def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: float):
+def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: float,
+               tokens: int | None = None):
     """One update on a batch `tensors` = collate(...): the loss of the settings' objective with
     target rate C and KL weight `weight`, its forward pass in the settings' precision, its
-    gradient (norm clipped to grad_clip when set), one optimiser step.  Returns (loss, rec, kl)
+    gradient (norm clipped to grad_clip when set), one optimiser step.  With random batches
+    (padded to their longest sentence) and `tokens`, the batch's words and </s>, only those
+    positions reach the output layer (VAE.reconstruction's `scored`).  Returns (loss, rec, kl)
     as tensors on the device; nothing is read back to the host."""
+    scored = tokens if settings.batches == "random" else None
     with autocast(settings.precision, tensors[0].device):
-        rec, kl, _, _ = model(*tensors)
+        rec, kl, _, _ = model(*tensors, scored=scored)
         loss = training_loss(settings.objective, rec, kl, C=C, beta=settings.beta, m=settings.m,
                              weight=weight)
     optimiser.zero_grad(set_to_none=True)

@@ -42,6 +42,8 @@ SUMMARY_COLUMNS = [
     "rate_minus_mi",
     "aggregate_kl",
     "iw_nll",
+    "iw_nll_se",
+    "iw_sentences",
     "perplexity",
     "entropy",
     "bound_gap",

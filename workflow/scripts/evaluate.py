@@ -20,7 +20,8 @@ def main(smk):
     device = select_device()
     model, settings = load_model(smk.input.model, device)
     stats = evaluate(model, [vocab.encode(t.split()) for t in test["text"]], vocab.bos, vocab.eos,
-                     iw_samples=evaluation["iw_samples"], repeats=evaluation["logdetcov_repeats"],
+                     iw_samples=evaluation["iw_samples"], iw_sentences=evaluation["iw_sentences"],
+                     repeats=evaluation["logdetcov_repeats"],
                      au_threshold=evaluation["au_threshold"], seed=evaluation["seed"],
                      batch_size=evaluation["batch_size"], mi_posteriors=evaluation["mi_posteriors"],
                      replicates=smk.params.replicates, device=device,

@@ -1,7 +1,7 @@
 """Does the beta_C-VAE's rate carry information about x?  Trains A1-style cells (arch x C) on one
 real corpus under named variants of the training settings and prints, per cell, the test
-split's D, R, MI, R - MI, ||mu||^2 (of the aggregate posterior's mean), active units, IW-NLL
-and its standard error, and the rate of the shortest and of the longest quarter of the test
+split's D, R, MI, R - MI, ||mu||^2 (of the aggregate posterior's mean), LogDetCov, active units,
+IW-NLL and its standard error, and the rate of the shortest and of the longest quarter of the test
 sentences: the measurements behind docs/rate.md.
 
     python studies/rate_information.py --config configs/real.yaml --corpus yahoo \
@@ -37,7 +37,7 @@ from textvae.precision import set_precision
 from textvae.training import load_model, train_cell
 
 COLUMNS = ["variant", "arch", "C", "distortion", "rate", "mi", "rate_minus_mi", "mu_norm2",
-           "aggregate_kl", "active_units", "iw_nll", "iw_nll_se", "kl_shortest_quarter", "kl_longest_quarter",
+           "aggregate_kl", "logdetcov", "active_units", "iw_nll", "iw_nll_se", "kl_shortest_quarter", "kl_longest_quarter",
            "minutes"]
 
 
@@ -83,7 +83,7 @@ def run_cell(job: tuple) -> dict:
     minutes = (time.perf_counter() - started) / 60
     stats = evaluate(model, test, bos, eos, iw_samples=evaluation["iw_samples"],
                      repeats=evaluation["logdetcov_repeats"], au_threshold=evaluation["au_threshold"],
-                     seed=evaluation["seed"])
+                     seed=evaluation["seed"], batch_size=evaluation["batch_size"])
     by_length = sorted(test, key=len)
     quarter = len(by_length) // 4
     stats.update(kl_shortest_quarter=mean_terms(model, by_length[:quarter], bos, eos, seed=1)["kl"],

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, SHARED_CORPORA, snakemake
+from conftest import REAL_RUN, REPO, SHARED_CORPORA
 from syntok import segmenter
 
 from textvae import corpora
@@ -16,18 +16,16 @@ REAL = yaml.safe_load((REPO / "configs" / "real.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
-def real_run(tmp_path_factory):
+def real_run():
     """The results folder of `snakemake tables --configfile configs/real.yaml`, the corpus paths
-    pointed at ../shared/corpora beside this checkout."""
-    if not SHARED_CORPORA.exists():
+    pointed at ../shared/corpora beside this checkout (started in the background by conftest)."""
+    if not REAL_RUN:
         pytest.skip(f"the real corpora ({SHARED_CORPORA}) are absent: they live in ../shared/corpora "
                     "beside the repository")
-    text = (REPO / "configs" / "real.yaml").read_text().replace("../shared/corpora", str(SHARED_CORPORA))
-    config = dict(yaml.safe_load(text), results="results")
-    workdir = tmp_path_factory.mktemp("real")
-    run = snakemake(workdir, "tables", config=config, configname="real.yaml")
-    assert run.returncode == 0, run.stderr[-3000:]
-    return workdir / "results"
+    code = REAL_RUN["process"].wait(timeout=1800)
+    REAL_RUN["log"].close()
+    assert code == 0, (REAL_RUN["workdir"] / "snakemake.log").read_text()[-3000:]
+    return REAL_RUN["workdir"] / "results"
 
 
 def table(results, name):

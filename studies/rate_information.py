@@ -37,8 +37,8 @@ from textvae.precision import set_precision
 from textvae.training import load_model, train_cell
 
 COLUMNS = ["variant", "arch", "C", "distortion", "rate", "mi", "rate_minus_mi", "mu_norm2",
-           "aggregate_kl", "logdetcov", "active_units", "iw_nll", "iw_nll_se", "kl_shortest_quarter", "kl_longest_quarter",
-           "minutes"]
+           "aggregate_kl", "logdetcov", "active_units", "iw_nll", "iw_nll_se", "kl_shortest_quarter",
+           "kl_longest_quarter", "minutes"]
 
 
 def assignments(words: list[str]) -> dict:

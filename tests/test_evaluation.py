@@ -8,6 +8,7 @@ import torch
 
 from textvae import evaluation
 from textvae.batching import collate
+from textvae.bootstrap import resample_counts, resamples
 from textvae.evaluation import (
     evaluate,
     importance_weighted_nll,
@@ -15,6 +16,7 @@ from textvae.evaluation import (
     mean_terms,
     seeded_subset,
     set_statistics,
+    weighted_statistics,
 )
 from textvae.models import build_vae
 
@@ -89,6 +91,31 @@ def test_a_statistic_on_a_sample_averages_the_resampled_sentences_in_the_sample(
     assert np.isnan(alone["iw_nll"]) and np.isnan(alone["mi"])
 
 
+def test_each_resample_as_counts_gives_the_statistics_of_its_rows():
+    """weighted_statistics over the resamples of resample_counts equals the statistics of each
+    resample's rows computed one at a time with numpy (np.cov, slogdet, var with ddof 1)."""
+    rng = np.random.default_rng(3)
+    n, d = 30, 3
+    rec, kl, iw = -rng.gamma(5.0, size=n), rng.gamma(2.0, size=n), rng.gamma(9.0, size=n)
+    iw[::4] = np.nan
+    mu = rng.normal(size=(n, d)) * [1.0, 0.2, 0.05] + [2.0, 0.0, -1.0]
+    draws = [mu + rng.normal(size=(n, d)) * 0.3 for _ in range(2)]
+    counts = np.concatenate(list(resample_counts(n, 7, seed=5, max_entries=3 * n)))  # chunks of 3 resamples
+    rows = resamples(n, 7, seed=5)
+    assert np.array_equal(counts, [np.bincount(r, minlength=n) for r in rows])
+    got = weighted_statistics(counts, rec, kl, mu, draws, 0.01, iw, np.zeros(n))
+    for r, stats in zip(rows, got):
+        logdets = [np.linalg.slogdet(np.cov(z[r], rowvar=False))[1] for z in draws]
+        assert stats["logdetcov"] == pytest.approx(np.mean(logdets), rel=1e-9)
+        assert stats["mu_norm2"] == pytest.approx(np.mean([np.sum(z[r].mean(0) ** 2) for z in draws]), rel=1e-9)
+        kls = [0.5 * (np.trace(np.cov(z[r], rowvar=False)) + np.sum(z[r].mean(0) ** 2) - d - ld)
+               for z, ld in zip(draws, logdets)]
+        assert stats["aggregate_kl"] == pytest.approx(np.mean(kls), rel=1e-9)
+        assert stats["active_units"] == int((mu[r].var(0, ddof=1) >= 0.01).sum())
+        assert stats["distortion"] == pytest.approx(-rec[r].mean()) and stats["rate"] == pytest.approx(kl[r].mean())
+        assert stats["iw_nll"] == pytest.approx(np.nanmean(iw[r]))
+
+
 def test_seeded_subset():
     assert seeded_subset(5, 10, seed=1).all()
     chosen = seeded_subset(100, 30, seed=4)
@@ -128,12 +155,13 @@ def test_the_identity_replicate_is_the_summary(monkeypatch):
     mixture's posteriors) and IW-NLL (over the IW sample), also when both are subsets."""
     model = trained_like_model()
     sentences = SENTENCES * 3
-    monkeypatch.setattr(evaluation, "resamples", lambda n, replicates, seed: [np.arange(n)])
+    monkeypatch.setattr(evaluation, "resample_counts", lambda n, replicates, seed: [np.ones((1, n))])
     stats = evaluate(model, sentences, BOS, EOS, iw_samples=3, repeats=2, au_threshold=0.01, seed=1,
                      mi_posteriors=5, iw_sentences=7, replicates=1)
     replicate = stats["bootstrap"].iloc[0]
     assert stats["mi_posteriors"] == 5 and stats["iw_sentences"] == 7
-    for key in ("mi", "iw_nll", "rate_minus_mi", "distortion", "rate", "active_units"):
+    for key in ("mi", "iw_nll", "rate_minus_mi", "distortion", "rate", "active_units", "logdetcov",
+                "aggregate_kl", "mu_norm2"):
         assert replicate[key] == pytest.approx(stats[key], rel=1e-12), key
     assert stats["mi"] != 0 and stats["iw_nll_se"] > 0
 

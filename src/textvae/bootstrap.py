@@ -24,6 +24,17 @@ def resamples(n: int, replicates: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(replicates, n))
 
 
+def resample_counts(n: int, replicates: int, seed: int, max_entries: int = 2 ** 24):
+    """The resamples of `resamples(n, replicates, seed)` as counts: (c, n) arrays of how often
+    each item is drawn, c rows at a time so that no array holds more than `max_entries`."""
+    rng = np.random.default_rng(seed)
+    step = max(1, max_entries // n)
+    for first in range(0, replicates, step):
+        c = min(step, replicates - first)
+        rows = rng.integers(0, n, size=(c, n)) + n * np.arange(c)[:, None]
+        yield np.bincount(rows.ravel(), minlength=c * n).reshape(c, n).astype(np.float64)
+
+
 def interval(values, level: float = LEVEL) -> tuple[float, float]:
     """The central `level` percentile interval of replicate values."""
     tail = 100 * (1 - level) / 2

@@ -4,7 +4,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -62,45 +61,14 @@ def _gpu_lock_dir(tmp_path, monkeypatch):
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def snakemake_command(workdir, *args, config=None, snakefile=REPO / "Snakefile", configname="config.yaml"):
-    """The command line of `snakemake --configfile workdir/configname` on `config` (default: the
-    smoke config) in workdir, 2 cores; the config file is written."""
+def snakemake(workdir, *args, config=None, snakefile=REPO / "Snakefile", configname="config.yaml"):
+    """`snakemake --configfile workdir/configname` on `config` (default: the smoke config) in
+    workdir, 2 cores."""
     cfg = workdir / configname
     cfg.write_text(yaml.safe_dump(config or SMOKE))
-    return [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir), "--configfile", str(cfg),
-            "--cores", "2", *args]
-
-
-def snakemake(workdir, *args, **named):
-    """Run snakemake_command(workdir, *args, **named) to its end (at most 15 minutes)."""
-    return subprocess.run(snakemake_command(workdir, *args, **named), capture_output=True, text=True, timeout=900)
-
-
-# The real-corpus run of tests/test_real.py, started in the background as soon as the session
-# has collected a test that needs it: alone it keeps the two cores busy for minutes, so it runs
-# beside the unit tests and the smoke run instead of after them.
-REAL_RUN: dict = {}
-
-
-def real_config() -> dict:
-    """configs/real.yaml with its corpora read from ../shared/corpora beside this checkout."""
-    text = (REPO / "configs" / "real.yaml").read_text().replace("../shared/corpora", str(SHARED_CORPORA))
-    return dict(yaml.safe_load(text), results="results")
-
-
-def pytest_collection_finish(session):
-    if SHARED_CORPORA.exists() and any(item.path.name == "test_real.py" for item in session.items):
-        workdir = Path(tempfile.mkdtemp(prefix="textvae-real-"))
-        log = open(workdir / "snakemake.log", "w")
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "TEXTVAE_GPU_LOCK_DIR": str(workdir / "gpu-locks")}
-        command = snakemake_command(workdir, "tables", config=real_config(), configname="real.yaml")
-        REAL_RUN.update(workdir=workdir, log=log, process=subprocess.Popen(command, stdout=log,
-                                                                            stderr=subprocess.STDOUT, env=env))
-
-
-def pytest_sessionfinish(session):
-    if REAL_RUN and REAL_RUN["process"].poll() is None:  # its tests were not reached: stop it
-        REAL_RUN["process"].kill()
+    return subprocess.run([sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
+                           "--configfile", str(cfg), "--cores", "2", *args],
+                          capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,9 @@ SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
 def config():
     """The smoke config with a bigger corpus and more epochs, so that an epoch lasts a while."""
     cfg = copy.deepcopy(SMOKE)
-    cfg["corpora"]["short"]["sizes"]["train"] = 4000
+    cfg["corpora"]["short"]["sizes"]["train"] = 1500
     cfg["cells"] = {"short/lstm-betac-C3": {"epochs": 4}}
-    cfg["experiments"]["A5"].update(sentences=3000, lm={"epochs": 4})
+    cfg["experiments"]["A5"].update(sentences=1500, lm={"epochs": 4})
     return cfg
 
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 import yaml
-from conftest import REAL_RUN, REPO, SHARED_CORPORA
+from conftest import REPO, SHARED_CORPORA, snakemake
 from syntok import segmenter
 
 from textvae import corpora
@@ -16,16 +16,18 @@ REAL = yaml.safe_load((REPO / "configs" / "real.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
-def real_run():
+def real_run(tmp_path_factory):
     """The results folder of `snakemake tables --configfile configs/real.yaml`, the corpus paths
-    pointed at ../shared/corpora beside this checkout (started in the background by conftest)."""
-    if not REAL_RUN:
+    pointed at ../shared/corpora beside this checkout."""
+    if not SHARED_CORPORA.exists():
         pytest.skip(f"the real corpora ({SHARED_CORPORA}) are absent: they live in ../shared/corpora "
                     "beside the repository")
-    code = REAL_RUN["process"].wait(timeout=1800)
-    REAL_RUN["log"].close()
-    assert code == 0, (REAL_RUN["workdir"] / "snakemake.log").read_text()[-3000:]
-    return REAL_RUN["workdir"] / "results"
+    text = (REPO / "configs" / "real.yaml").read_text().replace("../shared/corpora", str(SHARED_CORPORA))
+    config = dict(yaml.safe_load(text), results="results")
+    workdir = tmp_path_factory.mktemp("real")
+    run = snakemake(workdir, "tables", config=config, configname="real.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return workdir / "results"
 
 
 def table(results, name):
@@ -35,7 +37,7 @@ def table(results, name):
 def test_every_table_is_complete(real_run):
     experiments = REAL["experiments"]
     rd = table(real_run, "rate_distortion")
-    assert len(rd) == 1 * 3 * 2
+    assert len(rd) == 1 * 1 * 2
     assert rd[["rate", "distortion", "mi", "rate_minus_mi", "iw_nll", "logdetcov"]].notna().all().all()
     capacity = table(real_run, "capacity")
     every = capacity[capacity["bucket"] == "all"]
@@ -45,7 +47,7 @@ def test_every_table_is_complete(real_run):
     fce = table(real_run, "fce")
     runs = fce[fce["model"] != "real test set"]
     assert len(runs) == 1 * 2 * 2 and runs[["fce", "test_pct_unk", "test_pct_unk_corpus"]].notna().all().all()
-    assert len(table(real_run, "aggregate_posterior")) == 2 * 2
+    assert len(table(real_run, "aggregate_posterior")) == 1 * 2
     assert len(table(real_run, "syntax")) == 2 * (15 + 1)
     models = set(experiments["B1"]["models"])
     for name in ("autogen_training", "autogen_samples", "autogen_interpolation"):
@@ -55,22 +57,23 @@ def test_every_table_is_complete(real_run):
     assert (samples["judge"] != "grammar").all()  # a real corpus: judged by its reference LM
     claims = table(real_run, "claims")
     assert {"A1", "A2", "A3", "A4", "A5", "A6", "B1", "B3", "B4", "B5", "implied"} <= set(claims["experiment"])
-    # A1, A3 on yelp, A2 (A4-A6 share them), B1-B5, the judge
-    assert len(table(real_run, "runs")) == 6 + 2 + 4 + 4 + 1
+    # A1, A3, A2 (A4-A6 share them), B1-B5, the judge
+    assert len(table(real_run, "runs")) == 2 + 2 + 4 + 4 + 1
 
 
 def test_every_beta_c_cell_meets_its_target_rate(real_run):
     summaries = pd.concat([pd.read_parquet(p) for p in (real_run / "eval").glob("*/*/summary.parquet")])
     betac = summaries[summaries["objective"] == "betac"]
-    assert len(betac) == 12
+    assert len(betac) == 8
     assert ((betac["rate"] - betac["C"]).abs() <= 1).all(), betac[["corpus", "model", "rate"]].to_string()
 
 
 def test_a_larger_rate_buys_information_and_lower_distortion(real_run):
     """Paper A's core result on real text (docs/rate.md): at the largest C, D is below the
-    smallest C's for every architecture, and the rate is information, not an offset: the offset
-    1/2 ||mean mu||^2 is under 10 % of R and R - MI at most half of R; the implied claim on the
-    offset agrees and the training table follows MI and the offset."""
+    smallest C's (the LSTM; GRU and CNN behave alike, docs/rate.md), and the rate is
+    information, not an offset: the offset 1/2 ||mean mu||^2 is under 10 % of R and R - MI at
+    most half of R; the implied claim on the offset agrees and the training table follows MI
+    and the offset."""
     rd = table(real_run, "rate_distortion")
     for (corpus, arch), part in rd.groupby(["corpus", "arch"]):
         low, high = part.loc[part["C"].idxmin()], part.loc[part["C"].idxmax()]
@@ -79,9 +82,9 @@ def test_a_larger_rate_buys_information_and_lower_distortion(real_run):
         assert high["mu_norm2"] / 2 < 0.1 * high["rate"] and high["rate_minus_mi"] <= 0.5 * high["rate"], where
     claims = table(real_run, "claims")
     offset = claims[(claims["claim"] == "implied.offset_share_small") & (claims["corpus"] == "yahoo")]
-    assert len(offset) == 3 and (offset["outcome"] != "fails").all(), offset.to_string()
+    assert len(offset) == 1 and (offset["outcome"] != "fails").all(), offset.to_string()
     training = table(real_run, "rate_training")
-    assert set(training["model"]) == {"lstm-betac-C3", "gru-betac-C3", "cnn-betac-C3"} and training["C"].max() == 3
+    assert set(training["model"]) == {"lstm-betac-C3"} and training["C"].max() == 3
     assert training[["held_out_mi", "held_out_mu_norm2"]].notna().all().all()
 
 

@@ -4,8 +4,8 @@ resources, every job but the local rules an sbatch submission with the config's 
 CPUs and the profile's latency wait, and the same tables as the local smoke run of 1 thread
 for that corpus (within 1e-6: more threads sum floats in another order; where SLURM cannot run,
 tests/test_workflow.py checks two local runs to the last bit).  A1 (training and evaluating
-every architecture), A2 and A4 (decoding) run; the other experiments add jobs of the same
-rules and are left to the local smoke run, to keep CI short."""
+every architecture), A2 and A4 (decoding) and B1 run; the other experiments add jobs of the
+same rules and are left to the local smoke run, to keep CI short."""
 
 import os
 import re
@@ -75,7 +75,7 @@ def test_smoke_config_runs_through_the_slurm_profile(cluster, tmp_path, smoke_ru
     config = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
     del config["corpora"]["long"]  # a quarter of the jobs
     # train, evaluate, reconstruct and homotopy jobs through SLURM; the local smoke run has the rest
-    config["experiments"] = {name: config["experiments"][name] for name in ("A1", "A2", "A4")}
+    config["experiments"] = {name: config["experiments"][name] for name in ("A1", "A2", "A4", "B1")}
     for experiment in config["experiments"].values():
         if "corpora" in experiment:
             experiment["corpora"] = ["short"]

@@ -12,8 +12,10 @@ from .batching import collate, length_batches
 from .bootstrap import resample_counts
 from .metrics import (
     active_units,
+    log_det,
     mutual_information,
     mutual_information_terms,
+    prior_kl,
 )
 
 # logits a decoder pass of the IW-NLL may hold, by device: on a CPU, passes of more than a
@@ -137,11 +139,9 @@ def weighted_statistics(weights: np.ndarray, rec: np.ndarray, kl: np.ndarray, mu
     logdet, norm2, agg = [], [], []
     for z in draws:
         mean, cov = weighted_moments(weights, np.asarray(z, dtype=np.float64))
-        sign, value = np.linalg.slogdet(cov)
-        logdet.append(np.where(sign > 0, value, -np.inf))
+        logdet.append(log_det(cov))
         norm2.append((mean ** 2).sum(1))
-        trace = np.trace(cov, axis1=1, axis2=2)
-        agg.append(np.where(sign > 0, 0.5 * (trace + norm2[-1] - z.shape[1] - value), np.inf))
+        agg.append(prior_kl(mean, cov))
     _, variances = weighted_moments(weights, np.asarray(mu, dtype=np.float64), full=False)
     units = (variances >= au_threshold).sum(1)
     mi, iw_nll = weighted_mean(weights, mi_terms), weighted_mean(weights, iw)

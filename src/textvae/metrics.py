@@ -10,10 +10,22 @@ def sample_covariance(samples: np.ndarray) -> np.ndarray:
     return np.cov(samples, rowvar=False, ddof=1).reshape(samples.shape[1], samples.shape[1])
 
 
+def log_det(cov: np.ndarray) -> np.ndarray:
+    """log det S of covariances S (..., d, d); -inf where S is not positive definite."""
+    sign, value = np.linalg.slogdet(cov)
+    return np.where(sign > 0, value, -np.inf)
+
+
+def prior_kl(mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """KL(N(m, S) || N(0, I)) = 1/2 (tr S + m.m - d - log det S) of means (..., d) and
+    covariances (..., d, d); inf where S is singular."""
+    trace = np.trace(cov, axis1=-2, axis2=-1)
+    return 0.5 * (trace + (mean ** 2).sum(-1) - mean.shape[-1] - log_det(cov))
+
+
 def log_det_cov(samples: np.ndarray) -> float:
     """log det Cov[z] of z samples (n, d) of the aggregated posterior q(z)."""
-    sign, logdet = np.linalg.slogdet(sample_covariance(samples))
-    return float(logdet) if sign > 0 else -np.inf
+    return float(log_det(sample_covariance(samples)))
 
 
 def mean_norm2(samples: np.ndarray) -> float:
@@ -29,13 +41,8 @@ def active_units(means: np.ndarray, threshold: float = 0.01) -> int:
 
 
 def aggregate_posterior_kl(samples: np.ndarray) -> float:
-    """KL(N(m, S) || N(0, I)) = 1/2 (tr S + m.m - d - log det S), with m and S the mean and
-    covariance of the z samples of q(z)."""
-    m, cov = samples.mean(axis=0), sample_covariance(samples)
-    sign, logdet = np.linalg.slogdet(cov)
-    if sign <= 0:
-        return np.inf
-    return float(0.5 * (np.trace(cov) + m @ m - samples.shape[1] - logdet))
+    """prior_kl of the mean and covariance of the z samples (n, d) of q(z)."""
+    return float(prior_kl(samples.mean(axis=0), sample_covariance(samples)))
 
 
 def _log_normal_density(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:

@@ -1,9 +1,10 @@
 """The importance-weighted NLL's K samples in batched decoder passes (K x B rows, split to a
-memory limit) against one pass per sample (B rows each, the baseline), on the CPU: time,
+memory limit) against one pass per sample (B rows each, the baseline), on --device (CUDA when
+present, else the CPU; each timed call ends with a device synchronisation): time,
 speed-up and the largest difference between the two results.
 
     python benchmarks/iw_throughput.py [--size paper|default] [--samples 20] [--batch 256]
-        [--repeats 3] [--threads 2] [--max-logits 4194304 268435456 ...]
+        [--repeats 3] [--threads 2] [--device cuda|cpu] [--max-logits 4194304 268435456 ...]
 
 Model (--size): paper (embedding 256, LSTM encoder and decoder 512, z 64, vocabulary 20,000)
 or default (config.yaml's: embedding 64, LSTM 128, z 32, the built-in corpora's vocabulary of
@@ -16,7 +17,7 @@ figures are medians over --repeats rounds:
 - sequential_samples_per_s: sentence-samples (B x K) scored per second, one pass per sample;
 - batched_<limit>_samples_per_s and speedup_batched_<limit>: the same for passes of as many
   whole samples as keep the logits within <limit> values (textvae.evaluation.PASS_LOGITS: on a
-  CPU 2^22 = 4194304), and its ratio to the baseline;
+  CPU 2^22 = 4194304, on a GPU 2^28), and its ratio to the baseline;
 - max_abs_difference: the largest |batched - sequential| IW-NLL over the sentences and limits
   (the same noise is drawn in both: equal to float tolerance).
 """
@@ -44,6 +45,8 @@ def timed_nll(model, tensors, samples: int, max_logits: int, seed: int) -> tuple
     torch.manual_seed(seed)
     start = time.perf_counter()
     nll = importance_weighted_nll(model, *tensors, samples, max_logits=max_logits)
+    if nll.is_cuda:
+        torch.cuda.synchronize(nll.device)
     return time.perf_counter() - start, nll
 
 
@@ -55,19 +58,20 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-logits", type=int, nargs="+", default=[2 ** 22, 2 ** 28])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     keep_freed_memory()
     torch.manual_seed(1)
     sizes = dict(SIZES[args.size])
     vocab = sizes.pop("vocab")
-    model = new_model(paper_settings("lstm-betac-C50", **sizes), vocab).eval()
+    model = new_model(paper_settings("lstm-betac-C50", **sizes), vocab).to(args.device).eval()
     sentences = synthetic_sentences(4 * args.batch, vocab)
     batch = length_batches([len(s) for s in sentences], args.batch, seed=None)[1]
-    tensors = collate([sentences[i] for i in batch], 2, 3)
+    tensors = collate([sentences[i] for i in batch], 2, 3, torch.device(args.device))
     one_sample = vocab * tensors[3].numel()  # the logits of B rows: one pass per sample
     print(f"batch of {len(batch)} sentences, {tensors[3].size(1)} decoder positions each, {args.samples} samples, "
-          f"{args.size} size, vocabulary {vocab}, {args.threads} threads")
+          f"{args.size} size, vocabulary {vocab}, on {args.device} ({args.threads} threads)")
     scored = len(batch) * args.samples
     variants = {"sequential": one_sample, **{f"batched_{limit}": limit for limit in args.max_logits}}
     rounds, differences = [], []

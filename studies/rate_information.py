@@ -9,13 +9,14 @@ sentences: the measurements behind docs/rate.md.
         --set emb=128 hidden=256 z=32 batch_size=64 \
         --variant before: epochs=4 lr=0.002 lr_schedule=cosine c_ramp_epochs=2 \
         --variant paper: epochs=4 lr=0.00075 lr_schedule=constant c_ramp_epochs=2 \
-        [--jobs 2] [--out rate.csv]
+        [--jobs 2] [--device cuda|cpu] [--out rate.csv]
 
 The corpus is read as the config's entry says, with its `limit` replaced by --train/--test
 sentences and its vocabulary size by --vocab.  `--set` overrides the config's defaults for
 every cell (an experiment's or cell's own settings in the config still override those),
 `--variant NAME: key=value ...` everything for that variant's cells (values are YAML).  Cells
-run in --jobs processes of one torch thread each.
+run in --jobs processes of one torch thread each, on --device (CUDA when present; the processes
+share the one GPU).
 """
 
 from __future__ import annotations
@@ -72,22 +73,23 @@ def read_corpus(config: dict, corpus: str, train: int, test: int, vocab_size: in
 
 def run_cell(job: tuple) -> dict:
     """Train and evaluate one cell in a temporary folder; the row of COLUMNS."""
-    name, arch, C, settings, data, evaluation = job
+    name, arch, C, settings, data, evaluation, device = job
     torch.set_num_threads(1)
     set_precision("fp32")
     train, test, vocab_size, bos, eos = data
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        train_cell(settings, train, vocab_size, bos, eos, folder, f"{name}/{arch}/C{C:g}", log=lambda *_: None)
-        model, _ = load_model(Path(folder) / "model.pt")
+        train_cell(settings, train, vocab_size, bos, eos, folder, f"{name}/{arch}/C{C:g}", device=device,
+                   log=lambda *_: None)
+        model, _ = load_model(Path(folder) / "model.pt", device)
     minutes = (time.perf_counter() - started) / 60
     stats = evaluate(model, test, bos, eos, iw_samples=evaluation["iw_samples"],
                      repeats=evaluation["logdetcov_repeats"], au_threshold=evaluation["au_threshold"],
-                     seed=evaluation["seed"], batch_size=evaluation["batch_size"])
+                     seed=evaluation["seed"], batch_size=evaluation["batch_size"], device=device)
     by_length = sorted(test, key=len)
     quarter = len(by_length) // 4
-    stats.update(kl_shortest_quarter=mean_terms(model, by_length[:quarter], bos, eos, seed=1)["kl"],
-                 kl_longest_quarter=mean_terms(model, by_length[-quarter:], bos, eos, seed=1)["kl"])
+    stats.update(kl_shortest_quarter=mean_terms(model, by_length[:quarter], bos, eos, seed=1, device=device)["kl"],
+                 kl_longest_quarter=mean_terms(model, by_length[-quarter:], bos, eos, seed=1, device=device)["kl"])
     row = dict(variant=name, arch=arch, C=C, **{k: stats[k] for k in COLUMNS[3:-1]}, minutes=minutes)
     print(" ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()),
           flush=True)
@@ -106,6 +108,7 @@ def main(argv=None):
     parser.add_argument("--set", nargs="*", default=[])
     parser.add_argument("--variant", nargs="+", action="append", default=[])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     with open(args.config) as f:
@@ -113,7 +116,7 @@ def main(argv=None):
     config["defaults"].update(assignments(args.set))
     train, test, vocab = read_corpus(config, args.corpus, args.train, args.test, args.vocab)
     print(f"{args.corpus}: {len(train)} training sentences of mean length "
-          f"{sum(map(len, train)) / len(train):.1f}, {len(test)} test, vocabulary {len(vocab)}")
+          f"{sum(map(len, train)) / len(train):.1f}, {len(test)} test, vocabulary {len(vocab)}; on {args.device}")
     data = (train, test, len(vocab), vocab.bos, vocab.eos)
     jobs = []
     for name, overrides in variants(args.variant).items():
@@ -121,7 +124,7 @@ def main(argv=None):
             for C in args.C:
                 model_id = f"{arch}-betac-C{C:g}"
                 settings = model_settings({**cell_values(config, args.corpus, model_id), **overrides}, model_id)
-                jobs.append((name, arch, C, settings, data, config["evaluation"]))
+                jobs.append((name, arch, C, settings, data, config["evaluation"], torch.device(args.device)))
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
         rows = pool.map(run_cell, jobs, chunksize=1)
     table = pd.DataFrame(rows, columns=COLUMNS)

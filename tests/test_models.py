@@ -1,6 +1,8 @@
+import pytest
 import torch
 import torch.nn.functional as F
 
+from textvae import models
 from textvae.models import CNNDecoder, ConvLMBlock, Encoder, GatePath, LinearCrossEntropy, build_vae
 
 
@@ -147,15 +149,22 @@ def test_every_architecture_builds_and_gives_per_sentence_terms():
         assert rec.shape == kl.shape == (2,) and (rec < 0).all() and (kl >= 0).all()
 
 
-def test_fused_output_layer_gives_the_cross_entropy_and_its_gradients():
-    """Against log_softmax + nll_loss in float64: the values, and dh, dW, db for a weighted sum
-    of the token NLLs (the weights play the objective's per-sentence factors)."""
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("layout", ["vocabulary x tokens", "tokens x vocabulary"])
+def test_fused_output_layer_gives_the_cross_entropy_and_its_gradients(monkeypatch, layout, device):
+    """Against log_softmax + nll_loss in float64, in either layout of the logits: the values,
+    and dh, dW, db for a weighted sum of the token NLLs (the weights play the objective's
+    per-sentence factors)."""
+    monkeypatch.setattr(models, "vocabulary_first", lambda _: layout == "vocabulary x tokens")
     torch.manual_seed(0)
-    h = torch.randn(7, 5, dtype=torch.float64, requires_grad=True)
-    weight = torch.randn(11, 5, dtype=torch.float64, requires_grad=True)
-    bias = torch.randn(11, dtype=torch.float64, requires_grad=True)
-    targets = torch.tensor([0, 3, 3, 10, 1, 7, 2])
-    g = torch.tensor([1.0, 0.5, 2.0, -1.0, 0.0, 3.0, 0.25], dtype=torch.float64)
+    h = torch.randn(7, 5, dtype=torch.float64, device=device, requires_grad=True)
+    weight = torch.randn(11, 5, dtype=torch.float64, device=device, requires_grad=True)
+    bias = torch.randn(11, dtype=torch.float64, device=device, requires_grad=True)
+    targets = torch.tensor([0, 3, 3, 10, 1, 7, 2], device=device)
+    g = torch.tensor([1.0, 0.5, 2.0, -1.0, 0.0, 3.0, 0.25], dtype=torch.float64, device=device)
     fused = LinearCrossEntropy.apply(h, weight, bias, targets, True)
     (fused * g).sum().backward()
     grads = [t.grad.clone() for t in (h, weight, bias)]

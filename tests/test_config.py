@@ -13,27 +13,6 @@ def smoke():
     return tvc.with_schema_defaults(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
 
 
-def test_model_ids_parse():
-    assert tvc.parse_model_id("lstm-betac-C15") == tvc.ModelId(arch="lstm", objective="betac", C=15.0, m=0.0,
-                                                               beta=1.0, anneal=False, seed=None)
-    assert tvc.parse_model_id("gru-autogen-m0.5").m == 0.5
-    assert tvc.parse_model_id("lstm-vae-anneal-s12").seed == 12
-    assert tvc.parse_model_id("lstm-vae-anneal").anneal is True
-    assert tvc.parse_model_id("cnn-beta-b0.25").beta == 0.25
-
-
-@pytest.mark.parametrize("bad, message", [
-    ("rnn-betac-C3", "unknown architecture 'rnn'"),
-    ("lstm-wae-C3", "unknown objective 'wae'"),
-    ("lstm-betac", "takes a -C<number> part"),
-    ("lstm-vae-C3", "takes no number part"),
-    ("lstm-betac-C-3", "not of the form"),
-])
-def test_bad_model_ids(bad, message):
-    with pytest.raises(ConfigError, match=message):
-        tvc.parse_model_id(bad)
-
-
 def test_grid_expansion_and_cells():
     cfg = smoke()
     assert tvc.experiment_models(cfg["experiments"]["A1"])[:2] == ["lstm-betac-C3", "lstm-betac-C10"]
@@ -50,8 +29,11 @@ def test_train_seeds_repeat_each_model_with_its_own_seed():
     seeded = tvc.cell_settings(cfg, "short", "gru-betac-C10-s7")
     assert seeded.seed == 7 and seeded.C == 10.0 and seeded.objective == "betac"
     assert tvc.cell_settings(cfg, "short", "gru-betac-C10").seed == cfg["defaults"]["seed"]
-    assert tvc.without_seed("gru-betac-C10-s7") == "gru-betac-C10" == tvc.without_seed("gru-betac-C10")
     tvc.check_config(cfg)
+    cfg["experiments"]["A3"]["archs"] = ["rnn"]
+    with pytest.raises(ConfigError, match="experiments.A3: model id 'rnn-betac-C3-s4'.*unknown architecture"):
+        tvc.check_config(cfg)
+    cfg["experiments"]["A3"]["archs"] = ["gru"]
     cfg["experiments"]["B1"]["train_seeds"] = [1]
     cfg["experiments"]["B1"]["models"] = ["lstm-vae-s3"]
     with pytest.raises(ConfigError, match="names a seed and the experiment gives train_seeds"):

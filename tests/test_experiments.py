@@ -7,8 +7,7 @@ import pytest
 import yaml
 from conftest import REPO, SMOKE
 
-from textvae import config as tvconfig
-from textvae import figures, settings
+from textvae import figures, model_ids, settings
 from textvae.claims import paper_a, paper_b
 from textvae.experiments import EXPERIMENTS, REGISTRY, Experiment, Figure, claimed, targets
 from textvae.experiments import figures as figures_of
@@ -57,7 +56,7 @@ def test_the_settings_are_the_schemas_values_and_what_a_model_id_names():
     """Each key of the config's `defaults` is a field of Settings (anneal_schedule as `anneal`,
     set for -anneal models only), and the model id gives the others."""
     values = set(SCHEMA["properties"]["defaults"]["properties"])
-    named = {f.name for f in fields(tvconfig.ModelId)}
+    named = {f.name for f in fields(model_ids.ModelId)}
     assert {f.name for f in fields(settings.Settings)} == values - {"anneal_schedule"} | named
 
 

@@ -1,18 +1,11 @@
-"""The pipeline's config: model ids, the cells of each experiment, each cell's settings, and
-the checks a config must pass before any job starts.
+"""The pipeline's config: the cells of each experiment, each cell's settings, and the checks a
+config must pass before any job starts.
 
-A model id names what makes a cell, readable in a path:
-`{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal][-s{seed}]`, e.g. `lstm-betac-C15`,
-`lstm-vae`, `lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`,
-`lstm-betac-C15-s2`; `lstm-lm` is the decoder alone (z of size 0), an LSTM language model with
-the decoder's sizes.  `-s{seed}` sets the cell's training seed: an experiment's `train_seeds`
-repeats each of its models once per seed (the tables show the mean and sd over the seeds and
-the claims decide over them); an id without it trains with the settings' seed.
-A cell is (corpus, model id).  Its settings (textvae.settings.Settings) are what its model id
-names and, from lowest to highest precedence, the config's `defaults`, the `patterns` its model
-id matches (e.g. `cnn-*` for an architecture, `*-betac-*` for an objective; in the config's
-order, a later pattern over an earlier), the `settings` of the experiments that list it (which
-must agree), and `cells["{corpus}/{model id}"]`.
+A cell is (corpus, model id) (textvae.model_ids).  Its settings (textvae.settings.Settings) are
+what its model id names and, from lowest to highest precedence, the config's `defaults`, the
+`patterns` its model id matches (e.g. `cnn-*` for an architecture, `*-betac-*` for an objective;
+in the config's order, a later pattern over an earlier), the `settings` of the experiments that
+list it (which must agree), and `cells["{corpus}/{model id}"]`.
 """
 
 from __future__ import annotations
@@ -21,73 +14,20 @@ import argparse
 import fnmatch
 import importlib.util
 import os
-import re
-from dataclasses import dataclass
 
 import yaml
 
-from .settings import ARCHS, DECODING_METHODS, OBJECTIVES, Settings
+from .model_ids import GRID_VALUES, VALUE_KEY, ModelId, ModelIdError, parse, with_seed, without_seed
+from .settings import DECODING_METHODS, Settings
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "workflow", "schemas", "config.schema.yaml")
 
-MODEL_ID = re.compile(
-    r"^(?P<arch>[a-z]+)-(?P<objective>[a-z]+)(?:-(?P<key>[Cmb])(?P<value>\d+(?:\.\d+)?))?(?P<anneal>-anneal)?(?:-s(?P<seed>\d+))?$"
-)
-_VALUE_KEY = {"betac": "C", "freebits": "C", "autogen": "m", "beta": "b", "vae": None, "lm": None}
-GRID_VALUES = {"C": "C", "m": "m", "b": "beta"}
 DECODING_EXPERIMENTS = ("A2", "A4", "A5", "B2", "B3", "B4", "B5")
 REFERENCE_LM = "lstm-lm"  # B4's judge on a real corpus
 
 
 class ConfigError(ValueError):
     """A config that cannot be run; the message names the key, the value and what is expected."""
-
-
-def number(x: float) -> str:
-    """3.0 -> '3', 2.5 -> '2.5': numbers as they appear in model ids."""
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-@dataclass(frozen=True)
-class ModelId:
-    """What a model id names: the architecture, the objective and its value (C, m or beta; the
-    others at their neutral 0, 0, 1), whether the KL weight is annealed, the seed (None: the
-    settings' seed)."""
-
-    arch: str
-    objective: str
-    C: float = 0.0
-    m: float = 0.0
-    beta: float = 1.0
-    anneal: bool = False
-    seed: int | None = None
-
-
-def parse_model_id(model_id: str) -> ModelId:
-    """'lstm-betac-C15' -> ModelId(arch=lstm, objective=betac, C=15.0, m=0.0, beta=1.0,
-    anneal=False, seed=None); 'lstm-betac-C15-s2' -> the same with seed 2."""
-    match = MODEL_ID.match(model_id)
-    if not match:
-        raise ConfigError(f"model id {model_id!r} is not of the form "
-                          "{arch}-{objective}[-C<C>|-m<m>|-b<beta>][-anneal][-s<seed>], e.g. lstm-betac-C15")
-    arch, objective, key = match["arch"], match["objective"], match["key"]
-    if arch not in ARCHS:
-        raise ConfigError(f"model id {model_id!r}: unknown architecture {arch!r}; expected one of {ARCHS}")
-    if objective not in OBJECTIVES:
-        raise ConfigError(f"model id {model_id!r}: unknown objective {objective!r}; "
-                          f"expected one of {OBJECTIVES}")
-    if key != _VALUE_KEY[objective]:
-        wanted = _VALUE_KEY[objective]
-        raise ConfigError(f"model id {model_id!r}: objective {objective} takes "
-                          + (f"a -{wanted}<number> part" if wanted else "no number part"))
-    value = {GRID_VALUES[key]: float(match["value"])} if key else {}
-    return ModelId(arch, objective, **value, anneal=bool(match["anneal"]),
-                   seed=int(match["seed"]) if match["seed"] else None)
-
-
-def without_seed(model_id: str) -> str:
-    """'lstm-betac-C15-s2' -> 'lstm-betac-C15': the model that the runs of several seeds repeat."""
-    return re.sub(r"-s\d+$", "", model_id)
 
 
 def experiment_models(experiment: dict) -> list[str]:
@@ -97,14 +37,12 @@ def experiment_models(experiment: dict) -> list[str]:
     ids = list(experiment.get("models", []))
     if "archs" in experiment:
         objective = experiment.get("objective", "betac")
-        key = _VALUE_KEY.get(objective)
-        values = experiment.get(key, []) if key else [None]
-        for arch in experiment["archs"]:
-            for value in values:
-                suffix = f"-{key}{number(value)}" if value is not None else ""
-                ids.append(f"{arch}-{objective}{suffix}" + ("-anneal" if experiment.get("anneal") else ""))
+        key = VALUE_KEY.get(objective)
+        values = [{GRID_VALUES[key]: value} for value in experiment.get(key, [])] if key else [{}]
+        ids += [ModelId(arch, objective, **value, anneal=bool(experiment.get("anneal"))).format()
+                for arch in experiment["archs"] for value in values]
     if "train_seeds" in experiment:
-        ids = [f"{model}-s{seed}" for model in ids for seed in experiment["train_seeds"]]
+        ids = [with_seed(model, seed) for model in ids for seed in experiment["train_seeds"]]
     return ids
 
 
@@ -226,7 +164,7 @@ def model_settings(values: dict, model_id: str) -> Settings:
     """Settings from setting values (keys of the config's `defaults`) and a model id, which gives
     arch, objective, C, m and beta; `anneal` is the values' anneal_schedule for an -anneal model
     and None otherwise; an id's -s{seed} overrides the seed; a language model (lm) has z = 0."""
-    model = parse_model_id(model_id)
+    model = parse(model_id)
     values = dict(values)
     schedule = values.pop("anneal_schedule")
     values.update(arch=model.arch, objective=model.objective, C=model.C, m=model.m, beta=model.beta,
@@ -311,6 +249,14 @@ def schema_error(config: dict, schema: dict) -> str | None:
     return f"{where}: {error.message}"
 
 
+def _parsed(experiment: str, model_id: str) -> ModelId:
+    """The model id of an experiment, parsed; a bad one is a ConfigError naming the experiment."""
+    try:
+        return parse(model_id)
+    except ModelIdError as err:
+        raise ConfigError(f"experiments.{experiment}: {err}") from None
+
+
 def check_config(config: dict) -> None:
     """Checks beyond the JSON schema: every name that must refer to something does, every
     model id parses, every grid is non-empty, every corpus file exists."""
@@ -327,11 +273,11 @@ def check_config(config: dict) -> None:
             raise ConfigError(f"experiments.{name}: the grid is empty; give corpora and "
                               "models (or archs with objective and its values)")
         for model_id in experiment.get("models", []):
-            if "train_seeds" in experiment and parse_model_id(model_id).seed is not None:
+            if "train_seeds" in experiment and _parsed(name, model_id).seed is not None:
                 raise ConfigError(f"experiments.{name}.models: {model_id!r} names a seed and the "
                                   "experiment gives train_seeds; name the model without -s<seed>")
         for model_id in models:
-            parse_model_id(model_id)
+            _parsed(name, model_id)
     for cell in config.get("cells", {}):
         corpus, _, model_id = cell.partition("/")
         if corpus not in corpora:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import without_seed
+from .model_ids import without_seed
 
 ORDER_KEYS = ("step", "epoch")  # numeric columns that place a row (of a training curve), not values
 

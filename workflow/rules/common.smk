@@ -16,6 +16,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(_paths))
 
 from textvae import config as tvconfig  # noqa: E402
 from textvae import experiments as registry  # noqa: E402
+from textvae import model_ids  # noqa: E402
 from textvae import paper  # noqa: E402
 
 SCHEMA = os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml")
@@ -47,7 +48,7 @@ EVALUATED = sorted(
 
 wildcard_constraints:
     corpus="[A-Za-z0-9_]+",
-    model="[a-z]+-[a-z]+(-[Cmb][0-9.]+)?(-anneal)?(-s[0-9]+)?",
+    model=model_ids.WILDCARD,
 
 
 def cells_of(experiment, largest_c=False):
@@ -58,7 +59,7 @@ def cells_of(experiment, largest_c=False):
     cells = tvconfig.experiment_cells(config, experiment)
     if largest_c:
         top = max(config["experiments"][experiment]["C"])
-        cells = [(c, m) for c, m in cells if tvconfig.parse_model_id(m).C == top]
+        cells = [(c, m) for c, m in cells if model_ids.parse(m).C == top]
     return cells
 
 
@@ -166,7 +167,7 @@ def preference_inputs(wildcards):
         for (corpus, model), path in zip(
             cells_of("B2"), cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")
         )
-        if tvconfig.without_seed(model) in models
+        if model_ids.without_seed(model) in models
     ]
 
 

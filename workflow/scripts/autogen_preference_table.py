@@ -6,7 +6,7 @@ each seed's run of a meets the same seed's run of b, and the counts are summed o
 
 import pandas as pd
 
-from textvae.config import without_seed
+from textvae.model_ids import split_seed
 from textvae.scores import pairwise_preference, sentence_bleu
 from textvae.scripting import run
 from textvae.tables import write_table
@@ -20,7 +20,8 @@ def main(smk):
         bleu = per_corpus.pivot(index="test_index", columns="model", values="bleu")
         runs = {}  # model -> {its run's seed suffix ("" without one): the run's column}
         for model in bleu.columns:
-            runs.setdefault(without_seed(model), {})[model[len(without_seed(model)):]] = model
+            base, seed = split_seed(model)
+            runs.setdefault(base, {})[seed] = model
         for a, b in smk.params.pairs:
             seeds = sorted(runs[a])
             scores_a = pd.concat([bleu[runs[a][s]] for s in seeds], ignore_index=True)

@@ -10,7 +10,7 @@ each, in the `lms` table (the claims pair them by LM seed across C)."""
 
 import pandas as pd
 
-from textvae.config import parse_model_id
+from textvae import model_ids
 from textvae.corpora import SPECIALS
 from textvae.fce import corpus_stats, pct_unknown
 from textvae.scripting import run
@@ -22,7 +22,7 @@ STATS = ["vocab_size", "types", "pct_unk", "mean_length", "self_bleu4"]
 def main(smk):
     p = smk.params
     runs = pd.concat([pd.read_parquet(path) for path in smk.input.metrics], ignore_index=True)
-    runs["C"] = [parse_model_id(m).C for m in runs["model"]]
+    runs["C"] = [model_ids.parse(m).C for m in runs["model"]]
     table = (runs.groupby(["corpus", "model", "C", "scheme"], sort=False)
              .agg(fce=("fce", "mean"), fce_std=("fce", "std"), lms=("fce", "size"),
                   **{k: (k, "mean") for k in STATS}, self_bleu4_std=("self_bleu4", "std"))

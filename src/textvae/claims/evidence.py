@@ -17,17 +17,17 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ..config import without_seed
+from ..model_ids import split_seed
 from . import verdict
 
 
 def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
     """The table with `base` (the model without its seed) and `run` (its seed suffix, with the
     column `lm_seed` where the runs are A5's language models)."""
-    run = frame["model"].map(lambda m: m[len(without_seed(m)):])
+    run = frame["model"].map(lambda m: split_seed(m)[1])
     if lm_seed is not None:
         run = run + "/lm" + frame[lm_seed].astype(str)
-    return frame.assign(base=frame["model"].map(without_seed), run=run)
+    return frame.assign(base=frame["model"].map(lambda m: split_seed(m)[0]), run=run)
 
 
 def _matching(frame: pd.DataFrame, keys: dict) -> pd.DataFrame:

@@ -25,8 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import stats
-from ..config import parse_model_id
+from .. import model_ids, stats
 from . import lacking, verdict
 from .evidence import cell, cells_of, difference, level, with_runs
 
@@ -41,7 +40,7 @@ def roles(models) -> dict[str, str]:
     (objective vae, no annealing), vae_anneal, m1 and m2 (objective autogen, m = 1 or 2)."""
     found = {}
     for model in models:
-        named = parse_model_id(model)
+        named = model_ids.parse(model)
         role = ("vae_anneal" if named.anneal else "vae") if named.objective == "vae" else \
             f"m{named.m:g}" if named.objective == "autogen" else None
         found.setdefault(role, model)

@@ -31,7 +31,7 @@ import yaml
 from train_throughput import DEFAULT_CORPUS, corpus_ids, run
 
 from textvae.batching import epoch_batches
-from textvae.config import all_cells, cell_settings, with_schema_defaults
+from textvae.config import all_cells, cell_settings, prepare
 from textvae.corpora import text_corpus_splits
 from textvae.scripting import keep_freed_memory
 
@@ -77,7 +77,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     keep_freed_memory()
-    config = with_schema_defaults(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()))
+    config = prepare(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()), files=False)
     for corpus, batch_size in beta_c_corpora(config).items():
         lengths = corpus_lengths(config["corpora"][corpus], args.corpora / SAMPLES[corpus])
         print(f"{corpus} ({SAMPLES[corpus]}): {len(lengths)} sentences, mean length "

@@ -45,8 +45,8 @@ from textvae.config import (
     cell_settings,
     experiment_cells,
     fce_lm_settings,
+    prepare,
     reference_lm_cells,
-    with_schema_defaults,
 )
 from textvae.training import new_model
 
@@ -173,7 +173,7 @@ def main():
         rate, device = args.tokens_per_s, "given on the command line"
     else:
         rate, device = throughput_from_results(args.results)
-    config = with_schema_defaults(yaml.safe_load(args.config.read_text()))
+    config = prepare(yaml.safe_load(args.config.read_text()), files=False)
     print(f"throughput: {rate:,.0f} training tokens/s ({device})")
     for corpus, (train, valid, test, words, source, random_positions) in CORPORA.items():
         padding = f", {random_positions} positions per token in random batches" if random_positions else ""

@@ -31,7 +31,7 @@ import pandas as pd
 import torch
 import yaml
 
-from textvae.config import cell_values, model_settings, with_schema_defaults
+from textvae.config import cell_values, model_settings, prepare
 from textvae.corpora import Vocab, build_vocab, text_corpus_splits
 from textvae.evaluation import evaluate, mean_terms
 from textvae.precision import set_precision
@@ -112,7 +112,7 @@ def main(argv=None):
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     with open(args.config) as f:
-        config = with_schema_defaults(yaml.safe_load(f))
+        config = prepare(yaml.safe_load(f), files=False)  # reads the one corpus it is given
     config["defaults"].update(assignments(args.set))
     train, test, vocab = read_corpus(config, args.corpus, args.train, args.test, args.vocab)
     print(f"{args.corpus}: {len(train)} training sentences of mean length "

@@ -11,7 +11,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 import paper_cost  # noqa: E402
 
-from textvae.config import with_schema_defaults  # noqa: E402
+from textvae.config import prepare  # noqa: E402
 from textvae.precision import bf16_rnn_runs  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def test_gpu_throughput_runs_on_the_cpu_and_prints_its_figures():
 
 @pytest.fixture
 def paper():
-    return with_schema_defaults(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()))
+    return prepare(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()), files=False)
 
 
 def test_one_cells_cost_by_hand(paper):

@@ -10,7 +10,7 @@ from textvae.config import ConfigError
 
 def smoke():
     """The smoke config, completed from the schema as the workflow completes it."""
-    return tvc.with_schema_defaults(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
+    return tvc.prepare(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
 
 
 def test_grid_expansion_and_cells():
@@ -84,7 +84,7 @@ def test_the_paper_config_trains_the_authors_cnn_and_batches():
     from textvae.models import ConvLMBlock
     from textvae.training import new_model
 
-    paper = tvc.with_schema_defaults(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()))
+    paper = tvc.prepare(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()), files=False)
     cnn = tvc.cell_settings(paper, "yahoo", "cnn-betac-C10")
     assert (cnn.lr, cnn.batches, cnn.cnn_dropout) == (0.0001, "random", 0.1)
     decoder = new_model(cnn, vocab_size=100).decoder
@@ -163,7 +163,7 @@ def test_tensorboard_without_its_package_is_refused_before_any_job(monkeypatch):
 
 @pytest.mark.parametrize("name", ["config.yaml", "configs/smoke.yaml", "configs/paper.yaml"])
 def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch):
-    cfg = tvc.with_schema_defaults(yaml.safe_load((REPO / name).read_text()))
+    cfg = tvc.prepare(yaml.safe_load((REPO / name).read_text()), files=False)
     monkeypatch.chdir(tmp_path)  # the paper's corpus files, stubbed where the config expects them
     for corpus in cfg["corpora"].values():
         for key in ("train", "valid", "test", "path"):

@@ -11,7 +11,7 @@ import yaml
 from conftest import REPO, SLURM_GPU_RULES, SMOKE
 from test_workflow import job_blocks
 
-from textvae.config import results_folder
+from textvae.profile import results_folder
 
 SLURM = REPO / "profiles" / "slurm"
 

@@ -14,7 +14,7 @@ from conftest import REPO, Files, job, load_script
 
 from textvae import config as tvc
 
-SMOKE = tvc.with_schema_defaults(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
+SMOKE = tvc.prepare(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
 TEXT_CORPUS = dict(format="lines", text_field="text", lowercase=True, tokenized=True, split_sentences=None,
                    min_len=1, max_len=20, vocab_size=10, unk_markers=["_UNK"], encoding_errors="strict",
                    seed=1, split={"valid": 0.2, "test": 0.2}, limit={})

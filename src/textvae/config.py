@@ -10,7 +10,6 @@ list it (which must agree), and `cells["{corpus}/{model id}"]`.
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import importlib.util
 import os
@@ -199,42 +198,22 @@ def fill_defaults(config: dict, schema: dict) -> None:
             config[key] = {**spec["default"], **config[key]}
 
 
-def with_schema_defaults(config: dict) -> dict:
-    """`config`, completed in place from the pipeline's schema
-    (workflow/schemas/config.schema.yaml beside this checkout) as every snakemake run does at
-    its start: Snakemake's `validate` sets the schema's defaults (each corpus entry's keys among
-    them), then fill_defaults: for code that reads a config outside the workflow (benchmarks,
-    studies, tests)."""
-    from snakemake.utils import validate  # not at import: the workflow's own checks do without it
+def prepare(config: dict, files: bool = True) -> dict:
+    """`config` checked and completed in place, as every snakemake run reads it: against the JSON
+    schema (ConfigError with the key), Snakemake's `validate` (which sets the schema's defaults,
+    each corpus entry's keys among them), fill_defaults, then check_config (with `files`, that the
+    corpus files and folders exist).  The workflow calls it at its start; benchmarks, studies and
+    tests call it for a config outside a run (`files=False` where its corpora are not at hand)."""
+    from snakemake.utils import validate  # not at import: jobs that read a config do without it
 
+    schema = read_schema()
+    problem = schema_error(config, schema)
+    if problem:
+        raise ConfigError(problem)
     validate(config, SCHEMA_PATH)
-    fill_defaults(config, read_schema())
+    fill_defaults(config, schema)
+    check_config(config, files=files)
     return config
-
-
-def results_folder(argv: list[str]) -> str:
-    """The results folder of the run that the snakemake command line `argv` (without the
-    program name) starts, as a path from where snakemake was started: `--config results=...`,
-    else the last of the `--configfile`s that sets `results`, else config.yaml's in the working
-    directory (`-d`), else the schema's default `results`.  Profiles need it before the workflow
-    is read: profiles/slurm puts SLURM's logs under it.  Written here because Snakemake's own
-    parser cannot be asked for the config without reading the workflow."""
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    parser.add_argument("--configfile", "--configfiles", nargs="+", action="extend", default=[])
-    parser.add_argument("--config", "-C", nargs="*", action="extend", default=[])
-    parser.add_argument("--directory", "-d", default=".")
-    given, _ = parser.parse_known_args(argv)
-    results = "results"
-    files = given.configfile or [os.path.join(given.directory, "config.yaml")]
-    for path in files:
-        if os.path.isfile(path):
-            with open(path) as f:
-                results = (yaml.safe_load(f) or {}).get("results", results)
-    for item in given.config:
-        key, _, value = item.partition("=")
-        if key == "results":
-            results = value
-    return os.path.join(given.directory, results)
 
 
 def schema_error(config: dict, schema: dict) -> str | None:
@@ -257,9 +236,10 @@ def _parsed(experiment: str, model_id: str) -> ModelId:
         raise ConfigError(f"experiments.{experiment}: {err}") from None
 
 
-def check_config(config: dict) -> None:
+def check_config(config: dict, files: bool = True) -> None:
     """Checks beyond the JSON schema: every name that must refer to something does, every
-    model id parses, every grid is non-empty, every corpus file exists."""
+    model id parses, every grid is non-empty; with `files`, every corpus file and pairs folder
+    exists."""
     corpora = config["corpora"]
     for name, experiment in config["experiments"].items():
         if name == "B3":
@@ -291,17 +271,23 @@ def check_config(config: dict) -> None:
         if not any(fnmatch.fnmatchcase(model_id, pattern) for model_id in models):
             raise ConfigError(f"patterns.{pattern}: matches no model id of the config's cells; expected a "
                               f"pattern such as cnn-* or *-betac-* (model ids: {', '.join(models)})")
-    a6 = config["experiments"].get("A6")
-    if a6 and a6.get("pairs", "builtin") != "builtin" and not os.path.isdir(a6["pairs"]):
-        raise ConfigError(f"experiments.A6.pairs: folder {a6['pairs']!r} does not exist; expected "
-                          "builtin or a folder of Marvin & Linzen *.pickle files")
-    for name, corpus in corpora.items():
-        for split in ("path", "train", "valid", "test"):
-            if split in corpus and not os.path.exists(corpus[split]):
-                raise ConfigError(f"corpora.{name}.{split}: file {corpus[split]!r} does not exist")
+    if files:
+        _check_files(config)
     for cell in all_cells(config):
         cell_settings(config, *cell)  # refuses a cell whose experiments disagree on its settings
     _check_decoding(config)
     if config.get("tensorboard") and importlib.util.find_spec("tensorboard") is None:
         raise ConfigError("tensorboard: true needs the tensorboard package; pip install -e '.[tensorboard]' "
                           "or set tensorboard: false")
+
+
+def _check_files(config: dict) -> None:
+    """Every corpus file and the Marvin & Linzen folder the config names exist."""
+    a6 = config["experiments"].get("A6")
+    if a6 and a6.get("pairs", "builtin") != "builtin" and not os.path.isdir(a6["pairs"]):
+        raise ConfigError(f"experiments.A6.pairs: folder {a6['pairs']!r} does not exist; expected "
+                          "builtin or a folder of Marvin & Linzen *.pickle files")
+    for name, corpus in config["corpora"].items():
+        for split in ("path", "train", "valid", "test"):
+            if split in corpus and not os.path.exists(corpus[split]):
+                raise ConfigError(f"corpora.{name}.{split}: file {corpus[split]!r} does not exist")

@@ -4,10 +4,6 @@ import os
 import sys
 from dataclasses import asdict
 
-import yaml
-
-from snakemake.utils import validate
-
 # the library, importable here and in every job's script even when it is not pip-installed
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
@@ -19,16 +15,8 @@ from textvae import experiments as registry  # noqa: E402
 from textvae import model_ids  # noqa: E402
 from textvae import paper  # noqa: E402
 
-SCHEMA = os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml")
-with open(SCHEMA) as f:
-    _schema = yaml.safe_load(f)
-_problem = tvconfig.schema_error(config, _schema)
-if _problem:
-    raise WorkflowError(f"bad config: {_problem}")
-validate(config, SCHEMA)  # sets the schema's defaults
-tvconfig.fill_defaults(config, _schema)
 try:
-    tvconfig.check_config(config)
+    tvconfig.prepare(config)
 except tvconfig.ConfigError as err:
     raise WorkflowError(f"bad config: {err}") from None
 

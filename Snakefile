@@ -16,37 +16,6 @@ if not workflow.overwrite_configfiles:
 report: "workflow/report/workflow.rst"
 
 
-# Jobs of seconds run where snakemake runs, never as cluster jobs: tables, figures, the effective
-# config, prior draws, vocabularies, the syntax pairs, and downloads (on a cluster the login
-# node is where the network is).
-localrules:
-    all,
-    tables,
-    figures,
-    figure,
-    readme,
-    effective_config,
-    download,
-    prior_draws,
-    fce_prior,
-    fce_vocab,
-    syntax_pairs,
-    table_rate_distortion,
-    table_rate_training,
-    table_aggregate_posterior,
-    table_autogen_training,
-    table_capacity,
-    table_paths,
-    table_autogen_reconstructions,
-    table_autogen_preference,
-    table_autogen_samples,
-    table_fce,
-    table_syntax,
-    table_paper,
-    table_runs,
-    table_claims,
-
-
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
@@ -62,3 +31,4 @@ rule all:
     input:
         rules.tables.input,
         rules.figures.input,
+    localrule: True

@@ -21,11 +21,9 @@ import yaml
 from conftest import REPO, SLURM_GPU_RULES, assert_same_tables, why_no_slurm
 
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
-# the Snakefile's `localrules` list and the rules that say `localrule: True` themselves
-LOCAL_RULES = set(re.search(r"^localrules:\n((?:    \w+,\n)+)", (REPO / "Snakefile").read_text(), re.M)
-                  .group(1).replace(",", " ").split()) | {
-    name for rules in (REPO / "workflow" / "rules").glob("*.smk")
-    for name in re.findall(r"^rule (\w+):\n(?:    .*\n|\n)*?    localrule: True", rules.read_text(), re.M)}
+# the rules that say `localrule: True`
+LOCAL_RULES = {name for rules in [REPO / "Snakefile", *(REPO / "workflow" / "rules").glob("*.smk")]
+               for name in re.findall(r"^rule (\w+):\n    localrule: True", rules.read_text(), re.M)}
 THREADS = 4
 GPUS = [str(i) for i in range(4)]  # the cluster's GPU indices
 

@@ -20,7 +20,7 @@ try:
 except tvconfig.ConfigError as err:
     raise WorkflowError(f"bad config: {err}") from None
 
-R = config["results"]
+RESULTS = config["results"]  # the results folder
 CELLS = tvconfig.all_cells(config)
 BOOTSTRAP = config["bootstrap"]  # the params of every rule that draws bootstrap replicates
 # from the registry, for the experiments the config runs: {figure: (figure, experiment)},
@@ -52,7 +52,7 @@ def cells_of(experiment, largest_c=False):
 
 
 def cell_files(experiment, pattern, largest_c=False):
-    return [pattern.format(R=R, corpus=c, model=m) for c, m in cells_of(experiment, largest_c)]
+    return [pattern.format(results=RESULTS, corpus=c, model=m) for c, m in cells_of(experiment, largest_c)]
 
 
 def cell_settings(wildcards):
@@ -60,19 +60,15 @@ def cell_settings(wildcards):
     return asdict(tvconfig.cell_settings(config, wildcards.corpus, wildcards.model))
 
 
-def fce_lm_settings(wildcards):
-    """The settings of one of A5's language models, as plain values."""
-    return asdict(tvconfig.fce_lm_settings(config, wildcards.corpus, wildcards.model, int(wildcards.seed)))
-
-
 def card_summary(wildcards):
     """The evaluation summary of an evaluated cell, for its card's metrics (none for the others)."""
     if (wildcards.corpus, wildcards.model) in EVALUATED:
-        return dict(summary=f"{R}/eval/{wildcards.corpus}/{wildcards.model}/summary.parquet")
+        return dict(summary=f"{RESULTS}/eval/{wildcards.corpus}/{wildcards.model}/summary.parquet")
     return {}
 
 
 def corpus_entry(wildcards):
+    """The corpus's entry of the config."""
     return config["corpora"][wildcards.corpus]
 
 
@@ -80,7 +76,7 @@ def corpus_inputs(wildcards):
     """The files a real corpus is read from (nothing for a built-in one)."""
     corpus = config["corpora"][wildcards.corpus]
     if "url" in corpus:
-        return [f"{R}/downloads/{wildcards.corpus}/{os.path.basename(corpus['url'])}"]
+        return [f"{RESULTS}/downloads/{wildcards.corpus}/{os.path.basename(corpus['url'])}"]
     return [corpus[k] for k in ("train", "valid", "test", "path") if k in corpus]
 
 
@@ -93,18 +89,22 @@ def experiment_config(experiment):
     return config["experiments"][experiment]
 
 
+def _read(experiment, key, then, optional):
+    keys = experiment_config(experiment)
+    value = keys.get(key) if optional else keys[key]
+    return then(value) if then else value
+
+
 def setting(experiment, key, then=None, optional=False):
     """A rule's param: the experiment's `key` (with `optional`, None where the config leaves it
     out), passed through `then` when given, read when a job needs it (a rule of an experiment
-    the config leaves out is never run).  `experiment` "{experiment}": the job's wildcard."""
+    the config leaves out is never run)."""
+    return lambda wildcards: _read(experiment, key, then, optional)
 
-    def param(wildcards):
-        name = wildcards.experiment if experiment == "{experiment}" else experiment
-        keys = experiment_config(name)
-        value = keys.get(key) if optional else keys[key]
-        return then(value) if then else value
 
-    return param
+def wildcard_setting(key, then=None, optional=False):
+    """setting() of the experiment that the job's `experiment` wildcard names."""
+    return lambda wildcards: _read(wildcards.experiment, key, then, optional)
 
 
 def scheme(name):
@@ -117,89 +117,12 @@ def schemes(names):
     return {name: scheme(name) for name in ([names] if isinstance(names, str) else names)}
 
 
-# how each experiment reconstructs: z from the posterior mean or a sample, which test sentences
-def reconstruction_params(wildcards):
-    experiment = experiment_config(wildcards.experiment)
-    if wildcards.experiment == "A2":
-        return dict(z="mean", select=None, seed=DECODING["seed"])
-    select = {"n": experiment["sentences"], "min_len": experiment["min_len"], "max_len": experiment["max_len"]}
-    return dict(z="sample", select=select, seed=experiment["seed"])
-
-
-def prior_size(experiment):
-    keys = experiment_config(experiment)
-    return 2 * keys["paths"] if experiment == "A4" else keys["samples"]
-
-
 def evaluations(experiment):
     """The summaries and bootstrap replicates of an experiment's cells, as named inputs."""
     return dict(
-        summaries=cell_files(experiment, "{R}/eval/{corpus}/{model}/summary.parquet"),
-        bootstrap=cell_files(experiment, "{R}/eval/{corpus}/{model}/bootstrap.parquet"),
+        summaries=cell_files(experiment, "{results}/eval/{corpus}/{model}/summary.parquet"),
+        bootstrap=cell_files(experiment, "{results}/eval/{corpus}/{model}/bootstrap.parquet"),
     )
-
-
-def judge_inputs(wildcards):
-    """B4's judge: the test split, and on a real corpus the reference language model."""
-    test = dict(test=f"{R}/data/{wildcards.corpus}/test.parquet")
-    if tvconfig.is_builtin(config, wildcards.corpus):
-        return test
-    return dict(lm=f"{R}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt", **test)
-
-
-def preference_inputs(wildcards):
-    """B2's reconstructions by the models that B3's pairs name (every training seed's)."""
-    models = {m for pair in config["experiments"]["B3"]["pairs"] for m in pair}
-    return [
-        path
-        for (corpus, model), path in zip(
-            cells_of("B2"), cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet")
-        )
-        if model_ids.without_seed(model) in models
-    ]
-
-
-def syntax_pair_files(wildcards):
-    """The Marvin & Linzen pickles A6 reads (none for the built-in pairs)."""
-    source = config["experiments"]["A6"]["pairs"]
-    return [] if source == "builtin" else sorted(glob.glob(os.path.join(source, "*.pickle")))
-
-
-# A5 (workflow/rules/fce.smk): synthetic corpora per cell, scheme and seed; the LMs of one
-# scheme share a vocabulary, the words common to that scheme's corpora over every C and seed
-def fce_synthetic(corpus, model, names=None):
-    """The synthetic corpora of a cell (of the schemes `names`, default all), one per scheme
-    and seed."""
-    a5 = config["experiments"].get("A5", {"schemes": [], "seeds": []})
-    return [
-        f"{R}/fce/{corpus}/{model}/synthetic/{scheme}_seed{seed}.parquet"
-        for scheme in (names or a5["schemes"])
-        for seed in a5["seeds"]
-    ]
-
-
-def fce_vocab_inputs(wildcards):
-    """Every synthetic corpus of the scheme on the corpus: every model (C) and seed."""
-    return [
-        path
-        for c, model in cells_of("A5")
-        if c == wildcards.corpus
-        for path in fce_synthetic(c, model, [wildcards.scheme])
-    ]
-
-
-def fce_runs():
-    """(corpus, model, scheme, seed) of every A5 language model."""
-    a5 = config.get("experiments", {}).get("A5")
-    if a5 is None:
-        return []
-    return [(c, m, s, seed) for c, m in cells_of("A5") for s in a5["schemes"] for seed in a5["seeds"]]
-
-
-def fce_vocab_groups():
-    """(corpus, scheme) of every shared LM vocabulary of A5."""
-    a5 = config["experiments"].get("A5")
-    return [(c, s) for c in a5["corpora"] for s in a5["schemes"]] if a5 else []
 
 
 # the Snakemake report (snakemake --report): category, subcategory and labels of each item

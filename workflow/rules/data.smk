@@ -3,9 +3,10 @@
 
 rule download:
     output:
-        f"{R}/downloads/{{corpus}}/{{filename}}",
+        f"{RESULTS}/downloads/{{corpus}}/{{filename}}",
     log:
-        f"{R}/logs/download/{{corpus}}/{{filename}}.log",
+        f"{RESULTS}/logs/download/{{corpus}}/{{filename}}.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -19,14 +20,14 @@ rule prepare_corpus:
     input:
         corpus_inputs,
     output:
-        train=f"{R}/data/{{corpus}}/train.parquet",
-        valid=f"{R}/data/{{corpus}}/valid.parquet",
-        test=f"{R}/data/{{corpus}}/test.parquet",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        train=f"{RESULTS}/data/{{corpus}}/train.parquet",
+        valid=f"{RESULTS}/data/{{corpus}}/valid.parquet",
+        test=f"{RESULTS}/data/{{corpus}}/test.parquet",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
     log:
-        f"{R}/logs/data/{{corpus}}.log",
+        f"{RESULTS}/logs/data/{{corpus}}.log",
     benchmark:
-        f"{R}/benchmarks/data/{{corpus}}.tsv"
+        f"{RESULTS}/benchmarks/data/{{corpus}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     params:

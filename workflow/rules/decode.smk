@@ -4,29 +4,43 @@
 # params.
 
 
+# what each reconstructing experiment decodes: z from the posterior mean of every test sentence
+# (A2), or a z ~ q(z|x) of the first `sentences` test sentences of min_len-max_len tokens (B2)
+RECONSTRUCTION = {
+    "A2": lambda keys: dict(z="mean", select=None, seed=DECODING["seed"]),
+    "B2": lambda keys: dict(
+        z="sample",
+        select={"n": keys["sentences"], "min_len": keys["min_len"], "max_len": keys["max_len"]},
+        seed=keys["seed"],
+    ),
+}
+# how many z ~ p(z) each experiment decodes: two ends per homotopy path (A4), the samples (B4)
+PRIOR_DRAWS = {"A4": lambda keys: 2 * keys["paths"], "B4": lambda keys: keys["samples"]}
+
+
 rule reconstruct:
     input:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        test=f"{R}/data/{{corpus}}/test.parquet",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        test=f"{RESULTS}/data/{{corpus}}/test.parquet",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
     output:
-        f"{R}/decode/{{corpus}}/{{model}}/reconstructions_{{experiment}}.parquet",
+        f"{RESULTS}/decode/{{corpus}}/{{model}}/reconstructions_{{experiment}}.parquet",
     log:
-        f"{R}/logs/reconstruct/{{corpus}}/{{model}}_{{experiment}}.log",
+        f"{RESULTS}/logs/reconstruct/{{corpus}}/{{model}}_{{experiment}}.log",
     benchmark:
-        f"{R}/benchmarks/reconstruct/{{corpus}}/{{model}}_{{experiment}}.tsv"
+        f"{RESULTS}/benchmarks/reconstruct/{{corpus}}/{{model}}_{{experiment}}.tsv"
     wildcard_constraints:
-        experiment="A2|B2",
+        experiment="|".join(RECONSTRUCTION),
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
     resources:
         gpu=1,
     params:
-        scheme=setting("{experiment}", "scheme", scheme),
-        z=lambda w: reconstruction_params(w)["z"],
-        select=lambda w: reconstruction_params(w)["select"],
-        seed=lambda w: reconstruction_params(w)["seed"],
+        scheme=wildcard_setting("scheme", scheme),
+        z=lambda w: RECONSTRUCTION[w.experiment](experiment_config(w.experiment))["z"],
+        select=lambda w: RECONSTRUCTION[w.experiment](experiment_config(w.experiment))["select"],
+        seed=lambda w: RECONSTRUCTION[w.experiment](experiment_config(w.experiment))["seed"],
         batch_size=DECODING.get("batch_size"),
     script:
         "../scripts/reconstruct.py"
@@ -34,17 +48,18 @@ rule reconstruct:
 
 rule prior_draws:
     output:
-        f"{R}/decode/{{corpus}}/prior_{{experiment}}.parquet",
+        f"{RESULTS}/decode/{{corpus}}/prior_{{experiment}}.parquet",
     log:
-        f"{R}/logs/prior_draws/{{corpus}}_{{experiment}}.log",
+        f"{RESULTS}/logs/prior_draws/{{corpus}}_{{experiment}}.log",
     wildcard_constraints:
-        experiment="A4|B4",
+        experiment="|".join(PRIOR_DRAWS),
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
-        n=lambda w: prior_size(w.experiment),
+        n=lambda w: PRIOR_DRAWS[w.experiment](experiment_config(w.experiment)),
         dim=lambda w: tvconfig.latent_size(config, w.experiment, w.corpus),
-        seed=setting("{experiment}", "seed"),
+        seed=wildcard_setting("seed"),
     script:
         "../scripts/prior_draws.py"
 
@@ -52,13 +67,14 @@ rule prior_draws:
 rule table_capacity:
     input:
         **evaluations("A2"),
-        reconstructions=cell_files("A2", "{R}/decode/{corpus}/{model}/reconstructions_A2.parquet"),
+        reconstructions=cell_files("A2", "{results}/decode/{corpus}/{model}/reconstructions_A2.parquet"),
     output:
-        parquet=f"{R}/tables/capacity.parquet",
-        bootstrap=f"{R}/tables/capacity_bootstrap.parquet",
-        md=report(f"{R}/tables/capacity.md", **report_item("A2", "capacity.md")),
+        parquet=f"{RESULTS}/tables/capacity.parquet",
+        bootstrap=f"{RESULTS}/tables/capacity_bootstrap.parquet",
+        md=report(f"{RESULTS}/tables/capacity.md", **report_item("A2", "capacity.md")),
     log:
-        f"{R}/logs/tables/capacity.log",
+        f"{RESULTS}/logs/tables/capacity.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -72,15 +88,15 @@ rule table_capacity:
 
 rule homotopy:
     input:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-        prior=f"{R}/decode/{{corpus}}/prior_A4.parquet",
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
+        prior=f"{RESULTS}/decode/{{corpus}}/prior_A4.parquet",
     output:
-        f"{R}/decode/{{corpus}}/{{model}}/homotopy.parquet",
+        f"{RESULTS}/decode/{{corpus}}/{{model}}/homotopy.parquet",
     log:
-        f"{R}/logs/homotopy/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/homotopy/{{corpus}}/{{model}}.log",
     benchmark:
-        f"{R}/benchmarks/homotopy/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/homotopy/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -115,20 +131,21 @@ PATH_TABLES = {
 rule table_paths:
     input:
         lambda w: cell_files(
-            PATH_TABLES[w.table][0], f"{{R}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"
+            PATH_TABLES[w.table][0], f"{{results}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"
         ),
     output:
-        parquet=f"{R}/tables/{{table}}.parquet",
-        counts=f"{R}/tables/{{table}}_repeats.parquet",
-        bootstrap=f"{R}/tables/{{table}}_repeats_bootstrap.parquet",
+        parquet=f"{RESULTS}/tables/{{table}}.parquet",
+        counts=f"{RESULTS}/tables/{{table}}_repeats.parquet",
+        bootstrap=f"{RESULTS}/tables/{{table}}_repeats_bootstrap.parquet",
         md=report(
-            f"{R}/tables/{{table}}.md",
+            f"{RESULTS}/tables/{{table}}.md",
             **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md"),
         ),
     log:
-        f"{R}/logs/tables/{{table}}.log",
+        f"{RESULTS}/logs/tables/{{table}}.log",
     wildcard_constraints:
         table="|".join(PATH_TABLES),
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -140,12 +157,13 @@ rule table_paths:
 
 rule table_autogen_reconstructions:
     input:
-        cell_files("B2", "{R}/decode/{corpus}/{model}/reconstructions_B2.parquet"),
+        cell_files("B2", "{results}/decode/{corpus}/{model}/reconstructions_B2.parquet"),
     output:
-        parquet=f"{R}/tables/autogen_reconstructions.parquet",
-        md=report(f"{R}/tables/autogen_reconstructions.md", **report_item("B2", "autogen_reconstructions.md")),
+        parquet=f"{RESULTS}/tables/autogen_reconstructions.parquet",
+        md=report(f"{RESULTS}/tables/autogen_reconstructions.md", **report_item("B2", "autogen_reconstructions.md")),
     log:
-        f"{R}/logs/tables/autogen_reconstructions.log",
+        f"{RESULTS}/logs/tables/autogen_reconstructions.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -155,18 +173,30 @@ rule table_autogen_reconstructions:
         "../scripts/autogen_reconstructions_table.py"
 
 
+B3 = config["experiments"].get("B3", {"pairs": []})
+# B2's reconstructions by the models that B3's pairs name (every training seed's)
+B3_INPUTS = [
+    path
+    for (corpus, model), path in zip(
+        cells_of("B2"), cell_files("B2", "{results}/decode/{corpus}/{model}/reconstructions_B2.parquet")
+    )
+    if model_ids.without_seed(model) in {m for pair in B3["pairs"] for m in pair}
+]
+
+
 rule table_autogen_preference:
     input:
-        preference_inputs,
+        B3_INPUTS,
     output:
-        parquet=f"{R}/tables/autogen_preference.parquet",
-        md=report(f"{R}/tables/autogen_preference.md", **report_item("B3", "autogen_preference.md")),
+        parquet=f"{RESULTS}/tables/autogen_preference.parquet",
+        md=report(f"{RESULTS}/tables/autogen_preference.md", **report_item("B3", "autogen_preference.md")),
     log:
-        f"{R}/logs/tables/autogen_preference.log",
+        f"{RESULTS}/logs/tables/autogen_preference.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
-        pairs=config["experiments"].get("B3", {}).get("pairs", []),
+        pairs=B3["pairs"],
         title="B3 (Mansbridge et al. 2018, Table 2): automatic judge in place of the survey: "
         "% of test sentences where the model's reconstruction has the higher sentence BLEU "
         "against the input (ties dropped), exact two-sided binomial p-value",
@@ -176,16 +206,20 @@ rule table_autogen_preference:
 
 rule prior_samples:
     input:
-        unpack(judge_inputs),
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-        prior=f"{R}/decode/{{corpus}}/prior_B4.parquet",
+        # B4's judge: the test split, and on a real corpus the reference language model
+        unpack(
+            lambda w: dict(test=f"{RESULTS}/data/{w.corpus}/test.parquet")
+            | ({} if tvconfig.is_builtin(config, w.corpus) else {"lm": f"{RESULTS}/models/{w.corpus}/{tvconfig.REFERENCE_LM}/model.pt"})
+        ),
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
+        prior=f"{RESULTS}/decode/{{corpus}}/prior_B4.parquet",
     output:
-        f"{R}/decode/{{corpus}}/{{model}}/prior_samples.parquet",
+        f"{RESULTS}/decode/{{corpus}}/{{model}}/prior_samples.parquet",
     log:
-        f"{R}/logs/prior_samples/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/prior_samples/{{corpus}}/{{model}}.log",
     benchmark:
-        f"{R}/benchmarks/prior_samples/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/prior_samples/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -203,13 +237,14 @@ rule prior_samples:
 
 rule table_autogen_samples:
     input:
-        cell_files("B4", "{R}/decode/{corpus}/{model}/prior_samples.parquet"),
+        cell_files("B4", "{results}/decode/{corpus}/{model}/prior_samples.parquet"),
     output:
-        parquet=f"{R}/tables/autogen_samples.parquet",
-        sentences=f"{R}/tables/autogen_samples_sentences.parquet",
-        md=report(f"{R}/tables/autogen_samples.md", **report_item("B4", "autogen_samples.md")),
+        parquet=f"{RESULTS}/tables/autogen_samples.parquet",
+        sentences=f"{RESULTS}/tables/autogen_samples_sentences.parquet",
+        md=report(f"{RESULTS}/tables/autogen_samples.md", **report_item("B4", "autogen_samples.md")),
     log:
-        f"{R}/logs/tables/autogen_samples.log",
+        f"{RESULTS}/logs/tables/autogen_samples.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -222,15 +257,15 @@ rule table_autogen_samples:
 
 rule interpolate:
     input:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        test=f"{R}/data/{{corpus}}/test.parquet",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        test=f"{RESULTS}/data/{{corpus}}/test.parquet",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
     output:
-        f"{R}/decode/{{corpus}}/{{model}}/interpolation.parquet",
+        f"{RESULTS}/decode/{{corpus}}/{{model}}/interpolation.parquet",
     log:
-        f"{R}/logs/interpolate/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/interpolate/{{corpus}}/{{model}}.log",
     benchmark:
-        f"{R}/benchmarks/interpolate/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/interpolate/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]

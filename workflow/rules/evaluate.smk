@@ -4,16 +4,16 @@
 
 rule evaluate:
     input:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        test=f"{R}/data/{{corpus}}/test.parquet",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        test=f"{RESULTS}/data/{{corpus}}/test.parquet",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
     output:
-        summary=f"{R}/eval/{{corpus}}/{{model}}/summary.parquet",
-        bootstrap=f"{R}/eval/{{corpus}}/{{model}}/bootstrap.parquet",
+        summary=f"{RESULTS}/eval/{{corpus}}/{{model}}/summary.parquet",
+        bootstrap=f"{RESULTS}/eval/{{corpus}}/{{model}}/bootstrap.parquet",
     log:
-        f"{R}/logs/evaluate/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/evaluate/{{corpus}}/{{model}}.log",
     benchmark:
-        f"{R}/benchmarks/evaluate/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/evaluate/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -56,11 +56,12 @@ rule table_rate_distortion:
     input:
         **evaluations("A1"),
     output:
-        parquet=f"{R}/tables/rate_distortion.parquet",
-        bootstrap=f"{R}/tables/rate_distortion_bootstrap.parquet",
-        md=report(f"{R}/tables/rate_distortion.md", **report_item("A1", "rate_distortion.md")),
+        parquet=f"{RESULTS}/tables/rate_distortion.parquet",
+        bootstrap=f"{RESULTS}/tables/rate_distortion_bootstrap.parquet",
+        md=report(f"{RESULTS}/tables/rate_distortion.md", **report_item("A1", "rate_distortion.md")),
     log:
-        f"{R}/logs/tables/rate_distortion.log",
+        f"{RESULTS}/logs/tables/rate_distortion.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -72,12 +73,13 @@ rule table_rate_distortion:
 
 rule table_rate_training:
     input:
-        cell_files("A1", "{R}/models/{corpus}/{model}/history.parquet", largest_c=True),
+        cell_files("A1", "{results}/models/{corpus}/{model}/history.parquet", largest_c=True),
     output:
-        parquet=f"{R}/tables/rate_training.parquet",
-        md=report(f"{R}/tables/rate_training.md", **report_item("A1", "rate_training.md")),
+        parquet=f"{RESULTS}/tables/rate_training.parquet",
+        md=report(f"{RESULTS}/tables/rate_training.md", **report_item("A1", "rate_training.md")),
     log:
-        f"{R}/logs/tables/rate_training.log",
+        f"{RESULTS}/logs/tables/rate_training.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -92,11 +94,12 @@ rule table_aggregate_posterior:
     input:
         **evaluations("A3"),
     output:
-        parquet=f"{R}/tables/aggregate_posterior.parquet",
-        bootstrap=f"{R}/tables/aggregate_posterior_bootstrap.parquet",
-        md=report(f"{R}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
+        parquet=f"{RESULTS}/tables/aggregate_posterior.parquet",
+        bootstrap=f"{RESULTS}/tables/aggregate_posterior_bootstrap.parquet",
+        md=report(f"{RESULTS}/tables/aggregate_posterior.md", **report_item("A3", "aggregate_posterior.md")),
     log:
-        f"{R}/logs/tables/aggregate_posterior.log",
+        f"{RESULTS}/logs/tables/aggregate_posterior.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:

@@ -2,13 +2,21 @@
 # corpus and decoding scheme, one LSTM language model per (cell, scheme, seed), and the table.
 
 
+A5 = config["experiments"].get("A5", {"corpora": [], "schemes": [], "seeds": []})
+# (corpus, model, scheme, seed) of every language model; (corpus, scheme) of every shared vocabulary
+FCE_RUNS = [(c, m, s, seed) for c, m in cells_of("A5") for s in A5["schemes"] for seed in A5["seeds"]]
+FCE_VOCABS = [(c, s) for c in A5["corpora"] for s in A5["schemes"]]
+SYNTHETIC = f"{RESULTS}/fce/{{corpus}}/{{model}}/synthetic/{{scheme}}_seed{{seed}}.parquet"
+
+
 rule fce_prior:
     input:
-        test=f"{R}/data/{{corpus}}/test.parquet",
+        test=f"{RESULTS}/data/{{corpus}}/test.parquet",
     output:
-        f"{R}/fce/{{corpus}}/prior_seed{{seed}}.parquet",
+        f"{RESULTS}/fce/{{corpus}}/prior_seed{{seed}}.parquet",
     log:
-        f"{R}/logs/fce/{{corpus}}/prior_seed{{seed}}.log",
+        f"{RESULTS}/logs/fce/{{corpus}}/prior_seed{{seed}}.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -21,15 +29,19 @@ rule fce_prior:
 
 rule fce_generate:
     input:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-        priors=lambda w: [f"{R}/fce/{w.corpus}/prior_seed{seed}.parquet" for seed in experiment_config("A5")["seeds"]],
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
+        priors=lambda w: [f"{RESULTS}/fce/{w.corpus}/prior_seed{seed}.parquet" for seed in A5["seeds"]],
     output:
-        fce_synthetic("{corpus}", "{model}"),
+        [
+            SYNTHETIC.format(corpus="{corpus}", model="{model}", scheme=s, seed=seed)
+            for s in A5["schemes"]
+            for seed in A5["seeds"]
+        ],
     log:
-        f"{R}/logs/fce/{{corpus}}/{{model}}_generate.log",
+        f"{RESULTS}/logs/fce/{{corpus}}/{{model}}_generate.log",
     benchmark:
-        f"{R}/benchmarks/fce_generate/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/fce_generate/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -45,11 +57,16 @@ rule fce_generate:
 
 rule fce_vocab:
     input:
-        fce_vocab_inputs,
+        lambda w: [
+            SYNTHETIC.format(corpus=c, model=m, scheme=s, seed=seed)
+            for c, m, s, seed in FCE_RUNS
+            if (c, s) == (w.corpus, w.scheme)
+        ],
     output:
-        f"{R}/fce/{{corpus}}/vocab_{{scheme}}.parquet",
+        f"{RESULTS}/fce/{{corpus}}/vocab_{{scheme}}.parquet",
     log:
-        f"{R}/logs/fce/{{corpus}}/vocab_{{scheme}}.log",
+        f"{RESULTS}/logs/fce/{{corpus}}/vocab_{{scheme}}.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     script:
@@ -58,50 +75,48 @@ rule fce_vocab:
 
 rule fce_lm:
     input:
-        synthetic=f"{R}/fce/{{corpus}}/{{model}}/synthetic/{{scheme}}_seed{{seed}}.parquet",
-        vocab=f"{R}/fce/{{corpus}}/vocab_{{scheme}}.parquet",
-        test=f"{R}/data/{{corpus}}/test.parquet",
+        synthetic=f"{RESULTS}/fce/{{corpus}}/{{model}}/synthetic/{{scheme}}_seed{{seed}}.parquet",
+        vocab=f"{RESULTS}/fce/{{corpus}}/vocab_{{scheme}}.parquet",
+        test=f"{RESULTS}/data/{{corpus}}/test.parquet",
     output:
-        model=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/model.pt",
-        metrics=f"{R}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/metrics.parquet",
+        model=f"{RESULTS}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/model.pt",
+        metrics=f"{RESULTS}/fce/{{corpus}}/{{model}}/lm/{{scheme}}_seed{{seed}}/metrics.parquet",
     log:
-        f"{R}/logs/fce/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.log",
+        f"{RESULTS}/logs/fce/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.log",
     benchmark:
-        f"{R}/benchmarks/fce_lm/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.tsv"
+        f"{RESULTS}/benchmarks/fce_lm/{{corpus}}/{{model}}/{{scheme}}_seed{{seed}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
     resources:
         gpu=1,
     params:
-        settings=fce_lm_settings,
+        settings=lambda w: asdict(tvconfig.fce_lm_settings(config, w.corpus, w.model, int(w.seed))),
         self_bleu_sample=setting("A5", "self_bleu_sample"),
         batch_size=config["evaluation"]["batch_size"],
     script:
         "../scripts/fce_lm.py"
 
 
-A5_CORPORA = config["experiments"].get("A5", {}).get("corpora", [])
-
-
 rule table_fce:
     input:
-        metrics=[f"{R}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in fce_runs()],
-        vocabs=[f"{R}/fce/{c}/vocab_{g}.parquet" for c, g in fce_vocab_groups()],
-        tests=[f"{R}/data/{c}/test.parquet" for c in A5_CORPORA],
-        corpus_vocabs=[f"{R}/data/{c}/vocab.parquet" for c in A5_CORPORA],
+        metrics=[f"{RESULTS}/fce/{c}/{m}/lm/{s}_seed{seed}/metrics.parquet" for c, m, s, seed in FCE_RUNS],
+        vocabs=[f"{RESULTS}/fce/{c}/vocab_{g}.parquet" for c, g in FCE_VOCABS],
+        tests=[f"{RESULTS}/data/{c}/test.parquet" for c in A5["corpora"]],
+        corpus_vocabs=[f"{RESULTS}/data/{c}/vocab.parquet" for c in A5["corpora"]],
     output:
-        parquet=f"{R}/tables/fce.parquet",
-        lms=f"{R}/tables/fce_lms.parquet",
-        md=report(f"{R}/tables/fce.md", **report_item("A5", "fce.md")),
+        parquet=f"{RESULTS}/tables/fce.parquet",
+        lms=f"{RESULTS}/tables/fce_lms.parquet",
+        md=report(f"{RESULTS}/tables/fce.md", **report_item("A5", "fce.md")),
     log:
-        f"{R}/logs/tables/fce.log",
+        f"{RESULTS}/logs/tables/fce.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
-        vocab_groups=fce_vocab_groups(),
-        test_corpora=A5_CORPORA,
-        self_bleu_sample=config["experiments"].get("A5", {}).get("self_bleu_sample"),
+        vocab_groups=FCE_VOCABS,
+        test_corpora=A5["corpora"],
+        self_bleu_sample=A5.get("self_bleu_sample"),
         title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy, the test NLL per sentence "
         "of LSTM LMs trained on synthetic corpora (mean and std over seeds); vocab_size: the "
         "vocabulary the scheme's LMs share; types, % unk, mean length, self-BLEU-4 of the synthetic "

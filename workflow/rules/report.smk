@@ -5,15 +5,16 @@
 
 rule table_paper:
     output:
-        parquet=f"{R}/tables/{{table}}_paper.parquet",
+        parquet=f"{RESULTS}/tables/{{table}}_paper.parquet",
         md=report(
-            f"{R}/tables/{{table}}_paper.md",
+            f"{RESULTS}/tables/{{table}}_paper.md",
             **report_by_wildcard(lambda w: PAPER_TABLES[w.table], lambda w: f"{w.table}_paper.md"),
         ),
     log:
-        f"{R}/logs/tables/{{table}}_paper.log",
+        f"{RESULTS}/logs/tables/{{table}}_paper.log",
     wildcard_constraints:
         table="|".join(PAPER_TABLES),
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -25,14 +26,15 @@ rule table_paper:
 
 rule table_runs:
     input:
-        models=[f"{R}/models/{c}/{m}/model.pt" for c, m in CELLS],
-        histories=[f"{R}/models/{c}/{m}/history.parquet" for c, m in CELLS],
-        summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
+        models=[f"{RESULTS}/models/{c}/{m}/model.pt" for c, m in CELLS],
+        histories=[f"{RESULTS}/models/{c}/{m}/history.parquet" for c, m in CELLS],
+        summaries=[f"{RESULTS}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
     output:
-        parquet=f"{R}/tables/runs.parquet",
-        md=report(f"{R}/tables/runs.md", **report_item("all", "runs.md")),
+        parquet=f"{RESULTS}/tables/runs.parquet",
+        md=report(f"{RESULTS}/tables/runs.md", **report_item("all", "runs.md")),
     log:
-        f"{R}/logs/tables/runs.log",
+        f"{RESULTS}/logs/tables/runs.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -46,9 +48,10 @@ rule table_runs:
 
 rule effective_config:
     output:
-        f"{R}/config.yaml",
+        f"{RESULTS}/config.yaml",
     log:
-        f"{R}/logs/config.log",
+        f"{RESULTS}/logs/config.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -59,15 +62,16 @@ rule effective_config:
 
 rule table_claims:
     input:
-        tables=sorted({f"{R}/tables/{name}.parquet" for e in CLAIMED for name in e.claims_tables}),
-        summaries=[f"{R}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
-        bootstrap=[f"{R}/eval/{c}/{m}/bootstrap.parquet" for c, m in EVALUATED],
+        tables=sorted({f"{RESULTS}/tables/{name}.parquet" for e in CLAIMED for name in e.claims_tables}),
+        summaries=[f"{RESULTS}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
+        bootstrap=[f"{RESULTS}/eval/{c}/{m}/bootstrap.parquet" for c, m in EVALUATED],
     output:
-        parquet=f"{R}/tables/claims.parquet",
-        md=report(f"{R}/tables/claims.md", **report_item("all", "claims.md")),
-        summary=f"{R}/tables/claims_summary.txt",
+        parquet=f"{RESULTS}/tables/claims.parquet",
+        md=report(f"{RESULTS}/tables/claims.md", **report_item("all", "claims.md")),
+        summary=f"{RESULTS}/tables/claims_summary.txt",
     log:
-        f"{R}/logs/tables/claims.log",
+        f"{RESULTS}/logs/tables/claims.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -84,17 +88,18 @@ rule table_claims:
 
 rule figure:
     input:
-        lambda w: f"{R}/tables/{FIGURES[w.figure][0].table}.parquet",
+        lambda w: f"{RESULTS}/tables/{FIGURES[w.figure][0].table}.parquet",
     output:
         png=report(
-            f"{R}/figures/{{figure}}.png",
+            f"{RESULTS}/figures/{{figure}}.png",
             **report_by_wildcard(lambda w: FIGURES[w.figure][1].id, lambda w: f"{w.figure}.png"),
         ),
-        pdf=f"{R}/figures/{{figure}}.pdf",
+        pdf=f"{RESULTS}/figures/{{figure}}.pdf",
     log:
-        f"{R}/logs/figures/{{figure}}.log",
+        f"{RESULTS}/logs/figures/{{figure}}.log",
     wildcard_constraints:
         figure="|".join(FIGURES) or "none",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -106,16 +111,18 @@ rule figure:
 
 rule figures:
     input:
-        [f"{R}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")],
+        [f"{RESULTS}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")],
+    localrule: True
 
 
 rule readme:
     input:
-        claims=f"{R}/tables/claims.parquet",
-        summary=f"{R}/tables/claims_summary.txt",
+        claims=f"{RESULTS}/tables/claims.parquet",
+        summary=f"{RESULTS}/tables/claims_summary.txt",
         figures=rules.figures.input,
     log:
-        f"{R}/logs/readme.log",
+        f"{RESULTS}/logs/readme.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -127,16 +134,17 @@ rule readme:
 
 rule tables:
     input:
-        registry.targets(config, R),
-        claims_md=f"{R}/tables/claims.md",
-        runs=expand(f"{R}/tables/runs.{{ext}}", ext=["parquet", "md"]),
-        cards=[f"{R}/models/{c}/{m}/card.json" for c, m in CELLS],
-        claims=f"{R}/tables/claims_summary.txt",
-        config=f"{R}/config.yaml",
+        registry.targets(config, RESULTS),
+        claims_md=f"{RESULTS}/tables/claims.md",
+        runs=expand(f"{RESULTS}/tables/runs.{{ext}}", ext=["parquet", "md"]),
+        cards=[f"{RESULTS}/models/{c}/{m}/card.json" for c, m in CELLS],
+        claims=f"{RESULTS}/tables/claims_summary.txt",
+        config=f"{RESULTS}/config.yaml",
+    localrule: True
 
 
 onsuccess:
     # the claims summary at the end of every successful run that has one
-    summary = os.path.join(R, "tables", "claims_summary.txt")
+    summary = os.path.join(RESULTS, "tables", "claims_summary.txt")
     if os.path.exists(summary):
         print(open(summary).read(), end="")

@@ -1,13 +1,19 @@
 # A6: minimal pairs (Marvin & Linzen 2018) scored by every cell of the experiment, and the table.
 
 
+A6 = config["experiments"].get("A6", {"pairs": "builtin"})
+# the Marvin & Linzen pickles A6 reads (none for the built-in pairs)
+SYNTAX_PAIR_FILES = [] if A6["pairs"] == "builtin" else sorted(glob.glob(os.path.join(A6["pairs"], "*.pickle")))
+
+
 rule syntax_pairs:
     input:
-        syntax_pair_files,
+        SYNTAX_PAIR_FILES,
     output:
-        f"{R}/syntax/pairs.parquet",
+        f"{RESULTS}/syntax/pairs.parquet",
     log:
-        f"{R}/logs/syntax/pairs.log",
+        f"{RESULTS}/logs/syntax/pairs.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
@@ -20,15 +26,15 @@ rule syntax_pairs:
 
 rule syntax_scores:
     input:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
-        pairs=f"{R}/syntax/pairs.parquet",
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
+        pairs=f"{RESULTS}/syntax/pairs.parquet",
     output:
-        f"{R}/syntax/{{corpus}}/{{model}}/scores.parquet",
+        f"{RESULTS}/syntax/{{corpus}}/{{model}}/scores.parquet",
     log:
-        f"{R}/logs/syntax/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/syntax/{{corpus}}/{{model}}.log",
     benchmark:
-        f"{R}/benchmarks/syntax/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/syntax/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -42,12 +48,13 @@ rule syntax_scores:
 
 rule table_syntax:
     input:
-        cell_files("A6", "{R}/syntax/{corpus}/{model}/scores.parquet"),
+        cell_files("A6", "{results}/syntax/{corpus}/{model}/scores.parquet"),
     output:
-        parquet=f"{R}/tables/syntax.parquet",
-        md=report(f"{R}/tables/syntax.md", **report_item("A6", "syntax.md")),
+        parquet=f"{RESULTS}/tables/syntax.parquet",
+        md=report(f"{RESULTS}/tables/syntax.md", **report_item("A6", "syntax.md")),
     log:
-        f"{R}/logs/tables/syntax.log",
+        f"{RESULTS}/logs/tables/syntax.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:

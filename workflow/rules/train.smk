@@ -4,16 +4,16 @@
 
 rule train:
     input:
-        train=f"{R}/data/{{corpus}}/train.parquet",
-        valid=f"{R}/data/{{corpus}}/valid.parquet",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        train=f"{RESULTS}/data/{{corpus}}/train.parquet",
+        valid=f"{RESULTS}/data/{{corpus}}/valid.parquet",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
     output:
-        model=f"{R}/models/{{corpus}}/{{model}}/model.pt",
-        history=f"{R}/models/{{corpus}}/{{model}}/history.parquet",
+        model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
+        history=f"{RESULTS}/models/{{corpus}}/{{model}}/history.parquet",
     log:
-        f"{R}/logs/train/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/train/{{corpus}}/{{model}}.log",
     benchmark:
-        f"{R}/benchmarks/train/{{corpus}}/{{model}}.tsv"
+        f"{RESULTS}/benchmarks/train/{{corpus}}/{{model}}.tsv"
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -30,13 +30,13 @@ rule model_card:
         unpack(card_summary),
         model=rules.train.output.model,
         history=rules.train.output.history,
-        train=f"{R}/data/{{corpus}}/train.parquet",
-        vocab=f"{R}/data/{{corpus}}/vocab.parquet",
+        train=f"{RESULTS}/data/{{corpus}}/train.parquet",
+        vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",
     output:
-        vocab=f"{R}/models/{{corpus}}/{{model}}/vocab.parquet",
-        card=f"{R}/models/{{corpus}}/{{model}}/card.json",
+        vocab=f"{RESULTS}/models/{{corpus}}/{{model}}/vocab.parquet",
+        card=f"{RESULTS}/models/{{corpus}}/{{model}}/card.json",
     log:
-        f"{R}/logs/model_card/{{corpus}}/{{model}}.log",
+        f"{RESULTS}/logs/model_card/{{corpus}}/{{model}}.log",
     localrule: True
     conda:
         "../../envs/textvae.yaml"
@@ -49,12 +49,13 @@ rule model_card:
 
 rule table_autogen_training:
     input:
-        cell_files("B1", "{R}/models/{corpus}/{model}/history.parquet"),
+        cell_files("B1", "{results}/models/{corpus}/{model}/history.parquet"),
     output:
-        parquet=f"{R}/tables/autogen_training.parquet",
-        md=report(f"{R}/tables/autogen_training.md", **report_item("B1", "autogen_training.md")),
+        parquet=f"{RESULTS}/tables/autogen_training.parquet",
+        md=report(f"{RESULTS}/tables/autogen_training.md", **report_item("B1", "autogen_training.md")),
     log:
-        f"{R}/logs/tables/autogen_training.log",
+        f"{RESULTS}/logs/tables/autogen_training.log",
+    localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:

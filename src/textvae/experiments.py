@@ -22,34 +22,27 @@ WHOLE_RUN = "The whole run"  # the report's category of what spans the experimen
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure drawn by textvae.figures' function `name` from `table`; `title` heads it in the
-    report, `caption` (if any) shows it in README's results."""
+    """A figure of an experiment, drawn by textvae.figures."""
 
-    name: str
-    table: str
-    title: str
-    caption: str | None = None
+    name: str  # the textvae.figures function that draws it, and its file's name under results/figures
+    table: str  # the table under results/tables it is drawn from
+    title: str  # its heading in the report
+    caption: str | None = None  # its caption in README's results (None: not shown there)
 
 
 @dataclass(frozen=True)
 class Experiment:
-    """One experiment: `rules`, its rule file under workflow/rules; `tables`, the names of the
-    tables its rules write under results/tables (each .parquet and .md); `claims`, the rule of
-    textvae.claims that decides its claims from the tables `claims_tables` (under
-    results/tables, bootstrap companions among them); `paper_table`, its table that has a
-    companion `{paper_table}_paper` of the paper's own values; `evaluated`, whether its cells are
-    evaluated on the test set (eval/{corpus}/{model}/: the runs table and the implied checks
-    read them)."""
+    """One experiment of the two papers."""
 
-    id: str
-    title: str
-    rules: str
-    tables: tuple[str, ...]
-    figures: tuple[Figure, ...] = ()
-    claims: Callable | None = None
-    claims_tables: tuple[str, ...] = ()
-    paper_table: str | None = None
-    evaluated: bool = False
+    id: str  # "A1".."B5": its paper's letter and number
+    title: str  # its heading in the report
+    rules: str  # its rule file under workflow/rules
+    tables: tuple[str, ...]  # the tables its rules write under results/tables (each .parquet and .md)
+    figures: tuple[Figure, ...] = ()  # the figures drawn from its tables
+    claims: Callable | None = None  # the rule of textvae.claims that decides its claims (None: no claims)
+    claims_tables: tuple[str, ...] = ()  # the tables under results/tables `claims` reads (bootstrap ones among them)
+    paper_table: str | None = None  # its table that has a companion `{paper_table}_paper` of the paper's own values
+    evaluated: bool = False  # whether its cells are evaluated on the test set (eval/{corpus}/{model}/)
 
     @property
     def paper(self) -> str:
@@ -58,67 +51,63 @@ class Experiment:
 
 
 REGISTRY = (
-    Experiment(
-        "A1", "A1 rate-distortion (Fig. 1)", "evaluate.smk", ("rate_distortion", "rate_training"),
-        (Figure("rate_distortion", "rate_distortion",
-                "A1 (Prokhorov et al. 2019, Fig. 1 left): distortion against rate, one panel per corpus, one "
-                "line per architecture, each point labelled with its C",
-                "A1: distortion against rate per architecture (Prokhorov et al. Fig. 1)"),
-         Figure("logdetcov", "rate_distortion",
-                "A1 (Prokhorov et al. 2019, Fig. 1 right): LogDetCov of the aggregated posterior against C",
-                "A1: LogDetCov against C"),
-         Figure("rate_training", "rate_training",
-                "A1: the held-out rate R, mutual information I(x; z) and offset 1/2 ||mean mu||^2 (nats) "
-                "against training step at the largest C, one panel per corpus and model: a rate that is "
-                "an offset (R - MI large, the offset near R) tells the decoder nothing about x",
-                "A1: rate, MI and the offset of the posterior means during training, largest C")),
-        claims=paper_a.a1, claims_tables=("rate_distortion", "rate_distortion_bootstrap"), evaluated=True),
-    Experiment(
-        "A2", "A2 capacity and reconstructions (Table 1)", "decode.smk", ("capacity",),
-        (Figure("capacity", "capacity",
-                "A2 (Prokhorov et al. 2019, Table 1): BLEU-2 (bars) and BLEU-4 (ticks) of greedy "
-                "reconstructions by source length, per C",
-                "A2: BLEU of greedy reconstructions by source length, per C (Table 1)"),),
-        claims=paper_a.a2, claims_tables=("capacity", "capacity_bootstrap"), paper_table="capacity",
-        evaluated=True),
-    Experiment(
-        "A3", "A3 aggregate posterior (Sec. 3.2)", "evaluate.smk", ("aggregate_posterior",),
-        claims=paper_a.a3, claims_tables=("aggregate_posterior", "aggregate_posterior_bootstrap"), evaluated=True),
-    Experiment(
-        "A4", "A4 homotopy (Table 2)", "decode.smk", ("homotopy",),
-        claims=paper_a.a4, claims_tables=("homotopy_repeats", "homotopy_repeats_bootstrap")),
-    Experiment(
-        "A5", "A5 forward cross entropy (Table 3)", "fce.smk", ("fce",),
-        (Figure("fce", "fce",
-                "A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per decoding scheme, "
-                "error bars: standard deviation over the seeds' LMs",
-                "A5: forward cross entropy per C and decoding scheme (Table 3)"),),
-        claims=paper_a.a5, claims_tables=("fce", "fce_lms"), paper_table="fce"),
-    Experiment(
-        "A6", "A6 syntactic evaluation (Table 4)", "syntax.smk", ("syntax",),
-        (Figure("syntax", "syntax",
-                "A6 (Prokhorov et al. 2019, Table 4): p1 (given z+) and p2 (given z-) per Marvin & Linzen "
-                "category, one panel per model",
-                "A6: p1 and p2 per Marvin & Linzen category (Table 4)"),),
-        claims=paper_a.a6, claims_tables=("syntax",), paper_table="syntax"),
-    Experiment(
-        "B1", "B1 training curves (Fig. 2)", "train.smk", ("autogen_training",),
-        (Figure("autogen_training", "autogen_training",
-                "B1 (Mansbridge et al. 2018, Fig. 2): held-out KL as % of the objective and held-out ELBO "
-                "against training step, one line per model",
-                "B1: KL share and ELBO during training (Mansbridge et al. Fig. 2)"),),
-        claims=paper_b.b1, claims_tables=("autogen_training",)),
-    Experiment("B2", "B2 reconstructions (Table 1)", "decode.smk", ("autogen_reconstructions",)),
-    Experiment(
-        "B3", "B3 preference judge (Table 2)", "decode.smk", ("autogen_preference",),
-        claims=paper_b.b3, claims_tables=("autogen_preference",), paper_table="autogen_preference"),
-    Experiment(
-        "B4", "B4 prior samples (Tables 3-4)", "decode.smk", ("autogen_samples",),
-        claims=paper_b.b4, claims_tables=("autogen_samples_sentences",), paper_table="autogen_samples"),
-    Experiment(
-        "B5", "B5 interpolation (Table 5)", "decode.smk", ("autogen_interpolation",),
-        claims=paper_b.b5,
-        claims_tables=("autogen_interpolation_repeats", "autogen_interpolation_repeats_bootstrap")),
+    Experiment(id="A1", title="A1 rate-distortion (Fig. 1)", rules="evaluate.smk",
+               tables=("rate_distortion", "rate_training"),
+               figures=(Figure(name="rate_distortion", table="rate_distortion",
+                               title="A1 (Prokhorov et al. 2019, Fig. 1 left): distortion against rate, one panel "
+                                     "per corpus, one line per architecture, each point labelled with its C",
+                               caption="A1: distortion against rate per architecture (Prokhorov et al. Fig. 1)"),
+                        Figure(name="logdetcov", table="rate_distortion",
+                               title="A1 (Prokhorov et al. 2019, Fig. 1 right): LogDetCov of the aggregated "
+                                     "posterior against C",
+                               caption="A1: LogDetCov against C"),
+                        Figure(name="rate_training", table="rate_training",
+                               title="A1: the held-out rate R, mutual information I(x; z) and offset 1/2 "
+                                     "||mean mu||^2 (nats) against training step at the largest C, one panel per "
+                                     "corpus and model: a rate that is an offset (R - MI large, the offset near R) "
+                                     "tells the decoder nothing about x",
+                               caption="A1: rate, MI and the offset of the posterior means during training, "
+                                       "largest C")),
+               claims=paper_a.a1, claims_tables=("rate_distortion", "rate_distortion_bootstrap"), evaluated=True),
+    Experiment(id="A2", title="A2 capacity and reconstructions (Table 1)", rules="decode.smk", tables=("capacity",),
+               figures=(Figure(name="capacity", table="capacity",
+                               title="A2 (Prokhorov et al. 2019, Table 1): BLEU-2 (bars) and BLEU-4 (ticks) of "
+                                     "greedy reconstructions by source length, per C",
+                               caption="A2: BLEU of greedy reconstructions by source length, per C (Table 1)"),),
+               claims=paper_a.a2, claims_tables=("capacity", "capacity_bootstrap"), paper_table="capacity",
+               evaluated=True),
+    Experiment(id="A3", title="A3 aggregate posterior (Sec. 3.2)", rules="evaluate.smk",
+               tables=("aggregate_posterior",),
+               claims=paper_a.a3, claims_tables=("aggregate_posterior", "aggregate_posterior_bootstrap"),
+               evaluated=True),
+    Experiment(id="A4", title="A4 homotopy (Table 2)", rules="decode.smk", tables=("homotopy",),
+               claims=paper_a.a4, claims_tables=("homotopy_repeats", "homotopy_repeats_bootstrap")),
+    Experiment(id="A5", title="A5 forward cross entropy (Table 3)", rules="fce.smk", tables=("fce",),
+               figures=(Figure(name="fce", table="fce",
+                               title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per "
+                                     "decoding scheme, error bars: standard deviation over the seeds' LMs",
+                               caption="A5: forward cross entropy per C and decoding scheme (Table 3)"),),
+               claims=paper_a.a5, claims_tables=("fce", "fce_lms"), paper_table="fce"),
+    Experiment(id="A6", title="A6 syntactic evaluation (Table 4)", rules="syntax.smk", tables=("syntax",),
+               figures=(Figure(name="syntax", table="syntax",
+                               title="A6 (Prokhorov et al. 2019, Table 4): p1 (given z+) and p2 (given z-) per "
+                                     "Marvin & Linzen category, one panel per model",
+                               caption="A6: p1 and p2 per Marvin & Linzen category (Table 4)"),),
+               claims=paper_a.a6, claims_tables=("syntax",), paper_table="syntax"),
+    Experiment(id="B1", title="B1 training curves (Fig. 2)", rules="train.smk", tables=("autogen_training",),
+               figures=(Figure(name="autogen_training", table="autogen_training",
+                               title="B1 (Mansbridge et al. 2018, Fig. 2): held-out KL as % of the objective and "
+                                     "held-out ELBO against training step, one line per model",
+                               caption="B1: KL share and ELBO during training (Mansbridge et al. Fig. 2)"),),
+               claims=paper_b.b1, claims_tables=("autogen_training",)),
+    Experiment(id="B2", title="B2 reconstructions (Table 1)", rules="decode.smk", tables=("autogen_reconstructions",)),
+    Experiment(id="B3", title="B3 preference judge (Table 2)", rules="decode.smk", tables=("autogen_preference",),
+               claims=paper_b.b3, claims_tables=("autogen_preference",), paper_table="autogen_preference"),
+    Experiment(id="B4", title="B4 prior samples (Tables 3-4)", rules="decode.smk", tables=("autogen_samples",),
+               claims=paper_b.b4, claims_tables=("autogen_samples_sentences",), paper_table="autogen_samples"),
+    Experiment(id="B5", title="B5 interpolation (Table 5)", rules="decode.smk", tables=("autogen_interpolation",),
+               claims=paper_b.b5,
+               claims_tables=("autogen_interpolation_repeats", "autogen_interpolation_repeats_bootstrap")),
 )
 EXPERIMENTS = {experiment.id: experiment for experiment in REGISTRY}
 

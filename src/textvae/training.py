@@ -18,7 +18,8 @@ import random
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -97,85 +98,161 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
     and `info`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    ckpt_path = out_dir / "checkpoint.pt"
-    torch.manual_seed(settings.seed)
-    model = new_model(settings, vocab_size).to(device)
-    optimiser = new_optimiser(model, settings.lr)
-    lengths = [len(s) for s in sentences]
-    steps_per_epoch = math.ceil(len(sentences) / settings.batch_size)
-    total_steps = steps_per_epoch * settings.epochs
-    c_ramp_steps = round(settings.c_ramp_epochs * steps_per_epoch)
-    anneal_steps = round(settings.anneal_epochs * steps_per_epoch)
-    key = fingerprint(settings)
-    start_epoch, step, history, seconds = 0, 0, [], 0.0
-    if ckpt_path.exists():
-        ckpt = load_checkpoint(ckpt_path, device)
-        if ckpt["fingerprint"] == key:
-            model.load_state_dict(ckpt["model"])
-            optimiser.load_state_dict(ckpt["optimiser"])
-            torch.set_rng_state(ckpt["rng"])
-            if device.type == "cuda" and ckpt.get("cuda_rng") is not None:
-                torch.cuda.set_rng_state(ckpt["cuda_rng"], device)
-            start_epoch, step, history = ckpt["epoch"], ckpt["step"], ckpt["history"]
-            seconds = ckpt.get("seconds", 0.0)
-            log(f"{cell}: resuming from the checkpoint after epoch {start_epoch} (step {step})")
-        else:
-            log(f"{cell}: ignoring a checkpoint written with other settings")
-
-    held_out = held_out_sample(held_out, settings.held_out_sentences, settings.seed)
+    run = Run(cell, settings, sentences, bos, eos, device, out_dir / "checkpoint.pt", log,
+              held_out_sample(held_out, settings.held_out_sentences, settings.seed))
+    model, optimiser, state = resume(run, vocab_size)
     set_precision(settings.precision)
     check_precision(settings.precision, device)
-    window = Window(device)
-    progress = tqdm(total=total_steps, initial=step, desc=cell, file=sys.stderr,
-                    mininterval=10, ascii=True)
-    started = time.perf_counter() - seconds  # training time across interruptions
-    clock = Clock(step, total_steps)
-    writer = scalar_writer(tensorboard, step)
-    model.train()
-    for epoch in range(start_epoch, settings.epochs):
-        for batch in epoch_batches(lengths, settings.batch_size, settings.batches, settings.seed * 1000 + epoch):
-            tensors = collate([sentences[i] for i in batch], bos, eos, device)
-            tokens = sum(lengths[i] + 1 for i in batch)
-            for group in optimiser.param_groups:
-                group["lr"] = learning_rate(settings.lr, settings.lr_schedule, step, total_steps)
-            C = linear_ramp(step, c_ramp_steps, settings.C)
-            weight = kl_weight(settings.anneal, step, anneal_steps)
-            loss, rec, kl = train_step(model, optimiser, tensors, settings, C=C, weight=weight, tokens=tokens)
-            step += 1
-            window.add(step, loss, rec, kl, tokens=tokens)
-            # a row every history_every steps and at each epoch's end, so that a resumed run
-            # writes the same rows as an uninterrupted one
-            if step % settings.history_every == 0 or step % steps_per_epoch == 0:
-                sums, bad_step = window.read()
-                if bad_step:
-                    raise NonFiniteLoss(
-                        f"{cell}: non-finite loss at step {bad_step} (epoch {(bad_step - 1) // steps_per_epoch + 1}); "
-                        f"last history row: {history[-1] if history else None}; the checkpoint of the last "
-                        f"whole epoch ({ckpt_path}) is kept; lower lr or set grad_clip")
-                row = _history_row(sums, window, step, epoch, C, weight, settings.m)
-                if held_out:
-                    row.update(held_out_terms(model, held_out, bos, eos, settings, device))
-                history.append(row)
-                log(progress_line(cell, row, total_steps, settings, clock.left(step)))
-                write_scalars(writer, row)
-                window = Window(device)
-            progress.update(1)
-        atomic_save({"fingerprint": key, "model": model.state_dict(),
-                     "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
-                     "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-                     "epoch": epoch + 1, "step": step, "history": history,
-                     "seconds": time.perf_counter() - started}, ckpt_path)
-    progress.close()
-    if writer is not None:
-        writer.close()
-    info = dict(device=str(device), steps=step, train_seconds=time.perf_counter() - started,
-                torch=str(torch.__version__), commit=code_version())
-    atomic_save({"settings": asdict(settings), "vocab_size": vocab_size, "info": info,
-                 "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}},
-                out_dir / "model.pt")
+    train_epochs(run, model, optimiser, state, tensorboard)
+    save_model(run, model, vocab_size, state, out_dir / "model.pt")
     if not keep_checkpoint:
-        ckpt_path.unlink(missing_ok=True)
-    return pd.DataFrame(history)
+        run.ckpt_path.unlink(missing_ok=True)
+    return pd.DataFrame(state.history)
+
+
+@dataclass
+class Run:
+    """A cell's training: what stays fixed while it trains, and the step counts derived from it."""
+
+    cell: str  # the cell, "corpus/model": the progress bar's label and the head of log lines and errors
+    settings: Settings  # the cell's settings
+    sentences: list[list[int]]  # the training sentences, token ids
+    bos: int  # the id of <s>
+    eos: int  # the id of </s>
+    device: torch.device  # where the model trains
+    ckpt_path: Path  # checkpoint.pt: the state after the last whole epoch
+    log: Callable[[str], object]  # takes the resume messages and one line per history row
+    held_out: list[list[int]] | None  # the held-out sample scored at every history row (None: none)
+    lengths: list[int] = field(init=False)  # the training sentences' lengths
+    steps_per_epoch: int = field(init=False)  # ceil(sentences / batch_size)
+    total_steps: int = field(init=False)  # steps_per_epoch x epochs
+    c_ramp_steps: int = field(init=False)  # the steps over which C rises linearly to its target
+    anneal_steps: int = field(init=False)  # the steps of the KL weight's annealing
+
+    def __post_init__(self):
+        self.lengths = [len(s) for s in self.sentences]
+        self.steps_per_epoch = math.ceil(len(self.sentences) / self.settings.batch_size)
+        self.total_steps = self.steps_per_epoch * self.settings.epochs
+        self.c_ramp_steps = round(self.settings.c_ramp_epochs * self.steps_per_epoch)
+        self.anneal_steps = round(self.settings.anneal_epochs * self.steps_per_epoch)
+
+
+@dataclass
+class Progress:
+    """Where a cell's training stands: what a checkpoint holds besides the weights and RNG states."""
+
+    epoch: int = 0  # the whole epochs done
+    step: int = 0  # the steps done
+    history: list[dict] = field(default_factory=list)  # the history rows so far
+    seconds: float = 0.0  # training seconds so far, across interruptions
+
+
+@dataclass
+class Report:
+    """Where a cell's history rows go, and the steps since the last row."""
+
+    bar: tqdm  # the progress bar, one tick a step
+    clock: Clock  # the time left, for the log line
+    writer: object  # TensorBoard's SummaryWriter, or None
+    window: Window  # the steps since the last row
+
+
+def resume(run: Run, vocab_size: int) -> tuple[torch.nn.Module, torch.optim.Adam, Progress]:
+    """The seeded new model (on run.device) and its optimiser, and the progress to go on from: restored,
+    with the RNG states, from run.ckpt_path when its fingerprint is the settings', else from the start."""
+    torch.manual_seed(run.settings.seed)
+    model = new_model(run.settings, vocab_size).to(run.device)
+    optimiser = new_optimiser(model, run.settings.lr)
+    if not run.ckpt_path.exists():
+        return model, optimiser, Progress()
+    ckpt = load_checkpoint(run.ckpt_path, run.device)
+    if ckpt["fingerprint"] != fingerprint(run.settings):
+        run.log(f"{run.cell}: ignoring a checkpoint written with other settings")
+        return model, optimiser, Progress()
+    model.load_state_dict(ckpt["model"])
+    optimiser.load_state_dict(ckpt["optimiser"])
+    torch.set_rng_state(ckpt["rng"])
+    if run.device.type == "cuda" and ckpt.get("cuda_rng") is not None:
+        torch.cuda.set_rng_state(ckpt["cuda_rng"], run.device)
+    state = Progress(ckpt["epoch"], ckpt["step"], ckpt["history"], ckpt.get("seconds", 0.0))
+    run.log(f"{run.cell}: resuming from the checkpoint after epoch {state.epoch} (step {state.step})")
+    return model, optimiser, state
+
+
+def train_epochs(run: Run, model, optimiser, state: Progress, tensorboard: str | Path | None) -> None:
+    """Train from epoch state.epoch to the last, a checkpoint after each; state.seconds ends as the
+    training time across interruptions."""
+    window = Window(run.device)
+    bar = tqdm(total=run.total_steps, initial=state.step, desc=run.cell, file=sys.stderr, mininterval=10, ascii=True)
+    started = time.perf_counter() - state.seconds  # training time across interruptions
+    report = Report(bar, Clock(state.step, run.total_steps), scalar_writer(tensorboard, state.step), window)
+    model.train()
+    for epoch in range(state.epoch, run.settings.epochs):
+        train_epoch(run, model, optimiser, state, report, epoch)
+        state.epoch, state.seconds = epoch + 1, time.perf_counter() - started
+        save_checkpoint(run, model, optimiser, state)
+    bar.close()
+    if report.writer is not None:
+        report.writer.close()
+    state.seconds = time.perf_counter() - started
+
+
+def train_epoch(run: Run, model, optimiser, state: Progress, report: Report, epoch: int) -> None:
+    """Train one epoch (0-based) on its batches (textvae.batching.epoch_batches), with a history row
+    every history_every steps and at its end."""
+    settings = run.settings
+    for batch in epoch_batches(run.lengths, settings.batch_size, settings.batches, settings.seed * 1000 + epoch):
+        tensors = collate([run.sentences[i] for i in batch], run.bos, run.eos, run.device)
+        tokens = sum(run.lengths[i] + 1 for i in batch)
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate(settings.lr, settings.lr_schedule, state.step, run.total_steps)
+        C = linear_ramp(state.step, run.c_ramp_steps, settings.C)
+        weight = kl_weight(settings.anneal, state.step, run.anneal_steps)
+        loss, rec, kl = train_step(model, optimiser, tensors, settings, C=C, weight=weight, tokens=tokens)
+        state.step += 1
+        report.window.add(state.step, loss, rec, kl, tokens=tokens)
+        # a row every history_every steps and at each epoch's end, so that a resumed run
+        # writes the same rows as an uninterrupted one
+        if state.step % settings.history_every == 0 or state.step % run.steps_per_epoch == 0:
+            record_row(run, model, state, report, epoch, C, weight)
+        report.bar.update(1)
+
+
+def record_row(run: Run, model, state: Progress, report: Report, epoch: int, C: float, weight: float) -> None:
+    """Close the window into a history row (NonFiniteLoss if a step's loss was not finite), with the
+    held-out terms when there is a sample; append it, log its line, write its scalars."""
+    sums, bad_step = report.window.read()
+    if bad_step:
+        raise NonFiniteLoss(
+            f"{run.cell}: non-finite loss at step {bad_step} (epoch {(bad_step - 1) // run.steps_per_epoch + 1}); "
+            f"last history row: {state.history[-1] if state.history else None}; the checkpoint of the last "
+            f"whole epoch ({run.ckpt_path}) is kept; lower lr or set grad_clip")
+    row = _history_row(sums, report.window, state.step, epoch, C, weight, run.settings.m)
+    if run.held_out:
+        row.update(held_out_terms(model, run.held_out, run.bos, run.eos, run.settings, run.device))
+    state.history.append(row)
+    run.log(progress_line(run.cell, row, run.total_steps, run.settings, report.clock.left(state.step)))
+    write_scalars(report.writer, row)
+    report.window = Window(run.device)
+
+
+def save_checkpoint(run: Run, model, optimiser, state: Progress) -> None:
+    """Write run.ckpt_path: the settings' fingerprint, the weights, the optimiser, the RNG states
+    and the progress."""
+    atomic_save({"fingerprint": fingerprint(run.settings), "model": model.state_dict(),
+                 "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
+                 "cuda_rng": torch.cuda.get_rng_state(run.device) if run.device.type == "cuda" else None,
+                 "epoch": state.epoch, "step": state.step, "history": state.history,
+                 "seconds": state.seconds}, run.ckpt_path)
+
+
+def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) -> None:
+    """Write the trained model to `path`: the settings as plain values, the vocabulary size,
+    `info` (device, steps, training seconds, torch version, code commit) and the weights on the CPU."""
+    info = dict(device=str(run.device), steps=state.step, train_seconds=state.seconds,
+                torch=str(torch.__version__), commit=code_version())
+    atomic_save({"settings": asdict(run.settings), "vocab_size": vocab_size, "info": info,
+                 "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}}, path)
 
 
 def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:

@@ -74,3 +74,14 @@ def test_a_toy_experiment_gets_its_targets_figures_and_claims_from_its_entry():
     assert toy.paper == "Paper A: Prokhorov et al. 2019 (beta_C-VAE)"
     # and without it in the config, nothing of it
     assert not [f for f in targets({"experiments": {"A1": {}}}, "out", registry) if "toy" in f]
+
+
+def test_readme_lists_every_step_and_field_of_adding_an_experiment():
+    """README's steps name each file an experiment needs and every field of its registry entry."""
+    readme = (REPO / "README.md").read_text()
+    steps = readme[readme.index("To add an experiment (say A7):"):readme.index("checks each).")]
+    for place in ("workflow/rules/", "include:", "workflow/scripts/", "src/textvae/claims/", "config.schema.yaml",
+                  "REGISTRY", "src/textvae/paper.py", "localrule: True"):
+        assert place in steps, place
+    for field in fields(Experiment):
+        assert f"`{field.name}`" in steps, field.name

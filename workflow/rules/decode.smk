@@ -111,18 +111,18 @@ rule homotopy:
         "../scripts/homotopy.py"
 
 
-# decoded paths: table name -> (experiment, per-cell file, title)
+# decoded paths: table name -> its experiment, the per-cell file it gathers, its title
 PATH_TABLES = {
-    "homotopy": (
-        "A4",
-        "homotopy",
-        "A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
+    "homotopy": dict(
+        experiment="A4",
+        file="homotopy",
+        title="A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
         "z ~ p(z), the same z for every model of a corpus; repeated neighbours per scheme",
     ),
-    "autogen_interpolation": (
-        "B5",
-        "interpolation",
-        "B5 (Mansbridge et al. 2018, Table 5): interpolation between two test sentences, from z ~ q(z|x) "
+    "autogen_interpolation": dict(
+        experiment="B5",
+        file="interpolation",
+        title="B5 (Mansbridge et al. 2018, Table 5): interpolation between two test sentences, from z ~ q(z|x) "
         "of each (experiments.B5.z: sample) or their posterior means (mean)",
     ),
 }
@@ -131,7 +131,8 @@ PATH_TABLES = {
 rule table_paths:
     input:
         lambda w: cell_files(
-            PATH_TABLES[w.table][0], f"{{results}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table][1]}.parquet"
+            PATH_TABLES[w.table]["experiment"],
+            f"{{results}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table]['file']}.parquet",
         ),
     output:
         parquet=f"{RESULTS}/tables/{{table}}.parquet",
@@ -139,7 +140,7 @@ rule table_paths:
         bootstrap=f"{RESULTS}/tables/{{table}}_repeats_bootstrap.parquet",
         md=report(
             f"{RESULTS}/tables/{{table}}.md",
-            **report_by_wildcard(lambda w: PATH_TABLES[w.table][0], lambda w: f"{w.table}.md"),
+            **report_by_wildcard(lambda w: PATH_TABLES[w.table]["experiment"], lambda w: f"{w.table}.md"),
         ),
     log:
         f"{RESULTS}/logs/tables/{{table}}.log",
@@ -150,7 +151,7 @@ rule table_paths:
         "../../envs/textvae.yaml"
     params:
         **BOOTSTRAP,
-        title=lambda w: PATH_TABLES[w.table][2],
+        title=lambda w: PATH_TABLES[w.table]["title"],
     script:
         "../scripts/paths_table.py"
 
@@ -209,7 +210,11 @@ rule prior_samples:
         # B4's judge: the test split, and on a real corpus the reference language model
         unpack(
             lambda w: dict(test=f"{RESULTS}/data/{w.corpus}/test.parquet")
-            | ({} if tvconfig.is_builtin(config, w.corpus) else {"lm": f"{RESULTS}/models/{w.corpus}/{tvconfig.REFERENCE_LM}/model.pt"})
+            | (
+                {}
+                if tvconfig.is_builtin(config, w.corpus)
+                else {"lm": f"{RESULTS}/models/{w.corpus}/{tvconfig.REFERENCE_LM}/model.pt"}
+            )
         ),
         model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
         vocab=f"{RESULTS}/data/{{corpus}}/vocab.parquet",

@@ -1,4 +1,5 @@
-# Config validation, the cells of every experiment, and the input functions of the rules.
+# The config's preparation, the cells of every experiment, and what several rule files share;
+# each experiment's own inputs and params are in its rule file.
 import glob
 import os
 import sys
@@ -52,6 +53,7 @@ def cells_of(experiment, largest_c=False):
 
 
 def cell_files(experiment, pattern, largest_c=False):
+    """The files of an experiment's cells: `pattern` with {results}, {corpus} and {model} filled."""
     return [pattern.format(results=RESULTS, corpus=c, model=m) for c, m in cells_of(experiment, largest_c)]
 
 

@@ -56,11 +56,18 @@ def is_builtin(config: dict, corpus: str) -> bool:
     return "grammar" in config["corpora"][corpus]
 
 
+def declaring(config: dict, field: str) -> list[str]:
+    """The experiments the config runs whose registry entry sets `field` (textvae.experiments)."""
+    from .experiments import chosen  # here: the registry imports the claims (scipy), which jobs do without
+
+    return [e.id for e in chosen(config) if getattr(e, field)]
+
+
 def reference_lm_cells(config: dict) -> list[tuple[str, str]]:
-    """The language models that judge B4's samples on real corpora (a built-in corpus is
-    judged by its grammar)."""
-    b4 = config["experiments"].get("B4", {})
-    return [(c, REFERENCE_LM) for c in b4.get("corpora", []) if not is_builtin(config, c)]
+    """The language models that judge samples on real corpora, for the experiments that declare
+    `reference_lm` (a built-in corpus is judged by its grammar)."""
+    return [(c, REFERENCE_LM) for name in declaring(config, "reference_lm")
+            for c in config["experiments"][name]["corpora"] if not is_builtin(config, c)]
 
 
 def all_cells(config: dict) -> list[tuple[str, str]]:
@@ -99,7 +106,11 @@ def latent_size(config: dict, experiment: str, corpus: str) -> int:
 
 
 def _check_decoding(config: dict) -> None:
-    """Every decoding scheme is complete and every scheme an experiment names is defined."""
+    """Every decoding scheme is complete, every scheme an experiment names is defined, the models a
+    judging experiment's pairs name are the judged one's, and the models that decode the same
+    z ~ p(z) share one latent size."""
+    from .experiments import EXPERIMENTS  # as in declaring()
+
     schemes = config["decoding"]["schemes"]
     for name, spec in schemes.items():
         for key in DECODING_METHODS[spec["method"]]:
@@ -112,18 +123,18 @@ def _check_decoding(config: dict) -> None:
                 if name not in schemes:
                     raise ConfigError(f"experiments.{exp}.{key}: decoding scheme {name!r} is not "
                                       f"defined under decoding.schemes (defined: {sorted(schemes)})")
-    if "B3" in config["experiments"]:
-        b2 = config["experiments"].get("B2")
-        if b2 is None:
-            raise ConfigError("experiments.B3 judges B2's reconstructions; add experiment B2")
-        models = sorted(set(map(without_seed, experiment_models(b2))))
-        for pair in config["experiments"]["B3"]["pairs"]:
+    for exp in declaring(config, "judges"):
+        judged = EXPERIMENTS[exp].judges
+        if judged not in config["experiments"]:
+            raise ConfigError(f"experiments.{exp} judges {judged}'s reconstructions; add experiment {judged}")
+        models = sorted(set(map(without_seed, experiment_models(config["experiments"][judged]))))
+        for pair in config["experiments"][exp]["pairs"]:
             for model in pair:
                 if model not in models:
-                    raise ConfigError(f"experiments.B3.pairs: model {model!r} is not a model of "
-                                      f"B2 (models: {models}; with train_seeds, name them without -s)")
-    for exp in ("A4", "A5", "B4"):
-        for corpus in config["experiments"].get(exp, {}).get("corpora", []):
+                    raise ConfigError(f"experiments.{exp}.pairs: model {model!r} is not a model of "
+                                      f"{judged} (models: {models}; with train_seeds, name them without -s)")
+    for exp in declaring(config, "shared_prior"):
+        for corpus in config["experiments"][exp]["corpora"]:
             latent_size(config, exp, corpus)
 
 
@@ -280,10 +291,11 @@ def check_config(config: dict, files: bool = True) -> None:
 
 def _check_files(config: dict) -> None:
     """Every corpus file and the Marvin & Linzen folder the config names exist."""
-    a6 = config["experiments"].get("A6")
-    if a6 and a6.get("pairs", "builtin") != "builtin" and not os.path.isdir(a6["pairs"]):
-        raise ConfigError(f"experiments.A6.pairs: folder {a6['pairs']!r} does not exist; expected "
-                          "builtin or a folder of Marvin & Linzen *.pickle files")
+    for name, experiment in config["experiments"].items():  # pairs given as a folder (A6's)
+        pairs = experiment.get("pairs")
+        if isinstance(pairs, str) and pairs != "builtin" and not os.path.isdir(pairs):
+            raise ConfigError(f"experiments.{name}.pairs: folder {pairs!r} does not exist; expected "
+                              "builtin or a folder of Marvin & Linzen *.pickle files")
     for name, corpus in config["corpora"].items():
         for split in ("path", "train", "valid", "test"):
             if split in corpus and not os.path.exists(corpus[split]):

@@ -43,6 +43,9 @@ class Experiment:
     claims_tables: tuple[str, ...] = ()  # the tables under results/tables `claims` reads (bootstrap ones among them)
     paper_table: str | None = None  # its table that has a companion `{paper_table}_paper` of the paper's own values
     evaluated: bool = False  # whether its cells are evaluated on the test set (eval/{corpus}/{model}/)
+    shared_prior: bool = False  # its models on a corpus decode the same z ~ p(z), so share one latent size
+    judges: str | None = None  # the experiment whose decodings it judges: its `pairs` name that one's models
+    reference_lm: bool = False  # on a real corpus, a language model of the corpus (lstm-lm) judges its samples
 
     @property
     def paper(self) -> str:
@@ -81,13 +84,13 @@ REGISTRY = (
                claims=paper_a.a3, claims_tables=("aggregate_posterior", "aggregate_posterior_bootstrap"),
                evaluated=True),
     Experiment(id="A4", title="A4 homotopy (Table 2)", rules="decode.smk", tables=("homotopy",),
-               claims=paper_a.a4, claims_tables=("homotopy_repeats", "homotopy_repeats_bootstrap")),
+               claims=paper_a.a4, claims_tables=("homotopy_repeats", "homotopy_repeats_bootstrap"), shared_prior=True),
     Experiment(id="A5", title="A5 forward cross entropy (Table 3)", rules="fce.smk", tables=("fce",),
                figures=(Figure(name="fce", table="fce",
                                title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per "
                                      "decoding scheme, error bars: standard deviation over the seeds' LMs",
                                caption="A5: forward cross entropy per C and decoding scheme (Table 3)"),),
-               claims=paper_a.a5, claims_tables=("fce", "fce_lms"), paper_table="fce"),
+               claims=paper_a.a5, claims_tables=("fce", "fce_lms"), paper_table="fce", shared_prior=True),
     Experiment(id="A6", title="A6 syntactic evaluation (Table 4)", rules="syntax.smk", tables=("syntax",),
                figures=(Figure(name="syntax", table="syntax",
                                title="A6 (Prokhorov et al. 2019, Table 4): p1 (given z+) and p2 (given z-) per "
@@ -102,9 +105,11 @@ REGISTRY = (
                claims=paper_b.b1, claims_tables=("autogen_training",)),
     Experiment(id="B2", title="B2 reconstructions (Table 1)", rules="decode.smk", tables=("autogen_reconstructions",)),
     Experiment(id="B3", title="B3 preference judge (Table 2)", rules="decode.smk", tables=("autogen_preference",),
-               claims=paper_b.b3, claims_tables=("autogen_preference",), paper_table="autogen_preference"),
+               claims=paper_b.b3, claims_tables=("autogen_preference",), paper_table="autogen_preference",
+               judges="B2"),
     Experiment(id="B4", title="B4 prior samples (Tables 3-4)", rules="decode.smk", tables=("autogen_samples",),
-               claims=paper_b.b4, claims_tables=("autogen_samples_sentences",), paper_table="autogen_samples"),
+               claims=paper_b.b4, claims_tables=("autogen_samples_sentences",), paper_table="autogen_samples",
+               shared_prior=True, reference_lm=True),
     Experiment(id="B5", title="B5 interpolation (Table 5)", rules="decode.smk", tables=("autogen_interpolation",),
                claims=paper_b.b5,
                claims_tables=("autogen_interpolation_repeats", "autogen_interpolation_repeats_bootstrap")),

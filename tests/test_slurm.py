@@ -23,7 +23,7 @@ from conftest import REPO, SLURM_GPU_RULES, assert_same_tables, why_no_slurm
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
 # the rules that say `localrule: True`
 LOCAL_RULES = {name for rules in [REPO / "Snakefile", *(REPO / "workflow" / "rules").glob("*.smk")]
-               for name in re.findall(r"^rule (\w+):\n    localrule: True", rules.read_text(), re.M)}
+               for name in re.findall(r"^rule (\w+):\n(?:    .*\n|\n)*?    localrule: True", rules.read_text(), re.M)}
 THREADS = 4
 GPUS = [str(i) for i in range(4)]  # the cluster's GPU indices
 

@@ -29,7 +29,9 @@ class ConfigError(ValueError):
 
 
 def experiment_models(experiment: dict) -> list[str]:
-    """The model ids of an experiment: its `models` list and/or its grid
+    """Return the model ids of an experiment.
+
+    The model ids of an experiment: its `models` list and/or its grid
     (`archs` x `objective` x the values of `C`, `m` or `b`), each once per seed of
     `train_seeds` (suffix -s{seed}) where the experiment gives them."""
     ids = list(experiment.get("models", []))
@@ -45,7 +47,9 @@ def experiment_models(experiment: dict) -> list[str]:
 
 
 def experiment_cells(config: dict, name: str) -> list[tuple[str, str]]:
-    """(corpus, model id) for every cell of experiment `name`, in config order (none for B3,
+    """Return (corpus, model id) for every cell of an experiment.
+
+    (corpus, model id) for every cell of experiment `name`, in config order (none for B3,
     which judges B2's reconstructions)."""
     experiment = config["experiments"][name]
     return [(c, m) for c in experiment.get("corpora", []) for m in experiment_models(experiment)]
@@ -64,7 +68,9 @@ def declaring(config: dict, field: str) -> list[str]:
 
 
 def reference_lm_cells(config: dict) -> list[tuple[str, str]]:
-    """The language models that judge samples on real corpora, for the experiments that declare
+    """Return the language models that judge samples on real corpora.
+
+    The language models that judge samples on real corpora, for the experiments that declare
     `reference_lm` (a built-in corpus is judged by its grammar)."""
     return [(c, REFERENCE_LM) for name in declaring(config, "reference_lm")
             for c in config["experiments"][name]["corpora"] if not is_builtin(config, c)]
@@ -77,7 +83,9 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
 
 
 def fce_lm_settings(config: dict, corpus: str, model_id: str, seed: int) -> Settings:
-    """The settings of A5's language model for a cell's synthetic corpus: an LSTM language
+    """Return the settings of A5's language model for a cell's synthetic corpus.
+
+    The settings of A5's language model for a cell's synthetic corpus: an LSTM language
     model (lstm-lm: no z) with the cell's decoder sizes, trained with the cell's settings
     without word dropout and on bucketed batches (an LM has no KL term for random batches to
     serve), overridden by A5's `lm`, and with its own `seed` (each LM its own initialisation,
@@ -106,7 +114,9 @@ def latent_size(config: dict, experiment: str, corpus: str) -> int:
 
 
 def _check_decoding(config: dict) -> None:
-    """Every decoding scheme is complete, every scheme an experiment names is defined, the models a
+    """Check the config's decoding schemes and the experiments that use them.
+
+    Every decoding scheme is complete, every scheme an experiment names is defined, the models a
     judging experiment's pairs name are the judged one's, and the models that decode the same
     z ~ p(z) share one latent size."""
     from .experiments import EXPERIMENTS  # as in declaring()
@@ -144,7 +154,9 @@ def cell_settings(config: dict, corpus: str, model_id: str) -> Settings:
 
 
 def cell_values(config: dict, corpus: str, model_id: str) -> dict:
-    """The setting values of a cell (keys of the config's `defaults`): the defaults, updated by
+    """Return the setting values of a cell.
+
+    The setting values of a cell (keys of the config's `defaults`): the defaults, updated by
     the `patterns` that its model id matches (in order), by the `settings` of the experiments
     that list the cell (which must agree), then by `cells["{corpus}/{model id}"]`."""
     values = dict(config["defaults"])
@@ -168,7 +180,9 @@ def cell_values(config: dict, corpus: str, model_id: str) -> dict:
 
 
 def model_settings(values: dict, model_id: str) -> Settings:
-    """Settings from setting values (keys of the config's `defaults`) and a model id, which gives
+    """Build Settings from setting values and a model id.
+
+    Settings from setting values (keys of the config's `defaults`) and a model id, which gives
     arch, objective, C, m and beta; `anneal` is the values' anneal_schedule for an -anneal model
     and None otherwise; an id's -s{seed} overrides the seed; a language model (lm) has z = 0."""
     model = parse(model_id)
@@ -184,7 +198,9 @@ def model_settings(values: dict, model_id: str) -> Settings:
 
 
 def paper_settings(model_id: str, **changes) -> Settings:
-    """The settings of `model_id` under the schema's `defaults` (the papers' settings, as the
+    """Return the papers' settings of a model, with changes, for runs outside the workflow.
+
+    The settings of `model_id` under the schema's `defaults` (the papers' settings, as the
     authors' code has them), with `changes` to their values: for benchmarks and studies that
     train outside the workflow."""
     defaults = read_schema()["properties"]["defaults"]["default"]
@@ -198,7 +214,9 @@ def read_schema() -> dict:
 
 
 def fill_defaults(config: dict, schema: dict) -> None:
-    """Complete, key by key, every top-level block whose schema gives a whole-object `default`
+    """Fill in the schema's defaults for the missing keys of whole-object config blocks.
+
+    Complete, key by key, every top-level block whose schema gives a whole-object `default`
     (defaults, evaluation, bootstrap, decoding): a config that names some of a block's keys gets the
     schema's values for the others.  (JSON-schema defaults fill a block only when it is absent.)"""
     for key, spec in schema["properties"].items():
@@ -207,7 +225,9 @@ def fill_defaults(config: dict, schema: dict) -> None:
 
 
 def prepare(config: dict, files: bool = True) -> dict:
-    """`config` checked and completed in place, as every snakemake run reads it: against the JSON
+    """Check and complete a config in place, as every snakemake run reads it.
+
+    `config` checked and completed in place, as every snakemake run reads it: against the JSON
     schema (ConfigError with the key), Snakemake's `validate` (which sets the schema's defaults,
     each corpus entry's keys among them), fill_defaults, then check_config (with `files`, that the
     corpus files and folders exist).  The workflow calls it at its start; benchmarks, studies and
@@ -225,7 +245,9 @@ def prepare(config: dict, files: bool = True) -> dict:
 
 
 def schema_error(config: dict, schema: dict) -> str | None:
-    """The config's most relevant violation of the JSON schema as one line naming the key, the
+    """Describe the config's most relevant JSON-schema violation in one line.
+
+    The config's most relevant violation of the JSON schema as one line naming the key, the
     value and what is expected (e.g. "defaults.lr: 'fast' is not of type 'number'"), or None."""
     import jsonschema
 
@@ -245,7 +267,9 @@ def _parsed(experiment: str, model_id: str) -> ModelId:
 
 
 def check_config(config: dict, files: bool = True) -> None:
-    """Checks beyond the JSON schema: every name that must refer to something does, every
+    """Check the config beyond the JSON schema.
+
+    Checks beyond the JSON schema: every name that must refer to something does, every
     model id parses, every grid is non-empty; with `files`, every corpus file and pairs folder
     exists."""
     corpora = config["corpora"]

@@ -26,7 +26,9 @@ UNFIT = "the model does not know the construction"  # a category left out of its
 def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: stats.Decision,
             evidence: str, estimate: stats.Estimate | None = None, cells=(), parent: str = "",
             test: str | None = None) -> dict:
-    """A claim's row: the decision, the estimate and the test behind it (`test` where it is
+    """Build a claim's row of the claims table.
+
+    A claim's row: the decision, the estimate and the test behind it (`test` where it is
     more than the estimate's), the runs it rests on, the numbers as text."""
     outcome = "undecided" if decision.holds is None else "holds" if decision.holds else "fails"
     lo, hi = estimate.interval if estimate is not None else (np.nan, np.nan)
@@ -43,7 +45,9 @@ def lacking(claim, experiment, corpus, statement, what: str, parent: str = "") -
 
 
 def over_categories(outcomes: list[str]) -> bool | None:
-    """A claim over categories: holds if it holds in at least CATEGORY_SHARE of them, fails if
+    """Decide a claim over categories from its categories' verdicts.
+
+    A claim over categories: holds if it holds in at least CATEGORY_SHARE of them, fails if
     it fails in more than 1 - CATEGORY_SHARE, undecided otherwise (or with no category)."""
     if not outcomes:
         return None
@@ -53,7 +57,9 @@ def over_categories(outcomes: list[str]) -> bool | None:
 
 
 def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
-    """Each claim once: a row is dropped where earlier rows of another experiment with the same
+    """Keep each claim once, dropping rows decided already on the same runs.
+
+    Each claim once: a row is dropped where earlier rows of another experiment with the same
     claim (the id after the experiment) and corpus rest on all of its runs, e.g. A2's "D falls"
     on A1's LSTM cells; returns the rows kept and what was dropped, as text."""
     covered: dict[tuple[str, str], dict[str, set]] = {}
@@ -72,7 +78,9 @@ def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
 
 
 def family(claims: pd.DataFrame) -> pd.DataFrame:
-    """The verdicts under the false discovery control over the run's tested comparisons
+    """Apply the false discovery control to the run's tested comparisons.
+
+    The verdicts under the false discovery control over the run's tested comparisons
     (every row with a p-value): `p_fdr`, the Benjamini-Hochberg adjusted p-value, and
     `outcome_fdr`, the verdict where p_fdr < ALPHA, else undecided; a row without a test keeps
     its outcome, and a claim over categories is taken again over its categories'."""
@@ -93,7 +101,9 @@ def _counts(part: pd.DataFrame, column: str = "outcome") -> str:
 
 
 def summary(claims: pd.DataFrame, dropped: list[str] = ()) -> str:
-    """The headline: the count of each outcome per experiment (a claim over categories once,
+    """Summarise the claims' outcomes as the headline.
+
+    The headline: the count of each outcome per experiment (a claim over categories once,
     its categories as detail), the family's outcome under the false discovery control, the
     claims not decided again on the same evidence, and each claim that fails or is
     undecided."""

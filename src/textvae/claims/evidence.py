@@ -22,7 +22,9 @@ from . import verdict
 
 
 def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
-    """The table with `base` (the model without its seed) and `run` (its seed suffix, with the
+    """Add columns `base` and `run` to the table.
+
+    The table with `base` (the model without its seed) and `run` (its seed suffix, with the
     column `lm_seed` where the runs are A5's language models)."""
     run = frame["model"].map(lambda m: split_seed(m)[1])
     if lm_seed is not None:
@@ -44,7 +46,9 @@ def cell(frame: pd.DataFrame, **keys) -> pd.DataFrame:
 
 
 def draws(noise: pd.DataFrame | None, column: str, **keys) -> np.ndarray | None:
-    """The bootstrap replicates of `column` of the run that `keys` pick out, in replicate
+    """Return the bootstrap replicates of a column for one run.
+
+    The bootstrap replicates of `column` of the run that `keys` pick out, in replicate
     order (None without them)."""
     if noise is None or column not in noise:
         return None
@@ -59,7 +63,9 @@ def _replicates(runs: pd.DataFrame, noise, column: str, keys: list[str]) -> np.n
 
 
 def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "") -> stats.Estimate | None:
-    """One cell's `column`: its mean over the runs with the one-sample t interval over the
+    """Estimate one cell's value of a column, with its noise.
+
+    One cell's `column`: its mean over the runs with the one-sample t interval over the
     seeds, or of one run the percentile interval of its replicates; None without noise."""
     if len(runs) > 1:
         return stats.t_mean(runs[column], f"t over {len(runs)} seeds")
@@ -69,7 +75,9 @@ def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "")
 
 def difference(low: pd.DataFrame, high: pd.DataFrame, column: str, noise=None, keys=(),
                items: str = "") -> stats.Estimate | None:
-    """`column` of cell `high` minus cell `low` (each its runs, as `cell` gives them) with the
+    """Estimate the difference of a column between two cells, with its noise.
+
+    `column` of cell `high` minus cell `low` (each its runs, as `cell` gives them) with the
     noise the data have (the module's docstring); None without any."""
     a, b = low[column].astype(float), high[column].astype(float)
     if len(a) > 1 and len(b) > 1:
@@ -88,7 +96,9 @@ def by_C(frame: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
 
 def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise=None, keys=(),
           items: str = "") -> tuple[stats.Decision, stats.Estimate | None, str]:
-    """Whether `column` rises (sign 1) or falls (sign -1) over the cells ordered by C
+    """Decide whether a column rises or falls over the cells ordered by C.
+
+    Whether `column` rises (sign 1) or falls (sign -1) over the cells ordered by C
     (stats.trend): the decision, the estimate of the change from the smallest C to the
     largest, and the values per C as text."""
     text = ", ".join(f"C={C:g}: {runs[column].mean():.4g}" for C, runs in cells)
@@ -106,7 +116,9 @@ def cells_of(*parts: pd.DataFrame) -> list[str]:
 
 def trend_verdict(claim: str, experiment: str, corpus: str, statement: str, part: pd.DataFrame, column: str,
                   sign: int, noise=None, keys=(), items: str = "") -> dict:
-    """The row of a claim that `column` rises (sign 1) or falls (sign -1) as C grows over the
+    """Build the row of a claim that a column rises or falls as C grows.
+
+    The row of a claim that `column` rises (sign 1) or falls (sign -1) as C grows over the
     runs of `part` (one model per C)."""
     decision, ends, text = trend(by_C(part), column, sign, noise, keys, items)
     return verdict(claim, experiment, corpus, statement, decision, text, ends, cells_of(part))

@@ -26,7 +26,9 @@ CEILING = 0.01  # MI within this share of log n is at the estimate's ceiling
 
 
 def implied(tables: dict, covered=frozenset()) -> list[dict]:
-    """The implied checks (the module's docstring) over the evaluated cells; `covered`, the
+    """Decide the implied checks over the evaluated cells.
+
+    The implied checks (the module's docstring) over the evaluated cells; `covered`, the
     runs (corpus/model) whose rate an experiment's claim decides already."""
     summaries, noise = with_runs(tables["summaries"]), tables["bootstrap"]
     betac = summaries[summaries["objective"] == "betac"]

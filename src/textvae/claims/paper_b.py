@@ -36,7 +36,9 @@ ONE_SEED = "one training seed: no run-to-run noise estimate (give the experiment
 
 
 def roles(models) -> dict[str, str]:
-    """The first model id of each role of paper B among `models`, read from the id: vae
+    """Return the first model id of each role of paper B.
+
+    The first model id of each role of paper B among `models`, read from the id: vae
     (objective vae, no annealing), vae_anneal, m1 and m2 (objective autogen, m = 1 or 2)."""
     found = {}
     for model in models:
@@ -65,7 +67,9 @@ def relative_fall(curve: pd.DataFrame, column: str = "held_out_elbo") -> float:
 
 
 def run_ends(training: pd.DataFrame) -> pd.DataFrame:
-    """One row per run of the training curves: its final KL share and ELBO and the relative
+    """Summarise the end of each run's training curve.
+
+    One row per run of the training curves: its final KL share and ELBO and the relative
     fall of its ELBO after the early phase."""
     rows = []
     for (corpus, model, base, run), curve in training.groupby(["corpus", "model", "base", "run"], sort=False):
@@ -143,7 +147,9 @@ def _falls(corpus, runs, have, role, falls: bool) -> dict:
 
 
 def b3(tables: dict, **_) -> list[dict]:
-    """Each pair's first model wins more than half of the decided sentences (the exact sign
+    """Decide B3: each pair's first model wins more than half of the decided sentences.
+
+    Each pair's first model wins more than half of the decided sentences (the exact sign
     test; with training seeds, over the sentences of every seed's pair of runs)."""
     rows = []
     for row in tables["autogen_preference"].itertuples():
@@ -175,7 +181,9 @@ def b4(tables: dict, **_) -> list[dict]:
 
 
 def _m2_worst(corpus, part, have, group, statement) -> dict:
-    """B4's verdict in one length group: McNemar's exact test of m = 2 against each other model
+    """Decide B4's verdict in one length group.
+
+    B4's verdict in one length group: McNemar's exact test of m = 2 against each other model
     over the z whose two samples both fall in the group."""
     worst = part[part["base"] == have["m2"]]
     tests, text = [], []
@@ -198,7 +206,9 @@ def _m2_worst(corpus, part, have, group, statement) -> dict:
 
 
 def b5(tables: dict, **_) -> list[dict]:
-    """m = 1 repeats neighbours less often than the annealed VAE; its differing neighbours are
+    """Decide B5's claims on how m = 1's neighbouring sentences repeat and resemble each other.
+
+    m = 1 repeats neighbours less often than the annealed VAE; its differing neighbours are
     more alike than the annealed VAE's and m = 2's."""
     paths = with_runs(tables["autogen_interpolation_repeats"])
     noise = tables.get("autogen_interpolation_repeats_bootstrap")
@@ -218,7 +228,9 @@ def b5(tables: dict, **_) -> list[dict]:
 
 
 def _compare(claim, corpus, statement, runs, have, mine, other, column, sign, noise, shown, what) -> dict:
-    """Whether role `mine` has the higher (sign 1) or lower (sign -1) `column` than `other`,
+    """Compare a column of two roles, paired over the paths or the seeds.
+
+    Whether role `mine` has the higher (sign 1) or lower (sign -1) `column` than `other`,
     paired over the paths (or the seeds)."""
     lacked = missing(have, (mine, other))
     if lacked:

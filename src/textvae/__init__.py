@@ -14,7 +14,9 @@
 
 
 def __getattr__(name: str):
-    """`textvae.load` (textvae.api.load), imported on first use: `import textvae` stays free of
+    """Import `textvae.load` lazily, on first use.
+
+    `textvae.load` (textvae.api.load), imported on first use: `import textvae` stays free of
     torch, which the workflow's config checks at every snakemake start do without."""
     if name == "load":
         from .api import load

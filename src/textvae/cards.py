@@ -29,7 +29,9 @@ TEST = ("rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units", "
 
 
 def key_metrics(last: pd.Series, summary: pd.Series | None = None) -> dict:
-    """final_{term} of the last history row `last` (the terms it has), and test_{metric} of
+    """Return a model card's key metrics.
+
+    final_{term} of the last history row `last` (the terms it has), and test_{metric} of
     the evaluation `summary` when the cell was evaluated."""
     metrics = {f"final_{k}": last[k] for k in FINAL if k in last}
     if summary is not None:

@@ -29,7 +29,9 @@ FORMATS = ("text", "jsonl", "parquet")
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: one sub-command per verb, each with the options of the cell, the
+    """Build the command-line parser.
+
+    The command line: one sub-command per verb, each with the options of the cell, the
     output and, where it decodes, the decoding."""
     cell = argparse.ArgumentParser(add_help=False)
     where = cell.add_argument_group("the trained cell: --model-dir, or --results, --corpus and --model")
@@ -88,7 +90,9 @@ def model_folder(args) -> Path:
 
 
 def read_input(source: str, log=api.note) -> list[str]:
-    """The sentences of a file or of stdin ("-"), one a line, a leading byte-order mark dropped
+    """Read sentences from a file or stdin, one a line.
+
+    The sentences of a file or of stdin ("-"), one a line, a leading byte-order mark dropped
     (the utf-8-sig codec); blank lines are skipped, with a note."""
     try:
         text = sys.stdin.read().removeprefix("\ufeff") if source == "-" else Path(source).read_text("utf-8-sig")
@@ -127,7 +131,9 @@ def run_verb(vae: api.TrainedVAE, args) -> pd.DataFrame:
 
 
 def render(frame: pd.DataFrame, verb: str, fmt: str) -> bytes:
-    """The verb's table as the bytes of `fmt`: text is its sentences, one a line (encode and
+    """Render a verb's table as bytes in the output format.
+
+    The verb's table as the bytes of `fmt`: text is its sentences, one a line (encode and
     score: tab-separated columns with a header, without the lists mu and log sigma^2)."""
     if fmt == "parquet":
         buffer = io.BytesIO()

@@ -128,7 +128,9 @@ def figures(config: dict, registry=REGISTRY) -> dict[str, tuple[Figure, Experime
 
 
 def targets(config: dict, results: str, registry=REGISTRY) -> list[str]:
-    """The files of the `tables` target that belong to experiments: every table, figure and
+    """Return the files of the `tables` target that belong to experiments.
+
+    The files of the `tables` target that belong to experiments: every table, figure and
     paper table of the experiments the config runs."""
     files = []
     for experiment in chosen(config, registry):

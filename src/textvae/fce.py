@@ -30,7 +30,9 @@ def pct_unknown(sentences: list[str], vocabulary: set[str]) -> float:
 
 def corpus_stats(sentences: list[str], vocabulary: set[str], self_bleu_sample: int,
                  seed: int) -> dict:
-    """types (distinct words of the corpus), % of its tokens outside `vocabulary`, mean length
+    """Return a corpus's types, out-of-vocabulary share, mean length and self-BLEU-4.
+
+    types (distinct words of the corpus), % of its tokens outside `vocabulary`, mean length
     in tokens, and self-BLEU-4 on a sample of `self_bleu_sample` sentences."""
     tokens = [w for s in sentences for w in s.split()]
     return dict(sentences=len(sentences), types=len(set(tokens)), pct_unk=pct_unknown(sentences, vocabulary),

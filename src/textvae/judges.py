@@ -27,14 +27,18 @@ def length_groups(lengths, split_at: int) -> np.ndarray:
 
 
 def derivable(sentences: list[list[str]], grammar) -> tuple[np.ndarray, np.ndarray]:
-    """Whether the grammar derives each sentence, and its information -log p(x) (inf where it
+    """Return whether the grammar derives each sentence, and its -log p(x).
+
+    Whether the grammar derives each sentence, and its information -log p(x) (inf where it
     does not)."""
     information = -np.array([grammar.logprob(s) for s in sentences])
     return np.isfinite(information), information
 
 
 def fluent(nll_per_token, groups, test_nll_per_token, test_groups) -> tuple[np.ndarray, str]:
-    """Whether each sentence's per-token NLL is at most the FLUENT quantile of the test
+    """Judge whether each sentence is fluent for its length.
+
+    Whether each sentence's per-token NLL is at most the FLUENT quantile of the test
     sentences' of its length group, and the judge's description (the quantile per group)."""
     nll, groups = np.asarray(nll_per_token, dtype=float), np.asarray(groups)
     test_nll, test_groups = np.asarray(test_nll_per_token, dtype=float), np.asarray(test_groups)
@@ -51,7 +55,9 @@ def fluent(nll_per_token, groups, test_nll_per_token, test_groups) -> tuple[np.n
 
 
 def typical(information, test_information) -> tuple[np.ndarray, str]:
-    """Whether each -log p(x) lies within the central TYPICAL share of the test sentences', and
+    """Judge whether each sentence is typical.
+
+    Whether each -log p(x) lies within the central TYPICAL share of the test sentences', and
     the judge's description."""
     tail = 100 * (1 - TYPICAL) / 2
     low, high = np.percentile(test_information, [tail, 100 - tail])

@@ -64,7 +64,9 @@ SWAPPED_IN_PRINT = ("WIKI", "WebText")  # the authors' README: "we swap the rows
 
 
 def capacity() -> pd.DataFrame:
-    """Table 1's all-lengths rows, the reconstruction columns of WIKI and WebText exchanged
+    """Return Table 1's all-lengths rows as the paper's authors corrected them.
+
+    Table 1's all-lengths rows, the reconstruction columns of WIKI and WebText exchanged
     back (the authors' correction); the posterior statistics as printed."""
     columns = ["corpus", "C", "distortion", "rate", "logdetcov", "mu_norm2", "active_units", *RECONSTRUCTION]
     rows = [line.split() for line in _CAPACITY.splitlines()]

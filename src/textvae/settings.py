@@ -26,9 +26,11 @@ DECODING_METHODS = {"greedy": (), "topk": ("k",), "nucleus": ("p",), "sample": (
 
 @dataclass(frozen=True)
 class Settings:
-    """One cell's settings.  The model id gives the first seven (arch, objective, C, m, beta,
-    whether to anneal, and the seed where it ends in -s{seed}); the config's `defaults`, an
-    experiment's `settings` and `cells` give the rest."""
+    """One cell's settings.
+
+    The model id gives the first seven (arch, objective, C, m, beta, whether to anneal, and
+    the seed where it ends in -s{seed}); the config's `defaults`, an experiment's `settings`
+    and `cells` give the rest."""
 
     # what the model id names
     arch: str  # one of ARCHS
@@ -74,7 +76,9 @@ EARLIER = {"batches": "bucketed", "cnn_dropout": 0.0}
 
 
 def saved_settings(saved: dict) -> Settings:
-    """The settings stored in a trained model's file (as loaded): under "settings", or, in a
+    """Return the settings stored in a trained model's file.
+
+    The settings stored in a trained model's file (as loaded): under "settings", or, in a
     file written before the settings were typed, under "params", where cells that did not anneal
     also kept the unused `anneal_schedule` (dropped here: `anneal` holds the schedule in use);
     a setting the file predates takes its value of then (EARLIER)."""

@@ -96,8 +96,9 @@ def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -
 
 
 def _inverse_cdf(weights: torch.Tensor, generator) -> torch.Tensor:
-    """One column index per row drawn with probability proportional to weights (B, n):
-    the first index whose cumulative weight exceeds u ~ U(0, total)."""
+    """One column index per row drawn with probability proportional to weights (B, n).
+
+    It is the first index whose cumulative weight exceeds u ~ U(0, total)."""
     cumulative = weights.cumsum(-1)
     u = torch.rand(len(weights), 1, generator=generator, device=weights.device) * cumulative[:, -1:]
     return torch.searchsorted(cumulative, u, right=True).clamp_(max=weights.size(-1) - 1).squeeze(1)

@@ -50,6 +50,7 @@ def shared_dir(path: Path) -> Path:
 
 def _lock(path: Path):
     """An open file holding the exclusive lock on `path`, or None if another process holds it.
+
     The file is created readable and writable by all (a lock needs only read access)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)

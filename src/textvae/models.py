@@ -211,6 +211,7 @@ def vocabulary_first(device: torch.device) -> bool:
 
 class VAE(nn.Module):
     """Sentence VAE: log p(x|z) summed over the tokens of x and </s>, and KL(q(z|x) || N(0, I)).
+
     With no encoder (z of size 0) it is an RNN language model: KL = 0 and log p(x|z) = log p(x)."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, word_dropout: float = 0.0,

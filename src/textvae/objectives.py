@@ -80,6 +80,7 @@ def training_loss(objective: str, rec, kl, *, C: float = 0.0, beta: float = 1.0,
 
 
 def kl_share(rec: float, kl: float, m: float = 0.0) -> float:
-    """The KL term as % of the whole AutoGen objective (Mansbridge et al., Fig. 2 left):
+    """The KL term as % of the whole AutoGen objective (Mansbridge et al., Fig. 2 left).
+
     100 * KL / ((1 + m) * (-rec) + KL)."""
     return 100.0 * kl / ((1.0 + m) * (-rec) + kl)

@@ -77,7 +77,9 @@ def new_model(settings: Settings, vocab_size: int):
 
 
 def load_model(path, device="cpu") -> tuple[torch.nn.Module, Settings]:
-    """The trained VAE saved by `train_cell`, in eval mode, and its cell's settings (its `info`:
+    """Load a model saved by `train_cell`, with its cell's settings.
+
+    The trained VAE saved by `train_cell`, in eval mode, and its cell's settings (its `info`:
     device, steps, training seconds, torch version and code commit, is in the file too)."""
     saved = torch.load(path, map_location=device, weights_only=True)
     settings = saved_settings(saved)

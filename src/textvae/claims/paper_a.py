@@ -167,7 +167,9 @@ def fce_at_least_entropy(lms: pd.DataFrame, fce: pd.DataFrame) -> list[dict]:
 
 
 def a5(tables: dict, schemes=None, **_) -> list[dict]:
-    """For each nucleus scheme, FCE rises from the second-largest C to the largest (the paper:
+    """Decide A5: FCE rises at the largest C under nucleus schemes, self-BLEU falls under greedy ones.
+
+    For each nucleus scheme, FCE rises from the second-largest C to the largest (the paper:
     C = 15 -> 100); for each greedy scheme, self-BLEU falls as C grows; both paired over the LM
     seeds (seed s draws the same prior sample at every C)."""
     fce = tables["fce"]

@@ -1,4 +1,6 @@
-"""Use a trained cell on sentences of one's own: encode, reconstruct, sample, interpolate and
+"""Use a trained cell on sentences of one's own.
+
+Use a trained cell on sentences of one's own: encode, reconstruct, sample, interpolate and
 score, with the same functions the pipeline decodes its test sentences and prior draws with.
 
     import textvae

@@ -1,4 +1,6 @@
-"""How an epoch's sentences are grouped into batches: by similar length, so that padding wastes
+"""Group an epoch's sentences into batches and pad a batch into tensors.
+
+How an epoch's sentences are grouped into batches: by similar length, so that padding wastes
 little compute, or at random as the authors' code does; and a batch's padded tensors."""
 
 from __future__ import annotations

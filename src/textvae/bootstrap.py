@@ -1,4 +1,6 @@
-"""The noise behind a comparison: bootstrap replicates over the items a statistic is computed
+"""Bootstrap replicates that give the noise behind a comparison.
+
+The noise behind a comparison: bootstrap replicates over the items a statistic is computed
 from (test sentences, pairs, paths, samples), paired across the cells that share the items.
 
 Replicate r of a statistic recomputes it on the r-th resample (n items drawn with

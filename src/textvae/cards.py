@@ -1,4 +1,6 @@
-"""A model folder's card: what a trained cell needs beside its `model.pt` to be used alone, on
+"""A model folder's card: what a trained cell needs to be used alone.
+
+A model folder's card: what a trained cell needs beside its `model.pt` to be used alone, on
 another machine, on sentences of one's own (textvae.api, the `textvae` command).
 
 The model_card rule writes two files into each model folder `results/models/{corpus}/{model}/`:

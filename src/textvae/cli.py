@@ -1,4 +1,6 @@
-"""The `textvae` command (also `python -m textvae`): a trained cell's verbs (textvae.api) on
+"""The `textvae` command: a trained cell's verbs on sentences of one's own.
+
+The `textvae` command (also `python -m textvae`): a trained cell's verbs (textvae.api) on
 sentences of one's own, one sentence a line from a file or `-` (stdin).
 
     textvae reconstruct mine.txt --model-dir results/models/short/lstm-betac-C25 --scheme beam

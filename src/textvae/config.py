@@ -1,4 +1,6 @@
-"""The pipeline's config: the cells of each experiment, each cell's settings, and the checks a
+"""The pipeline's config: the experiments' cells, each cell's settings, and the config's checks.
+
+The pipeline's config: the cells of each experiment, each cell's settings, and the checks a
 config must pass before any job starts.
 
 A cell is (corpus, model id) (textvae.model_ids).  Its settings (textvae.settings.Settings) are

@@ -1,4 +1,6 @@
-"""Corpora: reading sentence files in several formats, tokenising, filtering, splitting,
+"""Corpora: reading, tokenising, filtering, splitting and sampling sentences, and the vocabulary.
+
+Corpora: reading sentence files in several formats, tokenising, filtering, splitting,
 sampling the built-in grammar corpora, and the vocabulary.
 
 Formats (`format:` in a corpus's config entry):

@@ -1,4 +1,6 @@
-"""The registry of experiments: for each experiment of the two papers, the rule file that holds
+"""The registry of the two papers' experiments.
+
+The registry of experiments: for each experiment of the two papers, the rule file that holds
 its rules, the tables and figures it writes, its title in the report, the rule of
 textvae.claims that decides its claims and the tables it reads, and its table of the paper's
 values.  The workflow derives from it the `tables` and `figures` targets, the report's

@@ -1,4 +1,6 @@
-"""Forward cross entropy (Prokhorov et al. 2019, Table 3): how well a language model trained on
+"""Forward cross entropy (Prokhorov et al. 2019, Table 3) and statistics of the generated corpora.
+
+Forward cross entropy (Prokhorov et al. 2019, Table 3): how well a language model trained on
 a model's generated corpus predicts the real test set, and what the generated corpora look like.
 
 The language models of one decoding scheme on a training corpus share one vocabulary, the

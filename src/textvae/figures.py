@@ -1,6 +1,7 @@
-"""The papers' figures, drawn from the pipeline's tables with matplotlib.  A model trained with
-several seeds is drawn once, its runs pooled as the tables pool them (textvae.tables.over_seeds):
-the mean with its 95 % t interval over the seeds."""
+"""The papers' figures, drawn from the pipeline's tables with matplotlib.
+
+A model trained with several seeds is drawn once, its runs pooled as the tables pool them
+(textvae.tables.over_seeds): the mean with its 95 % t interval over the seeds."""
 
 from __future__ import annotations
 

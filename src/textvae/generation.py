@@ -1,4 +1,6 @@
-"""What the experiments decode: latent codes from the posterior or the prior, paths between two
+"""What the experiments decode: latent codes, paths between them, and their test sentences.
+
+What the experiments decode: latent codes from the posterior or the prior, paths between two
 codes, and the test sentences they start from."""
 
 from __future__ import annotations

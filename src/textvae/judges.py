@@ -1,4 +1,6 @@
-"""Automatic judges of whether a sentence generated from the prior "makes sense" (B4, in place
+"""Automatic judges of whether a sentence generated from the prior "makes sense".
+
+Automatic judges of whether a sentence generated from the prior "makes sense" (B4, in place
 of Mansbridge et al.'s survey, whose Tables 3-4 split the answers at 10 tokens).
 
 - On a built-in corpus, `derivable`: the corpus's own grammar derives the sentence (its exact

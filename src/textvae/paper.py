@@ -1,4 +1,6 @@
-"""The papers' own figures, to show beside the pipeline's: measured on the papers'
+"""The papers' own figures, to show beside the pipeline's.
+
+The papers' own figures, to show beside the pipeline's: measured on the papers'
 corpora (CBT, WIKI, WebText, BookCorpus) and models, not on this run's."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""A cell's settings: everything that makes one trained model, typed once (as nanoGPT's
+"""A cell's settings, typed once, and the names the config may choose among.
+
+A cell's settings: everything that makes one trained model, typed once (as nanoGPT's
 GPTConfig types its model's), and the names the config may choose among (architectures,
 objectives, precisions, schedules, decoding methods), each defined here once.
 

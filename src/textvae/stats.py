@@ -1,4 +1,6 @@
-"""The statistics behind every verdict of the claims: an estimate with its interval at any
+"""The statistics behind every verdict of the claims.
+
+The statistics behind every verdict of the claims: an estimate with its interval at any
 level, the tests that give it (paired bootstrap, paired and one-sample t, Welch's t, Wilson's
 score interval, Newcombe's paired interval, the exact sign test), the decisions taken from the
 interval, and the control of the false discovery rate over a run's comparisons.

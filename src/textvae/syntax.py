@@ -1,4 +1,6 @@
-"""Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019)
+"""Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019) Table 4.
+
+Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019)
 Table 4: minimal pairs (x+, x-), a grammatical sentence and an ungrammatical one.
 
 Pairs come from the original EMNLP 2018 test sets (one pickle per test set: dict sub-case ->

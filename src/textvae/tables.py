@@ -1,4 +1,6 @@
-"""Writing tables: Parquet for programs, Markdown for people, both replaced atomically; and a
+"""Writing tables as Parquet and Markdown, and pooling a model's runs over its training seeds.
+
+Writing tables: Parquet for programs, Markdown for people, both replaced atomically; and a
 model's runs over its training seeds pooled into one row."""
 
 from __future__ import annotations

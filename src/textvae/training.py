@@ -1,4 +1,6 @@
-"""Training one cell (corpus x model): Adam over the settings' batches (textvae.batching), a
+"""Training one cell (corpus x model).
+
+Training one cell (corpus x model): Adam over the settings' batches (textvae.batching), a
 checkpoint after every epoch that a rerun resumes from, a history row every `history_every`
 steps (one line in the job's log, and TensorBoard scalars when asked for), and a hard stop on
 a non-finite loss.

@@ -1,4 +1,6 @@
-"""The papers' claims, each decided by a rule written once (paper_a, paper_b, implied) from the
+"""The papers' claims and what spans their rules: verdict rows, false discovery control and the summary.
+
+The papers' claims, each decided by a rule written once (paper_a, paper_b, implied) from the
 pipeline's tables and the noise behind them (evidence, textvae.stats); this module holds what
 spans the rules: the row of a verdict, one verdict per piece of evidence, the false discovery
 control over a run's comparisons, and the summary.

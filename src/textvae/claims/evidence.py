@@ -1,4 +1,6 @@
-"""From the experiments' tables to estimates: a cell's runs (its training seeds, and A5's LM
+"""Estimates with their noise from the experiments' tables.
+
+From the experiments' tables to estimates: a cell's runs (its training seeds, and A5's LM
 seeds), one cell's statistic and the difference between two cells with the noise the data
 have, and a statistic's trend over C.
 

@@ -1,4 +1,6 @@
-"""Checks the papers imply, decided from the evaluations of every evaluated cell (the
+"""Checks the papers imply, decided from the evaluations of every evaluated cell.
+
+Checks the papers imply, decided from the evaluations of every evaluated cell (the
 summaries and their bootstrap replicates over the test sentences):
 
 - the rate on target for the beta_C runs no experiment's own claim covers;

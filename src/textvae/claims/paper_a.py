@@ -1,4 +1,6 @@
-"""The claims of Prokhorov et al. (2019), the beta_C-VAE (experiments A1-A6), each decided per
+"""The claims of Prokhorov et al. (2019), the beta_C-VAE (experiments A1-A6).
+
+The claims of Prokhorov et al. (2019), the beta_C-VAE (experiments A1-A6), each decided per
 corpus from its experiment's tables (textvae.claims.evidence gives the noise).
 
 - "rises / falls as C grows": the change from the smallest to the largest C beyond its noise,

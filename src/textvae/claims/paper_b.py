@@ -1,4 +1,6 @@
-"""The claims of Mansbridge et al. (2018), AutoGen (experiments B1, B3, B4, B5), decided per
+"""The claims of Mansbridge et al. (2018), AutoGen (experiments B1, B3, B4, B5).
+
+The claims of Mansbridge et al. (2018), AutoGen (experiments B1, B3, B4, B5), decided per
 corpus between the models of paper B's roles, read from the model ids: the VAE, the VAE with
 KL annealing, AutoGen m = 1 and m = 2.  Runs of a model pair with the same training seed of
 another (textvae.claims.evidence).

@@ -1,6 +1,6 @@
 """Training one cell (corpus x model).
 
-Training one cell (corpus x model): Adam over the settings' batches (textvae.batching), a
+Adam over the settings' batches (textvae.batching), a
 checkpoint after every epoch that a rerun resumes from, a history row every `history_every`
 steps (one line in the job's log, and TensorBoard scalars when asked for), and a hard stop on
 a non-finite loss.
@@ -60,10 +60,10 @@ class CheckpointError(ValueError):
 
 
 def load_checkpoint(path: Path, device) -> dict:
-    """Load a checkpoint safely with torch's weights-only unpickler.
+    """The checkpoint at `path`, loaded with torch's weights-only unpickler.
 
-    The checkpoint at `path`, loaded with torch's weights-only unpickler (tensors, numbers,
-    strings and containers): a file that would load anything else, and so could run code, is
+    That unpickler loads tensors, numbers, strings and containers: a file that would load
+    anything else, and so could run code, is
     refused with a CheckpointError and left where it is."""
     try:
         return torch.load(path, map_location=device, weights_only=True)
@@ -79,10 +79,9 @@ def new_model(settings: Settings, vocab_size: int):
 
 
 def load_model(path, device="cpu") -> tuple[torch.nn.Module, Settings]:
-    """Load a model saved by `train_cell`, with its cell's settings.
+    """The trained VAE saved by `train_cell`, in eval mode, and its cell's settings.
 
-    The trained VAE saved by `train_cell`, in eval mode, and its cell's settings (its `info`:
-    device, steps, training seconds, torch version and code commit, is in the file too)."""
+    Its `info` (device, steps, training seconds, torch version and code commit) is in the file too."""
     saved = torch.load(path, map_location=device, weights_only=True)
     settings = saved_settings(saved)
     model = new_model(settings, saved["vocab_size"])
@@ -94,10 +93,9 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
                out_dir: str | Path, cell: str, device=torch.device("cpu"), log=tqdm.write,
                held_out: list[list[int]] | None = None, keep_checkpoint: bool = False,
                tensorboard: str | Path | None = None) -> pd.DataFrame:
-    """Train the cell's VAE, write `model.pt` and return the training history.
+    """Training of the cell's VAE on token-id sentences: `model.pt` in out_dir, and the history.
 
-    Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
-    the history, whose rows also give the terms on the `held_out` sentences when given.
+    The history's rows also give the terms on the `held_out` sentences when given.
     Each row is one line to `log` (progress_line; by default written above the progress bar)
     and, with a `tensorboard` folder, TensorBoard scalars there named as the history's columns.
     `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
@@ -166,10 +164,10 @@ class Report:
 
 
 def resume(run: Run, vocab_size: int) -> tuple[torch.nn.Module, torch.optim.Adam, Progress]:
-    """Build the seeded model and optimiser, resuming from a matching checkpoint if there is one.
+    """The seeded new model (on run.device), its optimiser, and the progress to go on from.
 
-    The seeded new model (on run.device) and its optimiser, and the progress to go on from: restored,
-    with the RNG states, from run.ckpt_path when its fingerprint is the settings', else from the start."""
+    They are restored, with the RNG states, from run.ckpt_path when its fingerprint is the
+    settings', else they start from the beginning."""
     torch.manual_seed(run.settings.seed)
     model = new_model(run.settings, vocab_size).to(run.device)
     optimiser = new_optimiser(model, run.settings.lr)
@@ -190,10 +188,9 @@ def resume(run: Run, vocab_size: int) -> tuple[torch.nn.Module, torch.optim.Adam
 
 
 def train_epochs(run: Run, model, optimiser, state: Progress, tensorboard: str | Path | None) -> None:
-    """Train the remaining epochs, writing a checkpoint after each.
+    """Training of the epochs from state.epoch to the last, with a checkpoint after each.
 
-    Train from epoch state.epoch to the last, a checkpoint after each; state.seconds ends as the
-    training time across interruptions."""
+    state.seconds ends as the training time across interruptions."""
     window = Window(run.device)
     bar = tqdm(total=run.total_steps, initial=state.step, desc=run.cell, file=sys.stderr, mininterval=10, ascii=True)
     started = time.perf_counter() - state.seconds  # training time across interruptions
@@ -210,10 +207,9 @@ def train_epochs(run: Run, model, optimiser, state: Progress, tensorboard: str |
 
 
 def train_epoch(run: Run, model, optimiser, state: Progress, report: Report, epoch: int) -> None:
-    """Train one epoch, recording history rows as it goes.
+    """Training of one epoch (0-based), with a history row every history_every steps and at its end.
 
-    Train one epoch (0-based) on its batches (textvae.batching.epoch_batches), with a history row
-    every history_every steps and at its end."""
+    The epoch's batches are textvae.batching.epoch_batches."""
     settings = run.settings
     for batch in epoch_batches(run.lengths, settings.batch_size, settings.batches, settings.seed * 1000 + epoch):
         tensors = collate([run.sentences[i] for i in batch], run.bos, run.eos, run.device)
@@ -233,9 +229,9 @@ def train_epoch(run: Run, model, optimiser, state: Progress, report: Report, epo
 
 
 def record_row(run: Run, model, state: Progress, report: Report, epoch: int, C: float, weight: float) -> None:
-    """Turn the current window into a history row and record it.
+    """The current window closed into a history row, and the row recorded.
 
-    Close the window into a history row (NonFiniteLoss if a step's loss was not finite), with the
+    NonFiniteLoss if a step's loss was not finite. The row has the
     held-out terms when there is a sample; append it, log its line, write its scalars."""
     sums, bad_step = report.window.read()
     if bad_step:
@@ -253,10 +249,9 @@ def record_row(run: Run, model, state: Progress, report: Report, epoch: int, C: 
 
 
 def save_checkpoint(run: Run, model, optimiser, state: Progress) -> None:
-    """Write the training checkpoint.
+    """The training checkpoint, written to run.ckpt_path.
 
-    Write run.ckpt_path: the settings' fingerprint, the weights, the optimiser, the RNG states
-    and the progress."""
+    It holds the settings' fingerprint, the weights, the optimiser, the RNG states and the progress."""
     atomic_save({"fingerprint": fingerprint(run.settings), "model": model.state_dict(),
                  "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
                  "cuda_rng": torch.cuda.get_rng_state(run.device) if run.device.type == "cuda" else None,
@@ -265,9 +260,9 @@ def save_checkpoint(run: Run, model, optimiser, state: Progress) -> None:
 
 
 def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) -> None:
-    """Write the trained model file.
+    """The trained model, written to `path`.
 
-    Write the trained model to `path`: the settings as plain values, the vocabulary size,
+    The file holds the settings as plain values, the vocabulary size,
     `info` (device, steps, training seconds, torch version, code commit) and the weights on the CPU."""
     info = dict(device=str(run.device), steps=state.step, train_seconds=state.seconds,
                 torch=str(torch.__version__), commit=code_version())
@@ -276,9 +271,9 @@ def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) ->
 
 
 def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:
-    """Compute the history's held-out columns on a sample of sentences.
+    """The history's held-out columns on a sample of sentences.
 
-    The history's held-out columns: reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
+    They are reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
     and the active units of the posterior means (evaluation.mean_terms), in batches of the
     training's size (on a CPU, 150 Yahoo sentences in one padded batch took 3.6 times as long
     as in batches of 32: the logits no longer fit the cache)."""
@@ -292,8 +287,7 @@ def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, setting
 class Clock:
     """Estimate of the time left in a run from the pace of its steps.
 
-    Time left from the pace of this run's steps: (total - step) x seconds per step since
-    the run (or its resumption) began."""
+    (total - step) x seconds per step since the run (or its resumption) began."""
 
     def __init__(self, step: int, total_steps: int):
         self.first, self.total, self.t0 = step, total_steps, time.perf_counter()
@@ -304,9 +298,9 @@ class Clock:
 
 
 def progress_line(cell: str, row: dict, total_steps: int, settings: Settings, seconds_left: float) -> str:
-    """Format one history row as a line of the job's log.
+    """One history row as a line of the job's log.
 
-    One history row as a line of the job's log: step / total, epoch, loss, reconstruction,
+    The line gives step / total, epoch, loss, reconstruction,
     KL against its target (C for betac and freebits, the KL weight for an annealed model), and
     on the held-out sample KL, MI, the offset 1/2 ||mean mu||^2 and the active units; tokens/s
     and the time left."""
@@ -322,10 +316,9 @@ def progress_line(cell: str, row: dict, total_steps: int, settings: Settings, se
 
 
 def scalar_writer(folder: str | Path | None, step: int):
-    """Open a TensorBoard writer on `folder`, hiding events an interrupted run left after `step`.
+    """A TensorBoard SummaryWriter on `folder` that hides the events an interrupted run left after `step`.
 
-    A TensorBoard SummaryWriter on `folder` (None: no writer), which hides the events at and
-    after `step` that an interrupted run left there (purge_step)."""
+    None for no folder: no writer. The events at and after `step` are hidden with purge_step."""
     if folder is None:
         return None
     try:
@@ -336,10 +329,9 @@ def scalar_writer(folder: str | Path | None, step: int):
 
 
 def write_scalars(writer, row: dict) -> None:
-    """Write a history row's columns as TensorBoard scalars.
+    """Every column of a history row but the step as a TensorBoard scalar at that step.
 
-    Every column of a history row but the step as a TensorBoard scalar at that step, flushed
-    so that a running TensorBoard shows it at once."""
+    The scalars are flushed so that a running TensorBoard shows them at once."""
     if writer is None:
         return
     for name, value in row.items():
@@ -349,18 +341,19 @@ def write_scalars(writer, row: dict) -> None:
 
 
 def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
-    """Create the Adam optimiser.
+    """The Adam optimiser over all parameters.
 
-    Adam over all parameters, its update fused into one kernel per step (same arithmetic as
+    Its update is fused into
+ one kernel per step (same arithmetic as
     the per-tensor loop)."""
     return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
 
 
 def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: float,
                tokens: int | None = None):
-    """Run one optimisation step on a batch.
+    """One optimisation step on a batch.
 
-    One update on a batch `tensors` = collate(...): the loss of the settings' objective with
+    The batch is `tensors` = collate(...); the step takes the loss of the settings' objective with
     target rate C and KL weight `weight`, its forward pass in the settings' precision, its
     gradient (norm clipped to grad_clip when set), one optimiser step.  With random batches
     (padded to their longest sentence) and `tokens`, the batch's words and </s>, only those
@@ -380,10 +373,9 @@ def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: 
 
 
 def code_version() -> str:
-    """Return the git commit of the running code.
+    """The git commit of the code that runs.
 
-    The git commit of the code that runs (with "+changes" when the tree differs from it),
-    or "unknown" outside a git checkout."""
+    With "+changes" when the tree differs from it, or "unknown" outside a git checkout."""
     here = Path(__file__).parent
     try:
         commit = subprocess.run(["git", "-C", str(here), "rev-parse", "--short", "HEAD"],
@@ -396,7 +388,7 @@ def code_version() -> str:
 
 
 def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> float:
-    """Return the learning rate at a step under the constant or cosine schedule.
+    """The learning rate at a step under the constant or cosine schedule.
 
     constant: lr; cosine: lr * (1 + cos(pi * step / total_steps)) / 2, falling to 0 at the
     end, which lets the rate settle on its target C instead of oscillating around it."""
@@ -408,10 +400,10 @@ def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> floa
 
 
 def held_out_sample(sentences: list[list[int]] | None, n: int, seed: int) -> list[list[int]] | None:
-    """Pick a fixed, seeded sample of the held-out sentences.
+    """A fixed sample of n of the held-out sentences, in their order.
 
-    A fixed sample of n of the held-out sentences (all of them when there are no more), in
-    their order: seeded, so the same sentences at every history row and in a resumed run."""
+    All of them when there are no more. The sample is seeded, so the same sentences at every
+    history row and in a resumed run."""
     if sentences is None or len(sentences) <= n:
         return sentences
     return [sentences[i] for i in sorted(random.Random(seed).sample(range(len(sentences)), n))]
@@ -420,7 +412,7 @@ def held_out_sample(sentences: list[list[int]] | None, n: int, seed: int) -> lis
 class Window:
     """Running sums over the steps since the last history row.
 
-    The steps since the last history row: the sums of loss, mean rec and mean KL kept on the
+    The sums of loss, mean rec and mean KL kept on the
     device in float64 (the same sums as adding each step's float32 values on the host), the
     first step whose loss was not finite (0: none), and the host-side count of steps and
     tokens."""
@@ -453,9 +445,9 @@ def _terms(rec: float, kl: float, m: float, prefix: str = "") -> dict:
 
 def _history_row(sums: list[float], window: Window, step: int, epoch: int, C: float, weight: float,
                  m: float) -> dict:
-    """Build a history row from the window's means.
+    """A history row: the means over the steps since the last row.
 
-    Means over the steps since the last row; tokens/s counts the real tokens and </s> of
+    tokens/s counts the real tokens and </s> of
     each sentence."""
     n = window.steps
     loss, rec, kl = (value / n for value in sums)

@@ -1,9 +1,9 @@
 """The statistics behind every verdict of the claims.
 
-The statistics behind every verdict of the claims: an estimate with its interval at any
-level, the tests that give it (paired bootstrap, paired and one-sample t, Welch's t, Wilson's
-score interval, Newcombe's paired interval, the exact sign test), the decisions taken from the
-interval, and the control of the false discovery rate over a run's comparisons.
+An estimate with its interval at any level, the tests that give it (paired bootstrap, paired and
+one-sample t, Welch's t, Wilson's score interval, Newcombe's paired interval, the exact sign test),
+the decisions taken from the interval,
+ and the control of the false discovery rate over a run's comparisons.
 
 An `Estimate` carries `bounds(level) -> (lo, hi)`; its two-sided p-value against a value b is
 the largest 1 - level at which the interval still excludes b (found by bisection), so a
@@ -58,9 +58,9 @@ class Estimate:
         return not hi > lo
 
     def p_value(self, bound: float) -> float:
-        """Return the two-sided p-value of the estimate against `bound`.
+        """The two-sided p-value of the estimate against `bound`.
 
-        Two-sided p-value against `bound`: the largest alpha whose 1 - alpha interval still
+        The largest alpha whose 1 - alpha interval still
         excludes it (1 where even the narrowest interval holds it)."""
         def excludes(alpha):
             lo, hi = self.bounds(1 - alpha)
@@ -87,20 +87,18 @@ def _t(level: float, df: float) -> float:
 
 
 def t_half_width(sd, n, level: float = LEVEL):
-    """Return the half width of the t interval of a mean.
+    """The half width of the t interval of a mean.
 
-    The half width t(n - 1) sd / sqrt(n) of the t interval of a mean of n values with sd
-    `sd` (elementwise; NaN where n < 2)."""
+    t(n - 1) sd / sqrt(n) for a mean of n values with sd `sd` (elementwise; NaN where n < 2)."""
     sd, n = np.asarray(sd, dtype=float), np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 1, special.stdtrit(np.maximum(n - 1, 1), 1 - (1 - level) / 2) * sd / np.sqrt(n), np.nan)
 
 
 def bootstrap(replicates, value: float, items: str) -> Estimate:
-    """Return the percentile interval of a statistic's bootstrap replicates.
+    """The percentile interval of a statistic's bootstrap replicates.
 
-    The percentile interval of a statistic's bootstrap `replicates` (for a difference
-    between cells, the replicate differences, paired by the same resamples of `items`)."""
+    For a difference between cells, the replicate differences, paired by the same resamples of `items`."""
     replicates = np.asarray(replicates, dtype=float)
 
     def bounds(level):
@@ -124,9 +122,9 @@ def paired_t(a, b) -> Estimate:
 
 
 def welch(a, b) -> Estimate:
-    """Return Welch's t interval of the difference of two unpaired means.
+    """Welch's t interval of the difference of two unpaired means.
 
-    Welch's t interval of mean(b) - mean(a) for unpaired runs: se^2 = s_a^2/n_a + s_b^2/n_b,
+    For mean(b) - mean(a) of unpaired runs: se^2 = s_a^2/n_a + s_b^2/n_b,
     df by Welch-Satterthwaite."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
@@ -137,9 +135,9 @@ def welch(a, b) -> Estimate:
 
 
 def _wilson(successes: float, n: float, level: float) -> tuple[float, float]:
-    """Return Wilson's score interval of a proportion.
+    """Wilson's score interval of a proportion.
 
-    Wilson's score interval of a proportion: (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) /
+    (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) /
     (1 + z^2/n), p = successes / n."""
     z, p = _z(level), successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -148,18 +146,17 @@ def _wilson(successes: float, n: float, level: float) -> tuple[float, float]:
 
 
 def wilson(successes: int, n: int) -> Estimate:
-    """Estimate a proportion with Wilson's score interval.
+    """A proportion successes / n with Wilson's score interval.
 
-    A proportion successes / n with Wilson's score interval (valid near 0 and 1, where the
-    percentile bootstrap collapses to a point)."""
+    The interval is valid near 0 and 1, where the percentile bootstrap collapses to a point."""
     return Estimate(successes / n, f"Wilson score interval over {n}", lambda level: _wilson(successes, n, level))
 
 
 def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -> tuple[float, float]:
-    """Return Newcombe's square-and-add interval of a paired difference of proportions.
+    """Newcombe's square-and-add interval of a paired difference of proportions.
 
-    Newcombe's (1998, method 10) square-and-add interval of p_a - p_b for paired 0/1
-    outcomes: with Wilson intervals [l_a, u_a], [l_b, u_b] and phi the (corrected) correlation
+    Newcombe (1998, method 10), for p_a - p_b of paired 0/1 outcomes: with Wilson intervals
+    [l_a, u_a], [l_b, u_b] and phi the (corrected) correlation
     of the pairs, lo = d - sqrt((p_a - l_a)^2 + (u_b - p_b)^2 - 2 phi (p_a - l_a)(u_b - p_b)),
     hi = d + sqrt((p_b - l_b)^2 + (u_a - p_a)^2 - 2 phi (p_b - l_b)(u_a - p_a))."""
     n = both + only_a + only_b + neither
@@ -179,19 +176,19 @@ def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -
 
 
 def newcombe(both: int, only_a: int, only_b: int, neither: int) -> Estimate:
-    """Estimate the difference of two paired proportions with Newcombe's interval.
+    """The difference of two paired proportions with Newcombe's paired interval.
 
-    The difference p_a - p_b of two proportions over the same items (a 2x2 table of paired
-    0/1 outcomes: both, only a, only b, neither), with Newcombe's paired interval."""
+    p_a - p_b of two proportions over the same items (a 2x2 table of paired 0/1 outcomes: both,
+    only a, only b, neither)."""
     n = both + only_a + only_b + neither
     return Estimate((only_a - only_b) / n, f"Newcombe paired score interval over {n}",
                     lambda level: _newcombe(both, only_a, only_b, neither, level))
 
 
 def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
-    """Return the exact Clopper-Pearson interval of a binomial proportion.
+    """The exact Clopper-Pearson interval of a binomial proportion.
 
-    The exact (Clopper-Pearson) interval of a binomial proportion: the beta quantiles
+    The beta quantiles
     B(tail; k, n - k + 1) and B(1 - tail; k + 1, n - k)."""
     tail = (1 - level) / 2
     lo = float(special.betaincinv(k, n - k + 1, tail)) if k > 0 else 0.0
@@ -200,9 +197,9 @@ def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
 
 
 def sign_test(wins: int, losses: int, test: str = "exact sign test") -> Estimate:
-    """Estimate the share of wins among decided pairs with the exact sign test.
+    """The share of wins among the decided pairs, with the exact sign test.
 
-    The share of wins among the decided pairs (ties dropped), wins / (wins + losses), with
+    Ties are dropped: wins / (wins + losses), with
     its exact Clopper-Pearson interval; against 1/2 it is the exact sign test (McNemar's exact
     test where the pairs are paired 0/1 outcomes), with the central two-sided p-value."""
     n = wins + losses
@@ -211,10 +208,10 @@ def sign_test(wins: int, losses: int, test: str = "exact sign test") -> Estimate
 
 
 def hull(first: Estimate, second: Estimate) -> Estimate:
-    """Widen `first`'s interval to cover `second`'s too.
+    """`first` with the interval that covers both its own and `second`'s at every level.
 
-    `first` with the interval that covers both its own and `second`'s at every level: the
-    noise of two sources of which each may be the larger (training seeds and test items)."""
+    It covers the noise of two sources
+ of which each may be the larger (training seeds and test items)."""
     def bounds(level):
         (a, b), (c, d) = first.bounds(level), second.bounds(level)
         return min(a, c), max(b, d)
@@ -225,7 +222,7 @@ def hull(first: Estimate, second: Estimate) -> Estimate:
 class Decision:
     """A verdict taken from an estimate, with its p-value and the reason when undecided.
 
-    A verdict taken from an estimate: `holds` True, False or None (undecided), the p-value
+    `holds` True, False or None (undecided), the p-value
     of the test behind it, and `reason`, why it is undecided (empty otherwise)."""
 
     holds: bool | None
@@ -234,9 +231,9 @@ class Decision:
 
 
 def exceeds(estimate: Estimate, bound: float = 0.0, sign: int = 1) -> Decision:
-    """Decide whether a quantity lies above or below `bound`.
+    """Whether a quantity lies above or below `bound`.
 
-    Whether the quantity is above `bound` (sign 1) or below it (sign -1): holds if the
+    Above for sign 1, below for sign -1: holds if the
     interval lies beyond it on that side, fails if it lies on the other side (or on it),
     undecided if it holds `bound`, or if it is one point (no noise estimate)."""
     lo, hi = estimate.interval
@@ -255,9 +252,9 @@ def exceeds(estimate: Estimate, bound: float = 0.0, sign: int = 1) -> Decision:
 
 
 def within(estimate: Estimate, tolerance: float) -> Decision:
-    """Decide whether a quantity lies within +-tolerance of zero.
+    """Whether a quantity lies within +-tolerance of zero: |quantity| <= tolerance.
 
-    Whether |quantity| <= tolerance: holds if the interval lies within +-tolerance (both
+    Holds if the interval lies within +-tolerance (both
     one-sided tests reject, p the larger), fails if it lies wholly outside, undecided
     otherwise."""
     lo, hi = estimate.interval
@@ -275,9 +272,9 @@ def within(estimate: Estimate, tolerance: float) -> Decision:
 
 
 def false_discovery(p_values) -> np.ndarray:
-    """Return Benjamini-Hochberg adjusted p-values of a family of comparisons.
+    """Benjamini-Hochberg adjusted p-values of a family of comparisons.
 
-    Benjamini-Hochberg adjusted p-values of a family of comparisons (NaN stays NaN): a
+    NaN stays NaN. A
     verdict whose adjusted p is below ALPHA keeps the false discovery rate of the family's
     verdicts at ALPHA."""
     from scipy.stats import false_discovery_control  # slow to import; see the module's docstring
@@ -297,9 +294,9 @@ def _against(estimate: Estimate, sign: int, level: float) -> bool:
 
 
 def trend(ends: Estimate | None, steps: list[Estimate | None], sign: int) -> Decision:
-    """Decide whether a statistic rises or falls over ordered cells.
+    """Whether a statistic rises or falls over ordered cells.
 
-    Whether a statistic rises (sign 1) or falls (sign -1) over ordered cells, from the change
+    Rises for sign 1, falls for sign -1, judged from the change
     between the first and last cell (`ends`) and between neighbours (`steps`): fails if one of
     these m comparisons goes against beyond its interval at level 1 - ALPHA / m (Bonferroni;
     m = 1 where there is one step, which is the ends), holds if the ends go the claimed way
@@ -319,9 +316,9 @@ def trend(ends: Estimate | None, steps: list[Estimate | None], sign: int) -> Dec
 
 
 def every(values: list[tuple[float, Estimate | None, float, float]]) -> Decision:
-    """Decide a check that must hold for each of k quantities.
+    """A check that must hold for each of k quantities.
 
-    A check that must hold for each of k quantities, (value, estimate, lower, upper): fails
+    Each quantity is (value, estimate, lower, upper); the check fails
     if some estimate lies wholly outside [lower, upper] beyond its interval at level
     1 - ALPHA / k (Bonferroni over the k), holds if every value lies within, undecided if some
     value lies outside within its noise."""
@@ -341,9 +338,10 @@ def every(values: list[tuple[float, Estimate | None, float, float]]) -> Decision
 
 
 def all_exceed(estimates: list[Estimate], bound: float) -> Decision:
-    """Decide whether each of k quantities exceeds `bound`.
+    """Whether each of k quantities exceeds `bound`.
 
-    Whether each of k quantities exceeds `bound`: holds if every interval lies above it
+    Holds if
+ every interval lies above it
     (an intersection-union test: p the largest), fails if some lies below it beyond its
     interval at level 1 - ALPHA / k (Bonferroni: p = k x the smallest), undecided otherwise."""
     k = len(estimates)

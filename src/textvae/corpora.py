@@ -1,7 +1,6 @@
 """Corpora: reading, tokenising, filtering, splitting and sampling sentences, and the vocabulary.
 
-Corpora: reading sentence files in several formats, tokenising, filtering, splitting,
-sampling the built-in grammar corpora, and the vocabulary.
+Sentence files are read in several formats; the built-in grammar corpora are sampled.
 
 Formats (`format:` in a corpus's config entry):
 - `lines`: one sentence a line.
@@ -41,9 +40,9 @@ class CorpusError(ValueError):
 
 
 def _words(tokens) -> list[str]:
-    """Return the strings of syntok tokens, rejoining hyphenated words and abbreviations.
+    """The strings of syntok tokens, with hyphenated words and abbreviations rejoined.
 
-    The strings of syntok tokens, with the two joins syntok leaves to its caller: a hyphen or
+    These are the two joins syntok leaves to its caller: a hyphen or
     underscore inside a word, which syntok keeps as the next token's spacing ('well-known'), and
     the dot of an abbreviation, which syntok splits off even where it did not end the sentence
     ('Mr.', 'U.S.', 'e.g.', 'J.'): a dot touching the word before it and followed by a word."""
@@ -60,17 +59,16 @@ def _words(tokens) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split raw text into words and punctuation marks with syntok.
+    """The words and punctuation marks of raw text, by syntok's tokeniser.
 
-    The words and punctuation marks of raw text, by syntok's tokeniser (contractions split as
-    in the Penn Treebank: "can't" -> "ca", "n't")."""
+    Contractions are split as in the Penn Treebank: "can't" -> "ca", "n't"."""
     return _words(list(Tokenizer(replace_not_contraction=False).tokenize(text)))
 
 
 def sentences(text: str, tokenized: bool) -> list[list[str]]:
-    """Cut a document into tokenised sentences with syntok's segmenter.
+    """The tokenised sentences of a document, cut by syntok's segmenter.
 
-    The sentences of a document, cut by syntok's segmenter.  Raw text (`tokenized` false) is
+    Raw text (`tokenized` false) is
     tokenised by syntok too; tokenised text keeps its own space-separated tokens, each given to
     the sentence in which it starts."""
     found = [sentence for paragraph in segmenter.analyze(text) for sentence in paragraph]
@@ -124,9 +122,9 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
                    lowercase: bool = False, tokenized: bool = True,
                    split_sentences: bool | None = None, unk_markers: list[str] = (),
                    encoding_errors: str = "strict") -> list[list[str]]:
-    """Read one corpus file into a list of token lists.
+    """One corpus file read into a list of token lists.
 
-    Read one corpus file into a list of token lists (before length filtering); the corpus's
+    Before length filtering; the corpus's
     own unknown-word markers (`_UNK`, `<unk>`, ...) become `<unk>`, whatever their case."""
     path = Path(path)
     if fmt not in FORMATS:
@@ -153,33 +151,33 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
 
 
 def words(sentence: str, tokenized: bool) -> list[str]:
-    """Split one sentence into tokens.
+    """The tokens of one sentence.
 
-    The tokens of one sentence: split on whitespace when the text is `tokenized`, else by
+    Split on whitespace when the text is `tokenized`, else by
     syntok (tokenize)."""
     return sentence.split() if tokenized else tokenize(sentence)
 
 
 def normalise(tokens: list[str], lowercase: bool, unk_markers) -> list[str]:
-    """Normalise tokens: unknown-word markers as <unk>, optionally lower-cased.
+    """The tokens with unknown-word markers as <unk>, optionally lower-cased.
 
-    The tokens with the corpus's unknown-word markers as <unk> and, with `lowercase`, the
-    others lower-cased."""
+    The markers are the corpus's; with `lowercase`, the others are lower-cased."""
     return [UNK if t in unk_markers else t.lower() if lowercase else t for t in tokens]
 
 
 def prepare_sentence(sentence: str, *, lowercase: bool, tokenized: bool, unk_markers=()) -> list[str]:
-    """Prepare one sentence of new text as a corpus's sentences are prepared.
+    """One sentence of new text prepared as a corpus's sentences are prepared.
 
-    One sentence of new text prepared as read_sentences prepares a corpus's sentences with
-    these settings (without cutting it into sentences): tokens, markers as <unk>, lower-cased."""
+    As read_sentences prepares them with these settings (without cutting it into sentences):
+    tokens, markers as <unk>, lower-cased."""
+
     return normalise(words(sentence, tokenized), lowercase, set(unk_markers))
 
 
 def preparation(spec: dict) -> dict:
-    """Return how a corpus's sentences were prepared, as prepare_sentence's keywords.
+    """How a corpus's sentences were prepared, as prepare_sentence's keywords.
 
-    How a corpus's sentences were prepared, as prepare_sentence's keywords: a real corpus's
+    A real corpus's
     `lowercase`, `tokenized` and `unk_markers` (its config entry, the schema's defaults filled
     in); a built-in corpus's text is lower-case words separated by spaces."""
     if "grammar" in spec:
@@ -244,7 +242,7 @@ class Vocab:
 
 def build_vocab(sentences: list[list[str]], size: int | None = None,
                 extra: list[str] = ()) -> pd.DataFrame:
-    """Build the vocabulary frame of the most frequent tokens.
+    """The vocabulary frame of the most frequent tokens.
 
     The `size` most frequent tokens (specials included in the count; ties broken
     alphabetically), then the `extra` tokens never seen, as a frame with columns token, id,
@@ -260,9 +258,9 @@ def build_vocab(sentences: list[list[str]], size: int | None = None,
 
 
 def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list[str]]]:
-    """Read a real corpus's train, valid and test splits.
+    """A real corpus's train, valid and test splits, read as its config entry `spec` says.
 
-    Read a real corpus as its config entry `spec` says: `files` maps train/valid/test to
+    `files` maps train/valid/test to
     their files, or `all` to one file cut by the fractions of spec["split"]."""
     read = dict(fmt=spec["format"], text_field=spec["text_field"], lowercase=spec["lowercase"],
                 tokenized=spec["tokenized"], split_sentences=spec["split_sentences"],
@@ -286,10 +284,10 @@ def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list
 
 
 def grammar_splits(grammar, sizes: dict[str, int], seed: int) -> dict[str, pd.DataFrame]:
-    """Sample each split from the grammar, with each sentence's exact log p(x).
+    """Each split sampled from the grammar, with each sentence's exact log p(x).
 
-    Sample each split from the grammar (seeded per split) with the exact log p(x) of each
-    sentence in column `logp_true`."""
+    The sampling is seeded per split; log p(x) is in column `logp_true`."""
+
     out = {}
     for offset, split in enumerate(("train", "valid", "test")):
         rng = random.Random(seed * 1000 + offset)

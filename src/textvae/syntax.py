@@ -1,7 +1,6 @@
 """Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019) Table 4.
 
-Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019)
-Table 4: minimal pairs (x+, x-), a grammatical sentence and an ungrammatical one.
+Minimal pairs (x+, x-), a grammatical sentence and an ungrammatical one.
 
 Pairs come from the original EMNLP 2018 test sets (one pickle per test set: dict sub-case ->
 list of tuples of sentences; NPI tuples hold a third, intrusive sentence that is not used) or
@@ -94,9 +93,9 @@ def load_test_set(path) -> pd.DataFrame:
 
 
 def load_marvin_linzen(folder, per_subcase: int | None = None, seed: int = 1) -> pd.DataFrame:
-    """Load Marvin & Linzen's test sets from a folder as one frame of pairs.
+    """Marvin & Linzen's test sets from a folder as one frame of pairs.
 
-    Every `*.pickle` test set in folder, as one frame of pairs; with `per_subcase`, a seeded
+    Every `*.pickle` test set in folder; with `per_subcase`, a seeded
     sample of at most that many pairs of every sub-case, in their order in the file."""
     files = sorted(Path(folder).glob("*.pickle"))
     if not files:
@@ -120,7 +119,7 @@ _OTHER = {"sing": "plur", "plur": "sing"}
 class _Words:
     """Random words of the built-in lexicon.
 
-    Random words of the built-in lexicon; for a number ('sing' or 'plur') the word agreeing
+    For a number ('sing' or 'plur') the word agreeing
     with it and, where a pair needs it, the form of the other number."""
 
     def __init__(self, rng: random.Random):
@@ -159,9 +158,9 @@ class _Words:
         return self.rng.choice(LEXICON["adjective"])
 
     def predicate(self, num, animate=True):
-        """Return a main predicate agreeing with a number, and its form for the other number.
+        """A main predicate agreeing with num, and its form for the other number.
 
-        A main predicate agreeing with num and its form for the other number: an intransitive
+        An intransitive
         verb for an animate subject, copula + adjective for an inanimate one."""
         if animate:
             return self.vi(num)
@@ -216,7 +215,7 @@ def _subj_rel(w, m, e):
 
 
 def _obj_rel(w, m, e, animate, that, within):
-    """Build an object relative clause agreement pair.
+    """An object relative clause agreement pair.
 
     Agreement of the main verb across an object relative clause or, `within`, of the
     clause's own verb with its subject."""
@@ -262,7 +261,7 @@ def _npi(w, m, across):
 
 
 def _sub_cases():
-    """Return the built-in sub-cases of each test set.
+    """The built-in sub-cases of each test set.
 
     test set -> [(sub-case name, function of the words giving (good, bad))], the names as in
     Marvin & Linzen's pickles (MS/MV main subject/verb, ES/EV embedded, BS the subject around a
@@ -303,7 +302,7 @@ BUILTIN_PER_SUBCASE = 40  # A6's per_subcase left out
 
 
 def builtin_pairs(per_subcase: int, seed: int) -> pd.DataFrame:
-    """Generate minimal pairs from the built-in grammar.
+    """Minimal pairs generated from the built-in grammar.
 
     `per_subcase` distinct pairs for every sub-case of every test set the built-in grammar
     can express, words drawn with `seed`."""
@@ -351,16 +350,15 @@ SHARES = {"p1": ("bad_zgood", "good_zgood"), "p2": ("bad_zbad", "good_zbad"),
 
 
 def pair_hits(scores: pd.DataFrame) -> pd.DataFrame:
-    """Return, per pair and share, whether the ungrammatical sentence is the less likely.
+    """Per pair and share, whether the ungrammatical sentence is the less likely.
 
-    Per pair, whether its ungrammatical sentence is the less likely (a strict comparison)
-    under each of SHARES' codes: one 0/1 column per share."""
+    A strict comparison, under each of SHARES' codes: one 0/1 column per share."""
     return pd.DataFrame({name: (scores[bad] < scores[good]).astype(float) for name, (bad, good) in SHARES.items()},
                         index=scores.index)
 
 
 def pair_accuracies(scores: pd.DataFrame) -> dict:
-    """Compute the minimal-pair accuracies p1, p2, p1_bar and p2_bar.
+    """The minimal-pair accuracies p1, p2, p1_bar and p2_bar.
 
     p1, p2: shares of the pairs the vocabulary tells apart (`n_scored`) whose ungrammatical
     sentence is less likely, a strict comparison; p1_bar, p2_bar as the authors' code computes
@@ -383,9 +381,10 @@ PAIRED = (("p1", "p2"), ("p1", "p1_bar"))  # the shares whose difference the cla
 
 
 def pair_counts(hits: pd.DataFrame) -> dict:
-    """Count the pairs behind the shares' intervals.
+    """The counts of pairs behind the shares' intervals.
 
-    The counts behind the shares' intervals: `hits_{share}`, the pairs each share counts,
+    `hits_{share}`,
+ the pairs each share counts,
     and for each pair of shares (a, b) of PAIRED the 2x2 table over the same pairs,
     `{a}_and_{b}`, `{a}_not_{b}` and `{b}_not_{a}` (the rest hit under neither)."""
     out = {f"hits_{name}": int(hits[name].sum()) for name in ("p1", "p2", "p1_bar")}

@@ -27,7 +27,7 @@ PASS_LOGITS = {"cpu": 2 ** 22, "cuda": 2 ** 28}
 @torch.no_grad()
 def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: int,
                             mu=None, logvar=None, max_logits: int | None = None) -> torch.Tensor:
-    """Return the importance-weighted estimate of -log p(x) per sentence.
+    """The importance-weighted estimate of -log p(x) per sentence.
 
     -log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x)
     (Burda et al. 2016), per sentence; an upper bound on -log p(x) that tightens as K grows.
@@ -55,7 +55,7 @@ def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: in
 @torch.no_grad()
 def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: int,
                batch_size: int = 256, device=torch.device("cpu")) -> dict:
-    """Compute the mean reconstruction, KL, MI, offset and active units over sentences.
+    """The mean reconstruction, KL, MI, offset and active units over sentences.
 
     Over `sentences`, in eval mode with the noise of `seed` (the caller's random state and
     mode are left as they were): `reconstruction`, the mean log p(x|z) with one z ~ q(z|x);
@@ -86,7 +86,7 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
 
 
 def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Return the weighted mean of x for each row of weights, ignoring NaN.
+    """The weighted mean of x for each row of weights, ignoring NaN.
 
     Per row w of `weights` (R, n), sum_i w_i x_i / sum_i w_i over the i where x_i is not NaN
     (a statistic computed on a sample of the sentences); NaN where no weighted x_i is known."""
@@ -97,7 +97,7 @@ def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Return the weighted mean and covariance of x for each row of weights.
+    """The weighted mean and covariance of x for each row of weights.
 
     Per row w of `weights` (R, n) with N = sum w: the mean m = sum_i w_i x_i / N of the rows
     of x (n, d) and their unbiased covariance (sum_i w_i (x_i - m)(x_i - m)^T) / (N - 1), the
@@ -128,9 +128,9 @@ def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> t
 def weighted_statistics(weights: np.ndarray, rec: np.ndarray, kl: np.ndarray, mu: np.ndarray,
                         draws: list[np.ndarray], au_threshold: float, iw: np.ndarray, mi_terms: np.ndarray,
                         nll_true: np.ndarray | None = None) -> list[dict]:
-    """Compute the evaluation statistics of each resample of the test sentences.
+    """The evaluation statistics of each resample of the test sentences.
 
-    The statistics of each resample of the test sentences, a row of `weights` (R, n) giving
+    Each resample is a row of `weights` (R, n) giving
     how often each sentence is drawn (a row of ones: the sentences themselves), from
     per-sentence log p(x|z) `rec`, KL `kl`, posterior means `mu`, z draws, importance-weighted
     NLL `iw` and mutual-information terms `mi_terms` (these two NaN for the sentences outside
@@ -188,7 +188,7 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
              repeats: int, au_threshold: float, seed: int, batch_size: int = 256,
              mi_posteriors: int = 10000, iw_sentences: int = 2000, replicates: int = 0,
              device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:
-    """Evaluate a model on the test sentences, with bootstrap replicates when asked.
+    """A model's evaluation on the test sentences, with bootstrap replicates when asked.
 
     set_statistics of the test sentences with `repeats` z draws per sentence; the mutual
     information I(x; z) with q(z) the mixture of (a seeded sample of at most `mi_posteriors`
@@ -241,7 +241,7 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
 
 
 def batch_iw_nll(model, tensors, mu, logvar, chosen: np.ndarray, samples: int) -> np.ndarray:
-    """Return the importance-weighted NLL of the chosen rows of a batch.
+    """The importance-weighted NLL of the chosen rows of a batch.
 
     importance_weighted_nll of the rows of a collated batch `tensors` (enc_in, lengths,
     dec_in, targets) with posteriors mu, logvar where `chosen` is true, in float64, NaN for the
@@ -257,7 +257,8 @@ def batch_iw_nll(model, tensors, mu, logvar, chosen: np.ndarray, samples: int) -
 @torch.no_grad()
 def log_likelihoods(model, sentences: list[list[int]], z: torch.Tensor, bos: int, eos: int, *,
                     batch_size: int = 256) -> np.ndarray:
-    """Return log p(x_i | z_i) per sentence.
+    """log p(x_i | z_i) per sentence.
+
 
     log p(x_i | z_i) = sum over the tokens of x_i and </s> of log p(x_t | x_<t, z_i), per
     sentence in input order; z (N, dz) may have dz = 0, for a language model's log p(x_i)."""

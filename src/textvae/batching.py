@@ -1,7 +1,6 @@
-"""Group an epoch's sentences into batches and pad a batch into tensors.
+"""How an epoch's sentences are grouped into batches, and a batch's padded tensors.
 
-How an epoch's sentences are grouped into batches: by similar length, so that padding wastes
-little compute, or at random as the authors' code does; and a batch's padded tensors."""
+By similar length, so that padding wastes little compute, or at random as the authors' code does."""
 
 from __future__ import annotations
 
@@ -29,7 +28,7 @@ def length_batches(lengths: list[int], batch_size: int, seed: int | None) -> lis
 
 
 def random_batches(n: int, batch_size: int, seed: int) -> list[list[int]]:
-    """Cut a seeded shuffle of the sentences into batches.
+    """A seeded shuffle of the sentences, cut into batches.
 
     Index lists of at most `batch_size` of the n sentences: a seeded shuffle cut into
     consecutive batches (the authors' tf.data shuffle + batch); collate pads each to its
@@ -40,9 +39,9 @@ def random_batches(n: int, batch_size: int, seed: int) -> list[list[int]]:
 
 
 def epoch_batches(lengths: list[int], batch_size: int, composition: str, seed: int) -> list[list[int]]:
-    """Return one epoch's batches under the settings' `batches`.
+    """One epoch's batches under the settings' `batches`.
 
-    One epoch's batches under the settings' `batches`: `bucketed`, length_batches; `random`,
+    `bucketed`, length_batches; `random`,
     random_batches.  The beta_C term |mean_batch KL - C| holds each batch's mean KL to C: over
     random batches that is the mean over all lengths, over bucketed ones the mean of each
     length bucket."""
@@ -54,7 +53,8 @@ def epoch_batches(lengths: list[int], batch_size: int, composition: str, seed: i
 
 
 def collate(sentences: list[list[int]], bos: int, eos: int, device=None):
-    """Pad token id lists into the encoder, decoder and target tensors.
+    """Token id lists padded into the encoder, decoder and target tensors.
+
 
     Token id lists -> (enc_in, lengths, dec_in, targets), padded with 0 on the right, on
     `device`.

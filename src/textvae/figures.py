@@ -19,9 +19,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def _pooled(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Pool each model's runs over its training seeds.
+    """The table with each model's runs pooled over its training seeds.
 
-    The table with each model's runs pooled over its training seeds, and `{column}_half`, the
+    With `{column}_half`, the
     half width of the t interval of each of `columns` (NaN for a model of one run)."""
     pooled = over_seeds(table)
     for column in columns:
@@ -64,7 +64,7 @@ def logdetcov(table):
 
 
 def rate_training(table):
-    """Plot A1's rate, MI, offset and target C against training step.
+    """A1's rate, MI, offset and target C against training step.
 
     A1 at the largest C, one panel per corpus and model: the held-out rate R, mutual
     information I(x; z), offset 1/2 ||mean_x mu(x)||^2 and target C against training step.
@@ -86,7 +86,7 @@ def rate_training(table):
 
 
 def autogen_training(table):
-    """Plot B1's KL share and ELBO against training step.
+    """B1's KL share and ELBO against training step.
 
     B1 (Mansbridge et al. Fig. 2): the KL term as % of the objective (top) and the ELBO
     (bottom) on the held-out split against training step, one line per model, one column per
@@ -108,9 +108,9 @@ def autogen_training(table):
 
 
 def fce(table):
-    """Plot A5's forward cross entropy against C.
+    """A5's forward cross entropy against C.
 
-    A5 (Prokhorov et al. Table 3): forward cross entropy against C, one line per decoding
+    Prokhorov et al. Table 3: one line per decoding
     scheme with the standard deviation over the seeds' LMs as error bars, one panel per corpus."""
     runs = table[table["model"] != "real test set"]
     corpora = list(dict.fromkeys(runs["corpus"]))
@@ -144,10 +144,9 @@ def syntax(table):
 
 
 def capacity(table):
-    """Plot A2's BLEU-2 and BLEU-4 by source length bucket.
+    """A2's BLEU-2 and BLEU-4 of greedy reconstructions by source length bucket.
 
-    A2 (Prokhorov et al. Table 1): BLEU-2 and BLEU-4 of greedy reconstructions by source
-    length bucket, one group of bars per C, one panel per corpus."""
+    Prokhorov et al. Table 1: one group of bars per C, one panel per corpus."""
     table = _pooled(table, ["bleu2"])
     corpora = list(dict.fromkeys(table["corpus"]))
     fig, axes = _panels(len(corpora))

@@ -1,8 +1,7 @@
 """Estimates with their noise from the experiments' tables.
 
-From the experiments' tables to estimates: a cell's runs (its training seeds, and A5's LM
-seeds), one cell's statistic and the difference between two cells with the noise the data
-have, and a statistic's trend over C.
+A cell's runs (its training seeds, and A5's LM seeds), one cell's statistic and the difference
+between two cells with the noise the data have, and a statistic's trend over C.
 
 A table row is one run.  A cell is a model without its seed suffix (`base`) with the other
 keys that place it (corpus, scheme, category); its runs are keyed by `run`, the seed suffix
@@ -24,10 +23,10 @@ from . import verdict
 
 
 def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
-    """Add columns `base` and `run` to the table.
+    """The table with columns `base` and `run`.
 
-    The table with `base` (the model without its seed) and `run` (its seed suffix, with the
-    column `lm_seed` where the runs are A5's language models)."""
+    `base` is the model without its seed, `run` its seed suffix, with the column `lm_seed`
+    where the runs are A5's language models."""
     run = frame["model"].map(lambda m: split_seed(m)[1])
     if lm_seed is not None:
         run = run + "/lm" + frame[lm_seed].astype(str)
@@ -48,10 +47,9 @@ def cell(frame: pd.DataFrame, **keys) -> pd.DataFrame:
 
 
 def draws(noise: pd.DataFrame | None, column: str, **keys) -> np.ndarray | None:
-    """Return the bootstrap replicates of a column for one run.
+    """The bootstrap replicates of `column` of the run that `keys` pick out.
 
-    The bootstrap replicates of `column` of the run that `keys` pick out, in replicate
-    order (None without them)."""
+    In replicate order (None without them)."""
     if noise is None or column not in noise:
         return None
     part = _matching(noise, keys).sort_values("replicate")
@@ -65,9 +63,9 @@ def _replicates(runs: pd.DataFrame, noise, column: str, keys: list[str]) -> np.n
 
 
 def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "") -> stats.Estimate | None:
-    """Estimate one cell's value of a column, with its noise.
+    """One cell's value of a column, with its noise.
 
-    One cell's `column`: its mean over the runs with the one-sample t interval over the
+    Its mean over the runs with the one-sample t interval over the
     seeds, or of one run the percentile interval of its replicates; None without noise."""
     if len(runs) > 1:
         return stats.t_mean(runs[column], f"t over {len(runs)} seeds")
@@ -77,7 +75,7 @@ def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "")
 
 def difference(low: pd.DataFrame, high: pd.DataFrame, column: str, noise=None, keys=(),
                items: str = "") -> stats.Estimate | None:
-    """Estimate the difference of a column between two cells, with its noise.
+    """The difference of a column between two cells, with its noise.
 
     `column` of cell `high` minus cell `low` (each its runs, as `cell` gives them) with the
     noise the data have (the module's docstring); None without any."""
@@ -98,11 +96,10 @@ def by_C(frame: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
 
 def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise=None, keys=(),
           items: str = "") -> tuple[stats.Decision, stats.Estimate | None, str]:
-    """Decide whether a column rises or falls over the cells ordered by C.
+    """Whether a column rises or falls over the cells ordered by C.
 
-    Whether `column` rises (sign 1) or falls (sign -1) over the cells ordered by C
-    (stats.trend): the decision, the estimate of the change from the smallest C to the
-    largest, and the values per C as text."""
+    Rises for sign 1, falls for sign -1 (stats.trend): the decision, the estimate of the change
+    from the smallest C to the largest, and the values per C as text."""
     text = ", ".join(f"C={C:g}: {runs[column].mean():.4g}" for C, runs in cells)
     if len(cells) < 2:
         return stats.Decision(None, reason="the experiment has one C"), None, text
@@ -118,9 +115,8 @@ def cells_of(*parts: pd.DataFrame) -> list[str]:
 
 def trend_verdict(claim: str, experiment: str, corpus: str, statement: str, part: pd.DataFrame, column: str,
                   sign: int, noise=None, keys=(), items: str = "") -> dict:
-    """Build the row of a claim that a column rises or falls as C grows.
+    """The row of a claim that a column rises or falls as C grows.
 
-    The row of a claim that `column` rises (sign 1) or falls (sign -1) as C grows over the
-    runs of `part` (one model per C)."""
+    Rises for sign 1, falls for sign -1, over the runs of `part` (one model per C)."""
     decision, ends, text = trend(by_C(part), column, sign, noise, keys, items)
     return verdict(claim, experiment, corpus, statement, decision, text, ends, cells_of(part))

@@ -1,7 +1,7 @@
 """A model folder's card: what a trained cell needs to be used alone.
 
-A model folder's card: what a trained cell needs beside its `model.pt` to be used alone, on
-another machine, on sentences of one's own (textvae.api, the `textvae` command).
+Beside its `model.pt`, to be used alone on another machine, on sentences of one's own
+(textvae.api, the `textvae` command).
 
 The model_card rule writes two files into each model folder `results/models/{corpus}/{model}/`:
 - `vocab.parquet`: the corpus vocabulary, as `results/data/{corpus}/vocab.parquet` (columns
@@ -31,7 +31,7 @@ TEST = ("rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units", "
 
 
 def key_metrics(last: pd.Series, summary: pd.Series | None = None) -> dict:
-    """Return a model card's key metrics.
+    """A model card's key metrics.
 
     final_{term} of the last history row `last` (the terms it has), and test_{metric} of
     the evaluation `summary` when the cell was evaluated."""

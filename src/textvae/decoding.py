@@ -71,9 +71,9 @@ def choose(logits: torch.Tensor, method: str, k: int | None = None, p: float | N
 
 
 def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -> torch.Tensor:
-    """Sample from the nucleus, renormalised, by rejection.
+    """A sample from the nucleus, renormalised, by rejection.
 
-    Sample from the nucleus, renormalised: token i is in it when the tokens more probable
+    Token i is in it when the tokens more probable
     than i hold less than p in all, so it is the smallest set of most probable tokens whose
     mass reaches p.  By rejection, which is exact: draw from the whole distribution and keep
     the draw if it lies in the nucleus (probability >= p), else draw again; no sort of the

@@ -37,7 +37,7 @@ def default_lock_dir() -> Path:
 
 
 def shared_dir(path: Path) -> Path:
-    """Create a folder that anyone may add files to.
+    """A folder that anyone may add files to.
 
     `path`, created if absent, with mode 1777 (anyone may add files, only their owner may
     remove them), whatever the umask of whoever creates it."""
@@ -77,10 +77,10 @@ def lock_name(gpu_id: str, slot: int) -> str:
 
 def claim_gpu(gpu_ids: list[str], lock_dir: Path | None = None, wait_s: float = 0.0, poll_s: float = 1.0,
               log=print, jobs_per_gpu: int = 1) -> int | None:
-    """Claim a free slot of one of the GPUs and return its index.
+    """The index of a GPU with a free slot, which is claimed.
 
-    Lock a free slot of one of the GPUs `gpu_ids` (the UUIDs of the visible GPUs), each of
-    which has `jobs_per_gpu` slots, and return that GPU's index; slot 0 of every GPU is tried
+    The GPUs are `gpu_ids` (the UUIDs of the visible GPUs), each of which has `jobs_per_gpu`
+    slots; the slot is locked; slot 0 of every GPU is tried
     before slot 1 of any.  While all are claimed, try again every `poll_s` seconds for up to
     `wait_s` seconds (logging once that it waits), then return None."""
     lock_dir = shared_dir(Path(lock_dir or default_lock_dir()))
@@ -119,7 +119,7 @@ def gpu_uuids() -> list[str]:
 
 
 def select_device(log=print):
-    """Select the device a job runs on.
+    """The device a job runs on.
 
     A claimed GPU (`TEXTVAE_JOBS_PER_GPU` jobs to a GPU, default 1) made the current CUDA
     device (torch.cuda.set_device) when CUDA is present, else the CPU; says which in the job's

@@ -1,6 +1,6 @@
 """The registry of the two papers' experiments.
 
-The registry of experiments: for each experiment of the two papers, the rule file that holds
+For each experiment, the rule file that holds
 its rules, the tables and figures it writes, its title in the report, the rule of
 textvae.claims that decides its claims and the tables it reads, and its table of the paper's
 values.  The workflow derives from it the `tables` and `figures` targets, the report's
@@ -130,9 +130,9 @@ def figures(config: dict, registry=REGISTRY) -> dict[str, tuple[Figure, Experime
 
 
 def targets(config: dict, results: str, registry=REGISTRY) -> list[str]:
-    """Return the files of the `tables` target that belong to experiments.
+    """The files of the `tables` target that belong to experiments.
 
-    The files of the `tables` target that belong to experiments: every table, figure and
+    Every table, figure and
     paper table of the experiments the config runs."""
     files = []
     for experiment in chosen(config, registry):

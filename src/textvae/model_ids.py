@@ -55,7 +55,7 @@ class ModelId:
 
 
 def parse(model_id: str) -> ModelId:
-    """Parse a model id.
+    """A model id, parsed.
 
     'lstm-betac-C15' -> ModelId(arch=lstm, objective=betac, C=15.0); 'lstm-betac-C15-s2' ->
     the same with seed 2."""
@@ -78,7 +78,7 @@ def parse(model_id: str) -> ModelId:
 
 
 def split_seed(model_id: str) -> tuple[str, str]:
-    """Split a model id into the model and the run's seed suffix.
+    """A model id split into the model and the run's seed suffix.
 
     'lstm-betac-C15-s2' -> ('lstm-betac-C15', '-s2'): the model that runs of several seeds
     repeat, and the run's seed suffix ('' for an id without one)."""

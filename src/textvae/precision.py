@@ -17,7 +17,7 @@ from .settings import PRECISIONS
 
 
 def set_precision(name: str) -> None:
-    """Set the precision of float32 matrix products, convolutions and RNNs.
+    """The precision of float32 matrix products, convolutions and RNNs, set for the settings'.
 
     Float32 matrix products, convolutions and RNNs on TF32 units for tf32, in IEEE float32
     otherwise (cuDNN's own default for convolutions and RNNs is TF32: fp32 turns it off)."""
@@ -31,9 +31,9 @@ def set_precision(name: str) -> None:
 
 @cache
 def bf16_rnn_runs(device_type: str) -> bool:
-    """Return whether an LSTM runs under bfloat16 autocast on this kind of device.
+    """Whether an LSTM runs under bfloat16 autocast on this kind of device.
 
-    Whether an LSTM runs under bfloat16 autocast on this kind of device: some CPUs' oneDNN
+    Some CPUs' oneDNN
     has no bfloat16 LSTM ("could not create a primitive descriptor"), so it is tried once."""
     try:
         with torch.no_grad(), torch.autocast(device_type, dtype=torch.bfloat16):
@@ -46,8 +46,7 @@ def bf16_rnn_runs(device_type: str) -> bool:
 def check_precision(name: str, device: torch.device) -> None:
     """Refuse bf16 where the device cannot run the models' RNNs in bfloat16.
 
-    Refuse bf16 where the device cannot run the models' RNNs in bfloat16, with one line
-    that says what to use instead."""
+    The refusal is one line that says what to use instead."""
     kind = torch.device(device).type
     if name == "bf16" and not bf16_rnn_runs(kind):
         raise ValueError(f"precision bf16: this {kind}'s oneDNN has no bfloat16 LSTM; use precision fp32 "

@@ -1,7 +1,6 @@
 """Writing tables as Parquet and Markdown, and pooling a model's runs over its training seeds.
 
-Writing tables: Parquet for programs, Markdown for people, both replaced atomically; and a
-model's runs over its training seeds pooled into one row."""
+Parquet for programs, Markdown for people, both replaced atomically."""
 
 from __future__ import annotations
 
@@ -16,10 +15,11 @@ ORDER_KEYS = ("step", "epoch")  # numeric columns that place a row (of a trainin
 
 
 def over_seeds(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pool each model's runs over its training seeds into one row.
+    """One row per model, pooling its runs over its training seeds.
 
-    One row per model over its runs of several training seeds (model ids `-s{seed}`,
-    textvae.config), keyed by the text columns and ORDER_KEYS with `model` without its seed:
+    The runs have model ids `-s{seed}` (textvae.config); the rows are keyed by the text columns
+    and ORDER_KEYS with `model` without its seed:
+
     each other numeric column x as its mean over the runs, `x_sd` its sd over them (ddof 1) and
     `seeds` the number of runs.  A model of one run keeps its id (`seeds` 1, `x_sd` NaN).  A
     frame pooled already (with `seeds`) is returned as it is."""
@@ -61,7 +61,7 @@ def write_table(frame: pd.DataFrame, parquet, md, title: str,
                 sections: dict[str, pd.DataFrame] | None = None, floatfmt: str = ".2f") -> None:
     """Write a table as Parquet and as a Markdown page.
 
-    The table as Parquet and as a Markdown page headed by `title` (numbers printed with
+    The page is headed by `title` (numbers printed with
     `floatfmt`), then, where the table's models have runs of several training seeds, their mean
     ± sd over the seeds, then the `sections` (heading -> frame) that the page shows below it."""
     write_parquet(frame, parquet)

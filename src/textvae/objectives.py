@@ -62,10 +62,10 @@ def kl_weight(schedule: str | None, step: int, steps: int) -> float:
 
 def training_loss(objective: str, rec, kl, *, C: float = 0.0, beta: float = 1.0, m: float = 0.0,
                   weight: float = 1.0) -> torch.Tensor:
-    """The training loss of an objective.
+    """The training loss of `objective` with its current target rate C and KL weight `weight`.
 
-    The loss of `objective` with its current target rate C and KL weight `weight`
-    (the annealing weight multiplies the KL term of the vae, beta and autogen losses)."""
+    The annealing weight multiplies the KL term of the vae, beta and autogen losses."""
+
     if objective in ("vae", "lm"):  # a language model has no z: kl = 0
         return beta_vae_loss(rec, kl, weight)
     if objective == "beta":

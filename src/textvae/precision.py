@@ -17,10 +17,10 @@ from .settings import PRECISIONS
 
 
 def set_precision(name: str) -> None:
-    """The precision of float32 matrix products, convolutions and RNNs, set for the settings'.
+    """Set the precision of float32 matrix products, convolutions and RNNs.
 
-    Float32 matrix products, convolutions and RNNs on TF32 units for tf32, in IEEE float32
-    otherwise (cuDNN's own default for convolutions and RNNs is TF32: fp32 turns it off)."""
+    TF32 units for tf32, IEEE float32 otherwise (cuDNN's own default for convolutions and RNNs
+    is TF32: fp32 turns it off)."""
     if name not in PRECISIONS:
         raise ValueError(f"unknown precision {name!r}; expected one of {PRECISIONS}")
     mode = "tf32" if name == "tf32" else "ieee"

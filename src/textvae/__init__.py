@@ -1,5 +1,6 @@
-"""textvae: the library behind the pipeline that reproduces the beta_C-VAE (Prokhorov et al.
-2019) and AutoGen (Mansbridge et al. 2018) experiments.  Modules:
+"""The library behind the pipeline that reproduces the beta_C-VAE and AutoGen experiments.
+
+The beta_C-VAE is Prokhorov et al. (2019), AutoGen Mansbridge et al. (2018).  Modules:
 - data: grammar, english (the built-in grammar), corpora, batching;
 - models and training: settings (a cell's settings, typed), models, objectives, training,
   precision, device;
@@ -14,7 +15,9 @@
 
 
 def __getattr__(name: str):
-    """`textvae.load` (textvae.api.load), imported on first use: `import textvae` stays free of
+    """`textvae.load` (textvae.api.load), imported lazily, on first use.
+
+    `import textvae` stays free of
     torch, which the workflow's config checks at every snakemake start do without."""
     if name == "load":
         from .api import load

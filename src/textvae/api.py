@@ -1,5 +1,7 @@
-"""Use a trained cell on sentences of one's own: encode, reconstruct, sample, interpolate and
-score, with the same functions the pipeline decodes its test sentences and prior draws with.
+"""Use of a trained cell on sentences of one's own.
+
+Encode, reconstruct, sample, interpolate and score, with the same functions the pipeline
+decodes its test sentences and prior draws with.
 
     import textvae
     vae = textvae.load("results/models/short/lstm-betac-C25")
@@ -55,9 +57,11 @@ def note(message: str) -> None:
 
 
 def load(path: str | Path, *, vocab: str | Path | None = None, device=None, log=note) -> TrainedVAE:
-    """The trained cell of a model folder (or of the model.pt file in it), in eval mode on
-    `device` (default: the GPU where there is one, else the CPU).  `vocab`: a vocab.parquet to
-    use instead of the folder's (a folder written before the model_card rule has none).
+    """The trained cell of a model folder, in eval mode.
+
+    The folder, or the model.pt file in it; eval mode on `device` (default: the GPU where
+    there is one, else the CPU).  `vocab`: a vocab.parquet to use instead
+ of the folder's (a folder written before the model_card rule has none).
     Notes on the input (sentences longer than any the model was trained on) go to `log`."""
     path = Path(path)
     folder = path.parent if path.suffix == ".pt" else path
@@ -115,7 +119,9 @@ class TrainedVAE:
         self.decoding = card.get("decoding") or read_schema()["properties"]["decoding"]["default"]
 
     def tokens(self, sentences: list[str], prepared: bool = False) -> list[list[str]]:
-        """Each sentence's tokens as its corpus was prepared (card.json's `preparation`; split
+        """Each sentence's tokens as the model's corpus was prepared.
+
+        As card.json's `preparation` says (split
         on spaces where there is none or `prepared`); refuses an empty list."""
         if isinstance(sentences, str) or not len(sentences):
             raise InputError("no sentence given; expected a list of sentences, one string each")
@@ -140,7 +146,9 @@ class TrainedVAE:
         return [" ".join(self.vocab.decode(s)) for s in ids]
 
     def latent(self, ids: list[list[int]], z: str = "mean", seed: int = DEFAULT_SEED) -> torch.Tensor:
-        """One code per sentence of ids: the posterior mean (z="mean") or z ~ q(z|x) drawn with
+        """One code per sentence of ids.
+
+        The posterior mean (z="mean") or z ~ q(z|x) drawn with
         `seed` (z="sample"), by generation.posterior."""
         if z not in LATENTS:
             raise InputError(f"z {z!r}: expected one of {LATENTS}")
@@ -150,7 +158,9 @@ class TrainedVAE:
                                     seed=seed, device=self.device)
 
     def scheme(self, scheme: str | dict = "greedy", **options) -> dict:
-        """The keyword arguments of textvae.decoding.decode for `scheme`: a dict of them (as the
+        """The keyword arguments of textvae.decoding.decode for a decoding scheme.
+
+        `scheme` is a dict of them (as the
         pipeline passes), a scheme named in the run's decoding block (e.g. nucleus0.9), or
         method[:value] (greedy, sample, topk:K, nucleus:P, beam:W); `options` (k, p, width,
         max_len) add to or replace its values; max_len defaults to the run's."""
@@ -180,7 +190,9 @@ class TrainedVAE:
 
     def decode(self, z, scheme: str | dict = "greedy", *, seed: int = DEFAULT_SEED,
                batch_size: int | None = None, **options) -> list[str]:
-        """The sentence decoded from each row of z (N, dz) under `scheme` (see `scheme`),
+        """The sentence decoded from each row of z.
+
+        z is (N, dz); decoded under `scheme` (see `scheme`),
         batch_size rows at a time (default the run's), sampling seeded per batch
         (decoding.decode_in_batches)."""
         z = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z, device=self.device)
@@ -191,7 +203,9 @@ class TrainedVAE:
         return self.seen(decoded)
 
     def encode(self, sentences: list[str], *, prepared: bool = False) -> pd.DataFrame:
-        """Per sentence: the sentence, its tokens as the model sees them, n_tokens, the
+        """Each sentence's posterior and KL.
+
+        Per sentence: the sentence, its tokens as the model sees them, n_tokens, the
         posterior's mu and log sigma^2 (lists of floats) and KL(q(z|x) || N(0, I)) =
         1/2 sum_d (mu_d^2 + sigma_d^2 - 1 - log sigma_d^2)."""
         ids = self.ids(sentences, prepared)
@@ -210,8 +224,11 @@ class TrainedVAE:
     def reconstruct(self, sentences: list[str], scheme: str | dict = "greedy", *, z: str = "mean",
                     seed: int = DEFAULT_SEED, batch_size: int | None = None, prepared: bool = False,
                     **options) -> pd.DataFrame:
-        """Each sentence encoded (z: the posterior mean, or z ~ q(z|x) drawn with `seed`) and
-        decoded under `scheme` with `seed`: columns sentence, tokens (as the model sees it) and
+        """Each sentence encoded and decoded.
+
+        z is the posterior mean, or z ~ q(z|x) drawn with `seed`; each is
+        decoded under
+ `scheme` with `seed`: columns sentence, tokens (as the model sees it) and
         reconstruction."""
         ids = self.ids(sentences, prepared)
         decoded = self.decode(self.latent(ids, z, seed), scheme, seed=seed, batch_size=batch_size, **options)
@@ -219,7 +236,9 @@ class TrainedVAE:
 
     def sample(self, n: int, scheme: str | dict = "greedy", *, seed: int = DEFAULT_SEED,
                batch_size: int | None = None, **options) -> pd.DataFrame:
-        """n sentences decoded from z ~ N(0, I) (generation.prior_draws with `seed`, the draws
+        """n sentences sampled from the prior.
+
+        They are decoded from z ~ N(0, I) (generation.prior_draws with `seed`, the draws
         of the pipeline's prior_draws rule) under `scheme` with `seed`: columns sample, sentence."""
         if n < 1:
             raise InputError(f"-n {n}: expected at least 1 sample")
@@ -229,7 +248,9 @@ class TrainedVAE:
 
     def paths(self, start, end, steps: int, schemes: dict, *, seed: int = DEFAULT_SEED,
               batch_size: int | None = None) -> pd.DataFrame:
-        """The sentences decoded at `steps` evenly spaced points (both ends included) of the
+        """The sentences decoded along the paths between two sets of codes.
+
+        They are decoded at `steps` evenly spaced points (both ends included) of the
         paths from each row of `start` to the same row of `end`, under each scheme of `schemes`
         ({name: scheme}): generation.decode_paths' rows (scheme, path, point, t, sentence,
         repeats_previous)."""
@@ -244,7 +265,9 @@ class TrainedVAE:
     def interpolate(self, a: str | list[str], b: str | list[str], steps: int = 10,
                     scheme: str | dict = "greedy", *, z: str = "sample", seed: int = DEFAULT_SEED,
                     batch_size: int | None = None, prepared: bool = False, **options) -> pd.DataFrame:
-        """The path from sentence a to sentence b (or from each of a list a to the same place
+        """Interpolation between sentences in the latent space.
+
+        The path from sentence a to sentence b (or from each of a list a to the same place
         in a list b): both encoded together (z ~ q(z|x) drawn with `seed` as Mansbridge et al.'s
         Table 5, or the posterior means), `steps` points decoded under `scheme` (paths);
         columns scheme, path, point, t, sentence, repeats_previous, start, end."""
@@ -259,8 +282,10 @@ class TrainedVAE:
 
     def score(self, sentences: list[str], *, iw_samples: int = 100, seed: int = DEFAULT_SEED,
               batch_size: int = 256, prepared: bool = False) -> pd.DataFrame:
-        """Per sentence, as the evaluation job scores a test sentence (the same draws for the
-        same sentences, seed and batch size): reconstruction log p(x|z) with one z ~ q(z|x),
+        """Scores of sentences, as the evaluation job scores test sentences.
+
+        Per sentence (the same draws for the same sentences, seed and batch size):
+        reconstruction log p(x|z) with one z ~ q(z|x),
         kl, elbo = reconstruction - kl, and iw_nll, the importance-weighted -log p(x) with
         `iw_samples` samples (evaluation.importance_weighted_nll); n_tokens counts </s> too."""
         if iw_samples < 1:

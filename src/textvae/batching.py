@@ -1,5 +1,6 @@
-"""How an epoch's sentences are grouped into batches: by similar length, so that padding wastes
-little compute, or at random as the authors' code does; and a batch's padded tensors."""
+"""How an epoch's sentences are grouped into batches, and a batch's padded tensors.
+
+By similar length, so that padding wastes little compute, or at random as the authors' code does."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def length_batches(lengths: list[int], batch_size: int, seed: int | None) -> lis
 
 
 def random_batches(n: int, batch_size: int, seed: int) -> list[list[int]]:
-    """Index lists of at most `batch_size` of the n sentences: a seeded shuffle cut into
+    """A seeded shuffle of the sentences, cut into batches.
+
+    Index lists of at most `batch_size` of the n sentences: a seeded shuffle cut into
     consecutive batches (the authors' tf.data shuffle + batch); collate pads each to its
     longest sentence."""
     order = list(range(n))
@@ -36,7 +39,9 @@ def random_batches(n: int, batch_size: int, seed: int) -> list[list[int]]:
 
 
 def epoch_batches(lengths: list[int], batch_size: int, composition: str, seed: int) -> list[list[int]]:
-    """One epoch's batches under the settings' `batches`: `bucketed`, length_batches; `random`,
+    """One epoch's batches under the settings' `batches`.
+
+    `bucketed`, length_batches; `random`,
     random_batches.  The beta_C term |mean_batch KL - C| holds each batch's mean KL to C: over
     random batches that is the mean over all lengths, over bucketed ones the mean of each
     length bucket."""
@@ -48,7 +53,10 @@ def epoch_batches(lengths: list[int], batch_size: int, composition: str, seed: i
 
 
 def collate(sentences: list[list[int]], bos: int, eos: int, device=None):
-    """Token id lists -> (enc_in, lengths, dec_in, targets), padded with 0 on the right, on
+    """Token id lists padded into the encoder, decoder and target tensors.
+
+
+    Token id lists -> (enc_in, lengths, dec_in, targets), padded with 0 on the right, on
     `device`.
 
     enc_in = x; dec_in = <bos> x; targets = x <eos>.  To a GPU they go from page-locked memory

@@ -1,4 +1,6 @@
-"""The noise behind a comparison: bootstrap replicates over the items a statistic is computed
+"""Bootstrap replicates that give the noise behind a comparison.
+
+Replicates over the items a statistic is computed
 from (test sentences, pairs, paths, samples), paired across the cells that share the items.
 
 Replicate r of a statistic recomputes it on the r-th resample (n items drawn with
@@ -25,7 +27,9 @@ def resamples(n: int, replicates: int, seed: int) -> np.ndarray:
 
 
 def resample_counts(n: int, replicates: int, seed: int, max_entries: int = 2 ** 24):
-    """The resamples of `resamples(n, replicates, seed)` as counts: (c, n) arrays of how often
+    """Bootstrap resamples as counts of how often each item is drawn.
+
+    The resamples of `resamples(n, replicates, seed)`: (c, n) arrays of how often
     each item is drawn, c rows at a time so that no array holds more than `max_entries`."""
     rng = np.random.default_rng(seed)
     step = max(1, max_entries // n)
@@ -44,7 +48,9 @@ def interval(values, level: float = LEVEL) -> tuple[float, float]:
 
 def mean_replicates(items: pd.DataFrame, keys: list[str], item: str, columns: list[str],
                     replicates: int, seed: int) -> pd.DataFrame:
-    """Replicates of the means of `columns` per group of `keys`, over the items of column
+    """Bootstrap replicates of column means per group, paired across groups.
+
+    The columns are `columns`, the groups those of `keys`, over the items of column
     `item`: each group is resampled by the same (n, seed) draws, items in sorted order, so
     groups over the same items are paired.  One row per (group, replicate)."""
     frames = []

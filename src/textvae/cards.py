@@ -1,5 +1,7 @@
-"""A model folder's card: what a trained cell needs beside its `model.pt` to be used alone, on
-another machine, on sentences of one's own (textvae.api, the `textvae` command).
+"""A model folder's card: what a trained cell needs to be used alone.
+
+Beside its `model.pt`, to be used alone on another machine, on sentences of one's own
+(textvae.api, the `textvae` command).
 
 The model_card rule writes two files into each model folder `results/models/{corpus}/{model}/`:
 - `vocab.parquet`: the corpus vocabulary, as `results/data/{corpus}/vocab.parquet` (columns
@@ -29,7 +31,9 @@ TEST = ("rate", "distortion", "elbo", "logdetcov", "mu_norm2", "active_units", "
 
 
 def key_metrics(last: pd.Series, summary: pd.Series | None = None) -> dict:
-    """final_{term} of the last history row `last` (the terms it has), and test_{metric} of
+    """A model card's key metrics.
+
+    final_{term} of the last history row `last` (the terms it has), and test_{metric} of
     the evaluation `summary` when the cell was evaluated."""
     metrics = {f"final_{k}": last[k] for k in FINAL if k in last}
     if summary is not None:

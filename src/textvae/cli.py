@@ -1,5 +1,7 @@
-"""The `textvae` command (also `python -m textvae`): a trained cell's verbs (textvae.api) on
-sentences of one's own, one sentence a line from a file or `-` (stdin).
+"""The `textvae` command: a trained cell's verbs on sentences of one's own.
+
+Also `python -m textvae`.  The verbs are textvae.api's; one sentence a line from a file or
+`-` (stdin).
 
     textvae reconstruct mine.txt --model-dir results/models/short/lstm-betac-C25 --scheme beam
     textvae sample -n 5 --results results --corpus short --model lstm-betac-C25
@@ -29,7 +31,9 @@ FORMATS = ("text", "jsonl", "parquet")
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: one sub-command per verb, each with the options of the cell, the
+    """The command-line parser.
+
+    One sub-command per verb, each with the options of the cell, the
     output and, where it decodes, the decoding."""
     cell = argparse.ArgumentParser(add_help=False)
     where = cell.add_argument_group("the trained cell: --model-dir, or --results, --corpus and --model")
@@ -88,7 +92,9 @@ def model_folder(args) -> Path:
 
 
 def read_input(source: str, log=api.note) -> list[str]:
-    """The sentences of a file or of stdin ("-"), one a line, a leading byte-order mark dropped
+    """The sentences of a file or of stdin ("-"), one a line.
+
+    A leading byte-order mark is dropped
     (the utf-8-sig codec); blank lines are skipped, with a note."""
     try:
         text = sys.stdin.read().removeprefix("\ufeff") if source == "-" else Path(source).read_text("utf-8-sig")
@@ -127,7 +133,9 @@ def run_verb(vae: api.TrainedVAE, args) -> pd.DataFrame:
 
 
 def render(frame: pd.DataFrame, verb: str, fmt: str) -> bytes:
-    """The verb's table as the bytes of `fmt`: text is its sentences, one a line (encode and
+    """A verb's table as the bytes of the output format `fmt`.
+
+    text is its sentences, one a line (encode and
     score: tab-separated columns with a header, without the lists mu and log sigma^2)."""
     if fmt == "parquet":
         buffer = io.BytesIO()

@@ -1,5 +1,6 @@
-"""The pipeline's config: the cells of each experiment, each cell's settings, and the checks a
-config must pass before any job starts.
+"""The pipeline's config: the experiments' cells, each cell's settings, and the config's checks.
+
+The checks are those a config must pass before any job starts.
 
 A cell is (corpus, model id) (textvae.model_ids).  Its settings (textvae.settings.Settings) are
 what its model id names and, from lowest to highest precedence, the config's `defaults`, the
@@ -29,7 +30,9 @@ class ConfigError(ValueError):
 
 
 def experiment_models(experiment: dict) -> list[str]:
-    """The model ids of an experiment: its `models` list and/or its grid
+    """The model ids of an experiment.
+
+    Its `models` list and/or its grid
     (`archs` x `objective` x the values of `C`, `m` or `b`), each once per seed of
     `train_seeds` (suffix -s{seed}) where the experiment gives them."""
     ids = list(experiment.get("models", []))
@@ -45,8 +48,9 @@ def experiment_models(experiment: dict) -> list[str]:
 
 
 def experiment_cells(config: dict, name: str) -> list[tuple[str, str]]:
-    """(corpus, model id) for every cell of experiment `name`, in config order (none for B3,
-    which judges B2's reconstructions)."""
+    """(corpus, model id) for every cell of experiment `name`.
+
+    In config order (none for B3, which judges B2's reconstructions)."""
     experiment = config["experiments"][name]
     return [(c, m) for c in experiment.get("corpora", []) for m in experiment_models(experiment)]
 
@@ -64,8 +68,9 @@ def declaring(config: dict, field: str) -> list[str]:
 
 
 def reference_lm_cells(config: dict) -> list[tuple[str, str]]:
-    """The language models that judge samples on real corpora, for the experiments that declare
-    `reference_lm` (a built-in corpus is judged by its grammar)."""
+    """The language models that judge samples on real corpora.
+
+    For the experiments that declare `reference_lm` (a built-in corpus is judged by its grammar)."""
     return [(c, REFERENCE_LM) for name in declaring(config, "reference_lm")
             for c in config["experiments"][name]["corpora"] if not is_builtin(config, c)]
 
@@ -77,7 +82,9 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
 
 
 def fce_lm_settings(config: dict, corpus: str, model_id: str, seed: int) -> Settings:
-    """The settings of A5's language model for a cell's synthetic corpus: an LSTM language
+    """The settings of A5's language model for a cell's synthetic corpus.
+
+    An LSTM language
     model (lstm-lm: no z) with the cell's decoder sizes, trained with the cell's settings
     without word dropout and on bucketed batches (an LM has no KL term for random batches to
     serve), overridden by A5's `lm`, and with its own `seed` (each LM its own initialisation,
@@ -106,7 +113,9 @@ def latent_size(config: dict, experiment: str, corpus: str) -> int:
 
 
 def _check_decoding(config: dict) -> None:
-    """Every decoding scheme is complete, every scheme an experiment names is defined, the models a
+    """The checks of the config's decoding schemes and of the experiments that use them.
+
+    Every decoding scheme is complete, every scheme an experiment names is defined, the models a
     judging experiment's pairs name are the judged one's, and the models that decode the same
     z ~ p(z) share one latent size."""
     from .experiments import EXPERIMENTS  # as in declaring()
@@ -144,7 +153,9 @@ def cell_settings(config: dict, corpus: str, model_id: str) -> Settings:
 
 
 def cell_values(config: dict, corpus: str, model_id: str) -> dict:
-    """The setting values of a cell (keys of the config's `defaults`): the defaults, updated by
+    """The setting values of a cell.
+
+    Keys of the config's `defaults`: the defaults, updated by
     the `patterns` that its model id matches (in order), by the `settings` of the experiments
     that list the cell (which must agree), then by `cells["{corpus}/{model id}"]`."""
     values = dict(config["defaults"])
@@ -168,7 +179,9 @@ def cell_values(config: dict, corpus: str, model_id: str) -> dict:
 
 
 def model_settings(values: dict, model_id: str) -> Settings:
-    """Settings from setting values (keys of the config's `defaults`) and a model id, which gives
+    """Settings from setting values and a model id.
+
+    The values have the keys of the config's `defaults`; the model id gives
     arch, objective, C, m and beta; `anneal` is the values' anneal_schedule for an -anneal model
     and None otherwise; an id's -s{seed} overrides the seed; a language model (lm) has z = 0."""
     model = parse(model_id)
@@ -184,9 +197,10 @@ def model_settings(values: dict, model_id: str) -> Settings:
 
 
 def paper_settings(model_id: str, **changes) -> Settings:
-    """The settings of `model_id` under the schema's `defaults` (the papers' settings, as the
-    authors' code has them), with `changes` to their values: for benchmarks and studies that
-    train outside the workflow."""
+    """The papers' settings of a model, with changes, for runs outside the workflow.
+
+    The settings of `model_id` under the schema's `defaults` (the papers' settings, as the
+    authors' code has them), with `changes` to their values: for benchmarks and studies."""
     defaults = read_schema()["properties"]["defaults"]["default"]
     return model_settings({**defaults, **changes}, model_id)
 
@@ -198,7 +212,9 @@ def read_schema() -> dict:
 
 
 def fill_defaults(config: dict, schema: dict) -> None:
-    """Complete, key by key, every top-level block whose schema gives a whole-object `default`
+    """The schema's defaults filled in for the missing keys of whole-object config blocks.
+
+    Key by key, in every top-level block whose schema gives a whole-object `default`
     (defaults, evaluation, bootstrap, decoding): a config that names some of a block's keys gets the
     schema's values for the others.  (JSON-schema defaults fill a block only when it is absent.)"""
     for key, spec in schema["properties"].items():
@@ -207,7 +223,9 @@ def fill_defaults(config: dict, schema: dict) -> None:
 
 
 def prepare(config: dict, files: bool = True) -> dict:
-    """`config` checked and completed in place, as every snakemake run reads it: against the JSON
+    """`config` checked and completed in place, as every snakemake run reads it.
+
+    Checked against the JSON
     schema (ConfigError with the key), Snakemake's `validate` (which sets the schema's defaults,
     each corpus entry's keys among them), fill_defaults, then check_config (with `files`, that the
     corpus files and folders exist).  The workflow calls it at its start; benchmarks, studies and
@@ -225,8 +243,10 @@ def prepare(config: dict, files: bool = True) -> dict:
 
 
 def schema_error(config: dict, schema: dict) -> str | None:
-    """The config's most relevant violation of the JSON schema as one line naming the key, the
-    value and what is expected (e.g. "defaults.lr: 'fast' is not of type 'number'"), or None."""
+    """The config's most relevant violation of the JSON schema, as one line.
+
+    The line names the key, the value and what is expected (e.g. "defaults.lr: 'fast' is not
+    of type 'number'"), or None."""
     import jsonschema
 
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
@@ -245,7 +265,9 @@ def _parsed(experiment: str, model_id: str) -> ModelId:
 
 
 def check_config(config: dict, files: bool = True) -> None:
-    """Checks beyond the JSON schema: every name that must refer to something does, every
+    """The checks of the config beyond the JSON schema.
+
+    Every name that must refer to something does, every
     model id parses, every grid is non-empty; with `files`, every corpus file and pairs folder
     exists."""
     corpora = config["corpora"]

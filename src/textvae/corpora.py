@@ -1,5 +1,6 @@
-"""Corpora: reading sentence files in several formats, tokenising, filtering, splitting,
-sampling the built-in grammar corpora, and the vocabulary.
+"""Corpora: reading, tokenising, filtering, splitting and sampling sentences, and the vocabulary.
+
+Sentence files are read in several formats; the built-in grammar corpora are sampled.
 
 Formats (`format:` in a corpus's config entry):
 - `lines`: one sentence a line.
@@ -39,7 +40,9 @@ class CorpusError(ValueError):
 
 
 def _words(tokens) -> list[str]:
-    """The strings of syntok tokens, with the two joins syntok leaves to its caller: a hyphen or
+    """The strings of syntok tokens, with hyphenated words and abbreviations rejoined.
+
+    These are the two joins syntok leaves to its caller: a hyphen or
     underscore inside a word, which syntok keeps as the next token's spacing ('well-known'), and
     the dot of an abbreviation, which syntok splits off even where it did not end the sentence
     ('Mr.', 'U.S.', 'e.g.', 'J.'): a dot touching the word before it and followed by a word."""
@@ -56,13 +59,16 @@ def _words(tokens) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """The words and punctuation marks of raw text, by syntok's tokeniser (contractions split as
-    in the Penn Treebank: "can't" -> "ca", "n't")."""
+    """The words and punctuation marks of raw text, by syntok's tokeniser.
+
+    Contractions are split as in the Penn Treebank: "can't" -> "ca", "n't"."""
     return _words(list(Tokenizer(replace_not_contraction=False).tokenize(text)))
 
 
 def sentences(text: str, tokenized: bool) -> list[list[str]]:
-    """The sentences of a document, cut by syntok's segmenter.  Raw text (`tokenized` false) is
+    """The tokenised sentences of a document, cut by syntok's segmenter.
+
+    Raw text (`tokenized` false) is
     tokenised by syntok too; tokenised text keeps its own space-separated tokens, each given to
     the sentence in which it starts."""
     found = [sentence for paragraph in segmenter.analyze(text) for sentence in paragraph]
@@ -116,7 +122,9 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
                    lowercase: bool = False, tokenized: bool = True,
                    split_sentences: bool | None = None, unk_markers: list[str] = (),
                    encoding_errors: str = "strict") -> list[list[str]]:
-    """Read one corpus file into a list of token lists (before length filtering); the corpus's
+    """One corpus file read into a list of token lists.
+
+    Before length filtering; the corpus's
     own unknown-word markers (`_UNK`, `<unk>`, ...) become `<unk>`, whatever their case."""
     path = Path(path)
     if fmt not in FORMATS:
@@ -143,25 +151,33 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
 
 
 def words(sentence: str, tokenized: bool) -> list[str]:
-    """The tokens of one sentence: split on whitespace when the text is `tokenized`, else by
+    """The tokens of one sentence.
+
+    Split on whitespace when the text is `tokenized`, else by
     syntok (tokenize)."""
     return sentence.split() if tokenized else tokenize(sentence)
 
 
 def normalise(tokens: list[str], lowercase: bool, unk_markers) -> list[str]:
-    """The tokens with the corpus's unknown-word markers as <unk> and, with `lowercase`, the
-    others lower-cased."""
+    """The tokens with unknown-word markers as <unk>, optionally lower-cased.
+
+    The markers are the corpus's; with `lowercase`, the others are lower-cased."""
     return [UNK if t in unk_markers else t.lower() if lowercase else t for t in tokens]
 
 
 def prepare_sentence(sentence: str, *, lowercase: bool, tokenized: bool, unk_markers=()) -> list[str]:
-    """One sentence of new text prepared as read_sentences prepares a corpus's sentences with
-    these settings (without cutting it into sentences): tokens, markers as <unk>, lower-cased."""
+    """One sentence of new text prepared as a corpus's sentences are prepared.
+
+    As read_sentences prepares them with these settings (without cutting it into sentences):
+    tokens, markers as <unk>, lower-cased."""
+
     return normalise(words(sentence, tokenized), lowercase, set(unk_markers))
 
 
 def preparation(spec: dict) -> dict:
-    """How a corpus's sentences were prepared, as prepare_sentence's keywords: a real corpus's
+    """How a corpus's sentences were prepared, as prepare_sentence's keywords.
+
+    A real corpus's
     `lowercase`, `tokenized` and `unk_markers` (its config entry, the schema's defaults filled
     in); a built-in corpus's text is lower-case words separated by spaces."""
     if "grammar" in spec:
@@ -226,7 +242,9 @@ class Vocab:
 
 def build_vocab(sentences: list[list[str]], size: int | None = None,
                 extra: list[str] = ()) -> pd.DataFrame:
-    """The `size` most frequent tokens (specials included in the count; ties broken
+    """The vocabulary frame of the most frequent tokens.
+
+    The `size` most frequent tokens (specials included in the count; ties broken
     alphabetically), then the `extra` tokens never seen, as a frame with columns token, id,
     count."""
     counts = Counter(tok for s in sentences for tok in s)
@@ -240,7 +258,9 @@ def build_vocab(sentences: list[list[str]], size: int | None = None,
 
 
 def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list[str]]]:
-    """Read a real corpus as its config entry `spec` says: `files` maps train/valid/test to
+    """A real corpus's train, valid and test splits, read as its config entry `spec` says.
+
+    `files` maps train/valid/test to
     their files, or `all` to one file cut by the fractions of spec["split"]."""
     read = dict(fmt=spec["format"], text_field=spec["text_field"], lowercase=spec["lowercase"],
                 tokenized=spec["tokenized"], split_sentences=spec["split_sentences"],
@@ -264,8 +284,10 @@ def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list
 
 
 def grammar_splits(grammar, sizes: dict[str, int], seed: int) -> dict[str, pd.DataFrame]:
-    """Sample each split from the grammar (seeded per split) with the exact log p(x) of each
-    sentence in column `logp_true`."""
+    """Each split sampled from the grammar, with each sentence's exact log p(x).
+
+    The sampling is seeded per split; log p(x) is in column `logp_true`."""
+
     out = {}
     for offset, split in enumerate(("train", "valid", "test")):
         rng = random.Random(seed * 1000 + offset)

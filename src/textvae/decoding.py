@@ -71,7 +71,9 @@ def choose(logits: torch.Tensor, method: str, k: int | None = None, p: float | N
 
 
 def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -> torch.Tensor:
-    """Sample from the nucleus, renormalised: token i is in it when the tokens more probable
+    """A sample from the nucleus, renormalised, by rejection.
+
+    Token i is in it when the tokens more probable
     than i hold less than p in all, so it is the smallest set of most probable tokens whose
     mass reaches p.  By rejection, which is exact: draw from the whole distribution and keep
     the draw if it lies in the nucleus (probability >= p), else draw again; no sort of the
@@ -94,8 +96,9 @@ def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -
 
 
 def _inverse_cdf(weights: torch.Tensor, generator) -> torch.Tensor:
-    """One column index per row drawn with probability proportional to weights (B, n):
-    the first index whose cumulative weight exceeds u ~ U(0, total)."""
+    """One column index per row drawn with probability proportional to weights (B, n).
+
+    It is the first index whose cumulative weight exceeds u ~ U(0, total)."""
     cumulative = weights.cumsum(-1)
     u = torch.rand(len(weights), 1, generator=generator, device=weights.device) * cumulative[:, -1:]
     return torch.searchsorted(cumulative, u, right=True).clamp_(max=weights.size(-1) - 1).squeeze(1)

@@ -37,7 +37,9 @@ def default_lock_dir() -> Path:
 
 
 def shared_dir(path: Path) -> Path:
-    """`path`, created if absent, with mode 1777 (anyone may add files, only their owner may
+    """A folder that anyone may add files to.
+
+    `path`, created if absent, with mode 1777 (anyone may add files, only their owner may
     remove them), whatever the umask of whoever creates it."""
     path.mkdir(parents=True, exist_ok=True)
     stat = path.stat()
@@ -48,6 +50,7 @@ def shared_dir(path: Path) -> Path:
 
 def _lock(path: Path):
     """An open file holding the exclusive lock on `path`, or None if another process holds it.
+
     The file is created readable and writable by all (a lock needs only read access)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
@@ -74,8 +77,10 @@ def lock_name(gpu_id: str, slot: int) -> str:
 
 def claim_gpu(gpu_ids: list[str], lock_dir: Path | None = None, wait_s: float = 0.0, poll_s: float = 1.0,
               log=print, jobs_per_gpu: int = 1) -> int | None:
-    """Lock a free slot of one of the GPUs `gpu_ids` (the UUIDs of the visible GPUs), each of
-    which has `jobs_per_gpu` slots, and return that GPU's index; slot 0 of every GPU is tried
+    """The index of a GPU with a free slot, which is claimed.
+
+    The GPUs are `gpu_ids` (the UUIDs of the visible GPUs), each of which has `jobs_per_gpu`
+    slots; the slot is locked; slot 0 of every GPU is tried
     before slot 1 of any.  While all are claimed, try again every `poll_s` seconds for up to
     `wait_s` seconds (logging once that it waits), then return None."""
     lock_dir = shared_dir(Path(lock_dir or default_lock_dir()))
@@ -114,7 +119,9 @@ def gpu_uuids() -> list[str]:
 
 
 def select_device(log=print):
-    """A claimed GPU (`TEXTVAE_JOBS_PER_GPU` jobs to a GPU, default 1) made the current CUDA
+    """The device a job runs on.
+
+    A claimed GPU (`TEXTVAE_JOBS_PER_GPU` jobs to a GPU, default 1) made the current CUDA
     device (torch.cuda.set_device) when CUDA is present, else the CPU; says which in the job's
     log."""
     import torch

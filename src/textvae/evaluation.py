@@ -27,7 +27,9 @@ PASS_LOGITS = {"cpu": 2 ** 22, "cuda": 2 ** 28}
 @torch.no_grad()
 def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: int,
                             mu=None, logvar=None, max_logits: int | None = None) -> torch.Tensor:
-    """-log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x)
+    """The importance-weighted estimate of -log p(x) per sentence.
+
+    -log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x)
     (Burda et al. 2016), per sentence; an upper bound on -log p(x) that tightens as K grows.
 
     The noise eps is one (K, B, dz) tensor drawn first, so the result does not depend on how
@@ -53,7 +55,9 @@ def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: in
 @torch.no_grad()
 def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: int,
                batch_size: int = 256, device=torch.device("cpu")) -> dict:
-    """Over `sentences`, in eval mode with the noise of `seed` (the caller's random state and
+    """The mean reconstruction, KL, MI, offset and active units over sentences.
+
+    Over `sentences`, in eval mode with the noise of `seed` (the caller's random state and
     mode are left as they were): `reconstruction`, the mean log p(x|z) with one z ~ q(z|x);
     `kl`, the mean KL(q(z|x) || N(0, I)) = R; `mi`, I(x; z) with q(z) the mixture of these
     posteriors (metrics.mutual_information, one more z per sentence); `mu_norm2`,
@@ -82,7 +86,9 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
 
 
 def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per row w of `weights` (R, n), sum_i w_i x_i / sum_i w_i over the i where x_i is not NaN
+    """The weighted mean of x for each row of weights, ignoring NaN.
+
+    Per row w of `weights` (R, n), sum_i w_i x_i / sum_i w_i over the i where x_i is not NaN
     (a statistic computed on a sample of the sentences); NaN where no weighted x_i is known."""
     known = ~np.isnan(values)
     total = weights @ known.astype(np.float64)
@@ -91,7 +97,9 @@ def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Per row w of `weights` (R, n) with N = sum w: the mean m = sum_i w_i x_i / N of the rows
+    """The weighted mean and covariance of x for each row of weights.
+
+    Per row w of `weights` (R, n) with N = sum w: the mean m = sum_i w_i x_i / N of the rows
     of x (n, d) and their unbiased covariance (sum_i w_i (x_i - m)(x_i - m)^T) / (N - 1), the
     moments of the resample that draws row i w_i times, as matrix products over all rows of
     `weights` at once (full=False: the variances only, (R, d)).  x is centred on its mean first
@@ -120,7 +128,9 @@ def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> t
 def weighted_statistics(weights: np.ndarray, rec: np.ndarray, kl: np.ndarray, mu: np.ndarray,
                         draws: list[np.ndarray], au_threshold: float, iw: np.ndarray, mi_terms: np.ndarray,
                         nll_true: np.ndarray | None = None) -> list[dict]:
-    """The statistics of each resample of the test sentences, a row of `weights` (R, n) giving
+    """The evaluation statistics of each resample of the test sentences.
+
+    Each resample is a row of `weights` (R, n) giving
     how often each sentence is drawn (a row of ones: the sentences themselves), from
     per-sentence log p(x|z) `rec`, KL `kl`, posterior means `mu`, z draws, importance-weighted
     NLL `iw` and mutual-information terms `mi_terms` (these two NaN for the sentences outside
@@ -178,7 +188,9 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
              repeats: int, au_threshold: float, seed: int, batch_size: int = 256,
              mi_posteriors: int = 10000, iw_sentences: int = 2000, replicates: int = 0,
              device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:
-    """set_statistics of the test sentences with `repeats` z draws per sentence; the mutual
+    """A model's evaluation on the test sentences, with bootstrap replicates when asked.
+
+    set_statistics of the test sentences with `repeats` z draws per sentence; the mutual
     information I(x; z) with q(z) the mixture of (a seeded sample of at most `mi_posteriors`
     of) the test posteriors, from the first draw, with its standard error (the sd of the
     per-sentence terms over sqrt(n)) and the number n of posteriors in the mixture (the
@@ -229,7 +241,9 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
 
 
 def batch_iw_nll(model, tensors, mu, logvar, chosen: np.ndarray, samples: int) -> np.ndarray:
-    """importance_weighted_nll of the rows of a collated batch `tensors` (enc_in, lengths,
+    """The importance-weighted NLL of the chosen rows of a batch.
+
+    importance_weighted_nll of the rows of a collated batch `tensors` (enc_in, lengths,
     dec_in, targets) with posteriors mu, logvar where `chosen` is true, in float64, NaN for the
     others; the whole batch's tensors as they are when every row is chosen."""
     out = np.full(len(chosen), np.nan)
@@ -243,7 +257,10 @@ def batch_iw_nll(model, tensors, mu, logvar, chosen: np.ndarray, samples: int) -
 @torch.no_grad()
 def log_likelihoods(model, sentences: list[list[int]], z: torch.Tensor, bos: int, eos: int, *,
                     batch_size: int = 256) -> np.ndarray:
-    """log p(x_i | z_i) = sum over the tokens of x_i and </s> of log p(x_t | x_<t, z_i), per
+    """log p(x_i | z_i) per sentence.
+
+
+    log p(x_i | z_i) = sum over the tokens of x_i and </s> of log p(x_t | x_<t, z_i), per
     sentence in input order; z (N, dz) may have dz = 0, for a language model's log p(x_i)."""
     out = np.empty(len(sentences))
     for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):

@@ -1,4 +1,6 @@
-"""The registry of experiments: for each experiment of the two papers, the rule file that holds
+"""The registry of the two papers' experiments.
+
+For each experiment, the rule file that holds
 its rules, the tables and figures it writes, its title in the report, the rule of
 textvae.claims that decides its claims and the tables it reads, and its table of the paper's
 values.  The workflow derives from it the `tables` and `figures` targets, the report's
@@ -128,7 +130,9 @@ def figures(config: dict, registry=REGISTRY) -> dict[str, tuple[Figure, Experime
 
 
 def targets(config: dict, results: str, registry=REGISTRY) -> list[str]:
-    """The files of the `tables` target that belong to experiments: every table, figure and
+    """The files of the `tables` target that belong to experiments.
+
+    Every table, figure and
     paper table of the experiments the config runs."""
     files = []
     for experiment in chosen(config, registry):

@@ -1,5 +1,7 @@
-"""Forward cross entropy (Prokhorov et al. 2019, Table 3): how well a language model trained on
-a model's generated corpus predicts the real test set, and what the generated corpora look like.
+"""Forward cross entropy (Prokhorov et al. 2019, Table 3) and statistics of the generated corpora.
+
+Forward cross entropy is how well a language model trained on a model's generated corpus
+predicts the real test set; the statistics are what the generated corpora look like.
 
 The language models of one decoding scheme on a training corpus share one vocabulary, the
 words common to that scheme's synthetic corpora over every C and seed ("common in all of the
@@ -30,7 +32,9 @@ def pct_unknown(sentences: list[str], vocabulary: set[str]) -> float:
 
 def corpus_stats(sentences: list[str], vocabulary: set[str], self_bleu_sample: int,
                  seed: int) -> dict:
-    """types (distinct words of the corpus), % of its tokens outside `vocabulary`, mean length
+    """A corpus's types, out-of-vocabulary share, mean length and self-BLEU-4.
+
+    types (distinct words of the corpus), % of its tokens outside `vocabulary`, mean length
     in tokens, and self-BLEU-4 on a sample of `self_bleu_sample` sentences."""
     tokens = [w for s in sentences for w in s.split()]
     return dict(sentences=len(sentences), types=len(set(tokens)), pct_unk=pct_unknown(sentences, vocabulary),

@@ -1,6 +1,7 @@
-"""The papers' figures, drawn from the pipeline's tables with matplotlib.  A model trained with
-several seeds is drawn once, its runs pooled as the tables pool them (textvae.tables.over_seeds):
-the mean with its 95 % t interval over the seeds."""
+"""The papers' figures, drawn from the pipeline's tables with matplotlib.
+
+A model trained with several seeds is drawn once, its runs pooled as the tables pool them
+(textvae.tables.over_seeds): the mean with its 95 % t interval over the seeds."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def _pooled(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The table with each model's runs pooled over its training seeds, and `{column}_half`, the
+    """The table with each model's runs pooled over its training seeds.
+
+    With `{column}_half`, the
     half width of the t interval of each of `columns` (NaN for a model of one run)."""
     pooled = over_seeds(table)
     for column in columns:
@@ -61,7 +64,9 @@ def logdetcov(table):
 
 
 def rate_training(table):
-    """A1 at the largest C, one panel per corpus and model: the held-out rate R, mutual
+    """A1's rate, MI, offset and target C against training step.
+
+    A1 at the largest C, one panel per corpus and model: the held-out rate R, mutual
     information I(x; z), offset 1/2 ||mean_x mu(x)||^2 and target C against training step.
     R = MI + KL(q(z) || p(z)), and the offset is part of the second term: where the offset
     follows R, the rate is a shift of every posterior that tells the decoder nothing.  MI from n
@@ -81,7 +86,9 @@ def rate_training(table):
 
 
 def autogen_training(table):
-    """B1 (Mansbridge et al. Fig. 2): the KL term as % of the objective (top) and the ELBO
+    """B1's KL share and ELBO against training step.
+
+    B1 (Mansbridge et al. Fig. 2): the KL term as % of the objective (top) and the ELBO
     (bottom) on the held-out split against training step, one line per model, one column per
     corpus, with the t interval over the training seeds shaded."""
     table = _pooled(table, ["held_out_kl_share", "held_out_elbo"])
@@ -101,7 +108,9 @@ def autogen_training(table):
 
 
 def fce(table):
-    """A5 (Prokhorov et al. Table 3): forward cross entropy against C, one line per decoding
+    """A5's forward cross entropy against C.
+
+    Prokhorov et al. Table 3: one line per decoding
     scheme with the standard deviation over the seeds' LMs as error bars, one panel per corpus."""
     runs = table[table["model"] != "real test set"]
     corpora = list(dict.fromkeys(runs["corpus"]))
@@ -135,8 +144,9 @@ def syntax(table):
 
 
 def capacity(table):
-    """A2 (Prokhorov et al. Table 1): BLEU-2 and BLEU-4 of greedy reconstructions by source
-    length bucket, one group of bars per C, one panel per corpus."""
+    """A2's BLEU-2 and BLEU-4 of greedy reconstructions by source length bucket.
+
+    Prokhorov et al. Table 1: one group of bars per C, one panel per corpus."""
     table = _pooled(table, ["bleu2"])
     corpora = list(dict.fromkeys(table["corpus"]))
     fig, axes = _panels(len(corpora))

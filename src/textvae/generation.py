@@ -1,5 +1,6 @@
-"""What the experiments decode: latent codes from the posterior or the prior, paths between two
-codes, and the test sentences they start from."""
+"""What the experiments decode: latent codes, paths between them, and their test sentences.
+
+The latent codes come from the posterior or the prior; a path is between two codes."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def read_prior(path, device) -> torch.Tensor:
 
 
 def eligible(texts: list[str], vocab: Vocab, min_len: int, max_len: int) -> list[int]:
-    """Indices of the sentences of min_len..max_len tokens with no word outside the vocabulary
+    """The indices of the sentences eligible for Mansbridge et al.'s tables.
+
+    Indices of the sentences of min_len..max_len tokens with no word outside the vocabulary
     (and no <unk> marker): the filter of Mansbridge et al.'s tables."""
     keep = []
     for i, text in enumerate(texts):
@@ -55,7 +58,9 @@ def in_input_order(order: list[int], parts: list[torch.Tensor]) -> torch.Tensor:
 @torch.no_grad()
 def posterior(model, sentences: list[list[int]], bos: int, eos: int, *, sample: bool,
               seed: int = 0, batch_size: int = 256, device=torch.device("cpu")) -> torch.Tensor:
-    """One z per sentence, in input order: the posterior mean mu(x), or with `sample`
+    """One z per sentence, the posterior mean or a posterior draw.
+
+    In input order: the posterior mean mu(x), or with `sample`
     z = mu + sigma * eps, eps ~ N(0, I) drawn with `seed`, batch by batch in batch order."""
     generator = torch.Generator().manual_seed(seed)
     order, codes = [], []
@@ -74,7 +79,9 @@ def prior_draws(n: int, dim: int, seed: int) -> np.ndarray:
 
 
 def interpolate(start: torch.Tensor, end: torch.Tensor, n_points: int) -> torch.Tensor:
-    """(paths, dz) ends -> (paths, n_points, dz): z(t) = (1 - t) start + t end at evenly spaced
+    """Evenly spaced points on the straight lines between two sets of codes.
+
+    (paths, dz) ends -> (paths, n_points, dz): z(t) = (1 - t) start + t end at evenly spaced
     t = 0, 1/(n_points - 1), ..., 1."""
     t = torch.linspace(0.0, 1.0, n_points, device=start.device)[None, :, None]
     return (1 - t) * start[:, None] + t * end[:, None]
@@ -82,7 +89,9 @@ def interpolate(start: torch.Tensor, end: torch.Tensor, n_points: int) -> torch.
 
 def decode_paths(decoder, start: torch.Tensor, end: torch.Tensor, n_points: int, vocab: Vocab,
                  schemes: dict, batch_size: int, seed: int) -> list[dict]:
-    """Decode every point of the paths from `start` to `end` under each named scheme: rows
+    """The sentences decoded at every point of the paths between two sets of codes.
+
+    From `start` to `end`, under each named scheme: rows
     (scheme, path, point, t, sentence, repeats_previous), the flag marking a sentence equal to
     the one at the point before."""
     points = interpolate(start, end, n_points)

@@ -1,5 +1,7 @@
-"""Automatic judges of whether a sentence generated from the prior "makes sense" (B4, in place
-of Mansbridge et al.'s survey, whose Tables 3-4 split the answers at 10 tokens).
+"""Automatic judges of whether a sentence generated from the prior "makes sense".
+
+For B4, in place of Mansbridge et al.'s survey, whose Tables 3-4 split the answers at 10 tokens.
+
 
 - On a built-in corpus, `derivable`: the corpus's own grammar derives the sentence (its exact
   probability is above 0). Exact, and what the survey asked of a language the grammar defines.
@@ -27,14 +29,17 @@ def length_groups(lengths, split_at: int) -> np.ndarray:
 
 
 def derivable(sentences: list[list[str]], grammar) -> tuple[np.ndarray, np.ndarray]:
-    """Whether the grammar derives each sentence, and its information -log p(x) (inf where it
-    does not)."""
+    """Whether the grammar derives each sentence, and its information -log p(x).
+
+    -log p(x) is inf where the grammar does not derive the sentence."""
     information = -np.array([grammar.logprob(s) for s in sentences])
     return np.isfinite(information), information
 
 
 def fluent(nll_per_token, groups, test_nll_per_token, test_groups) -> tuple[np.ndarray, str]:
-    """Whether each sentence's per-token NLL is at most the FLUENT quantile of the test
+    """Whether each sentence is fluent for its length.
+
+    Fluent: its per-token NLL is at most the FLUENT quantile of the test
     sentences' of its length group, and the judge's description (the quantile per group)."""
     nll, groups = np.asarray(nll_per_token, dtype=float), np.asarray(groups)
     test_nll, test_groups = np.asarray(test_nll_per_token, dtype=float), np.asarray(test_groups)
@@ -51,7 +56,9 @@ def fluent(nll_per_token, groups, test_nll_per_token, test_groups) -> tuple[np.n
 
 
 def typical(information, test_information) -> tuple[np.ndarray, str]:
-    """Whether each -log p(x) lies within the central TYPICAL share of the test sentences', and
+    """Whether each sentence is typical.
+
+    Typical: its -log p(x) lies within the central TYPICAL share of the test sentences', and
     the judge's description."""
     tail = 100 * (1 - TYPICAL) / 2
     low, high = np.percentile(test_information, [tail, 100 - tail])

@@ -17,7 +17,9 @@ def log_det(cov: np.ndarray) -> np.ndarray:
 
 
 def prior_kl(mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
-    """KL(N(m, S) || N(0, I)) = 1/2 (tr S + m.m - d - log det S) of means (..., d) and
+    """KL(N(m, S) || N(0, I)) of Gaussians with means m and covariances S.
+
+    KL = 1/2 (tr S + m.m - d - log det S) of means (..., d) and
     covariances (..., d, d); inf where S is singular."""
     trace = np.trace(cov, axis1=-2, axis2=-1)
     return 0.5 * (trace + (mean ** 2).sum(-1) - mean.shape[-1] - log_det(cov))
@@ -34,7 +36,9 @@ def mean_norm2(samples: np.ndarray) -> float:
 
 
 def active_units(means: np.ndarray, threshold: float = 0.01) -> int:
-    """Active units (Burda et al. 2016): dimensions d with Var_x(E_q[z_d | x]) >= threshold,
+    """The active units of the posterior means (Burda et al. 2016).
+
+    Dimensions d with Var_x(E_q[z_d | x]) >= threshold,
     the variance taken over the n sentences x with ddof = 1 (sum of squares over n - 1), as the
     authors' experiment_table_1.py (calc_au) computes it."""
     return int(np.sum(means.var(axis=0, ddof=1) >= threshold))
@@ -46,7 +50,9 @@ def aggregate_posterior_kl(samples: np.ndarray) -> float:
 
 
 def _log_normal_density(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
-    """log N(z_i; mu_j, diag(exp(logvar_j))) for every row i of z and j of mu, as an (n, m)
+    """The log density of each row of z under each diagonal Gaussian.
+
+    log N(z_i; mu_j, diag(exp(logvar_j))) for every row i of z and j of mu, as an (n, m)
     array, through matrix products: -1/2 sum_d [log 2 pi + logvar_jd + (z_id - mu_jd)^2 / var_jd]."""
     inv = np.exp(-logvar)
     const = logvar.sum(1) + (mu ** 2 * inv).sum(1) + mu.shape[1] * np.log(2 * np.pi)
@@ -54,7 +60,9 @@ def _log_normal_density(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np
 
 
 def mutual_information_terms(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk: int = 1000) -> np.ndarray:
-    """The per-sentence terms of the mutual information I(x; z) under the aggregate posterior
+    """The per-sentence terms of the mutual information I(x; z).
+
+    Under the aggregate posterior
     q(z) = 1/n sum_j q(z|x_j) of the n posteriors given (Hoffman & Johnson 2016; He et al. 2019
     estimate it so): with one z_i ~ q(z|x_i) per row, t_i = log q(z_i|x_i) - log q(z_i),
     log q(z_i) = logsumexp_j log q(z_i|x_j) - log n.  Each t_i is at most log n."""
@@ -71,6 +79,8 @@ def mutual_information_terms(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, 
 
 
 def mutual_information(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk: int = 1000) -> float:
-    """MI = 1/n sum_i t_i over mutual_information_terms.  The rate splits as
+    """The mutual information I(x; z) of the posteriors given.
+
+    MI = 1/n sum_i t_i over mutual_information_terms.  The rate splits as
     R = MI + KL(q(z) || p(z)); the estimate is at most log n."""
     return float(np.mean(mutual_information_terms(mu, logvar, z, chunk)))

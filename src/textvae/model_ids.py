@@ -55,7 +55,9 @@ class ModelId:
 
 
 def parse(model_id: str) -> ModelId:
-    """'lstm-betac-C15' -> ModelId(arch=lstm, objective=betac, C=15.0); 'lstm-betac-C15-s2' ->
+    """A model id, parsed.
+
+    'lstm-betac-C15' -> ModelId(arch=lstm, objective=betac, C=15.0); 'lstm-betac-C15-s2' ->
     the same with seed 2."""
     match = re.fullmatch(PATTERN, model_id)
     if not match:
@@ -76,7 +78,9 @@ def parse(model_id: str) -> ModelId:
 
 
 def split_seed(model_id: str) -> tuple[str, str]:
-    """'lstm-betac-C15-s2' -> ('lstm-betac-C15', '-s2'): the model that runs of several seeds
+    """A model id split into the model and the run's seed suffix.
+
+    'lstm-betac-C15-s2' -> ('lstm-betac-C15', '-s2'): the model that runs of several seeds
     repeat, and the run's seed suffix ('' for an id without one)."""
     match = re.fullmatch(PATTERN, model_id)
     if match is None or match["seed"] is None:

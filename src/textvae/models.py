@@ -54,14 +54,18 @@ class RNNDecoder(nn.Module):
         return self.rnn(x, state)
 
     def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
-        """One decoding step: prefix (B, t) of the tokens so far (the RNN state holds all but
+        """One decoding step of the RNN decoder.
+
+        Prefix (B, t) of the tokens so far (the RNN state holds all but
         the last) -> the logits of p(x_t | x_<t, z) (B, vocab) and the new state."""
         feats, state = self.features(prefix[:, -1:], z, state)
         return self.out(feats[:, -1]), state
 
 
 class GatePath(nn.Module):
-    """One path of a ConvLM block: a 1x1 convolution from `channels` to `inner`, a causal
+    """One gated path of a ConvLM block.
+
+    A 1x1 convolution from `channels` to `inner`, a causal
     convolution of width k over `inner` (the output at t sees the inputs t-k+1..t: left padding
     of k-1), a 1x1 convolution back to `channels`, each followed by dropout.  The 1x1
     convolutions are linear maps over (B, T, channels), the same functions as conv1d of width 1
@@ -82,8 +86,10 @@ class GatePath(nn.Module):
 
 
 class ConvLMBlock(nn.Module):
-    """The authors' gated convolutional block (`ConvLM` in Prokhorov et al.'s model_wngt.py,
-    after Dauphin et al. 2017): x' = project(x), a 1x1 convolution to `channels`; then
+    """The authors' gated convolutional block.
+
+    `ConvLM` in Prokhorov et al.'s model_wngt.py, after Dauphin et al. 2017: x' = project(x),
+    a 1x1 convolution to `channels`; then
     A(x') * sigmoid(B(x')) + x', with A and B two GatePaths.  Kernels start He-uniform and
     biases zero, as the authors' Keras layers.  The authors' dropout (keep 0.9) runs at
     evaluation too (tf.nn.dropout has no training switch); here, as a dropout layer, only in
@@ -105,7 +111,9 @@ class ConvLMBlock(nn.Module):
 
 
 class CNNDecoder(nn.Module):
-    """The authors' convolutional decoder over [embedding(x_{t-1}); z]: `blocks` ConvLM blocks,
+    """The authors' convolutional decoder over [embedding(x_{t-1}); z].
+
+    `blocks` ConvLM blocks,
     the first reading the embedding and z, then the output layer."""
 
     def __init__(self, vocab_size: int, emb: int, z: int, channels: int, inner: int,
@@ -126,7 +134,9 @@ class CNNDecoder(nn.Module):
         return h, None
 
     def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
-        """One decoding step from the last `receptive_field` tokens of the prefix (B, t), which
+        """One decoding step of the convolutional decoder.
+
+        From the last `receptive_field` tokens of the prefix (B, t), which
         are all the output at t depends on -> the logits of p(x_t | x_<t, z) (B, vocab), None."""
         feats, _ = self.features(prefix[:, -self.receptive_field:], z)
         return self.out(feats[:, -1]), None
@@ -138,8 +148,9 @@ def float32_or_wider(t: torch.Tensor) -> torch.Tensor:
 
 
 class LinearCrossEntropy(torch.autograd.Function):
-    """nll_i = -log softmax(l_i)[y_i] with logits l = h W^T + b: the output layer and the cross
-    entropy as one autograd step.
+    """The output layer and its cross entropy as one autograd function.
+
+    nll_i = -log softmax(l_i)[y_i] with logits l = h W^T + b.
 
     The forward pass turns the log-probabilities in place into the gradient of nll with respect
     to the logits, G = softmax(l_i) - onehot(y_i), so the backward pass is three matrix products:
@@ -190,13 +201,16 @@ class LinearCrossEntropy(torch.autograd.Function):
 
 
 def vocabulary_first(device: torch.device) -> bool:
-    """Whether the output layer lays its logits out as (vocabulary x tokens): on a CPU (W h^T ran
+    """Whether the output layer lays its logits out as (vocabulary x tokens).
+
+    On a CPU (W h^T ran
     at 175 GFLOP/s against 135 for h W^T), not on a GPU (the softmax over the first axis)."""
     return device.type == "cpu"
 
 
 class VAE(nn.Module):
     """Sentence VAE: log p(x|z) summed over the tokens of x and </s>, and KL(q(z|x) || N(0, I)).
+
     With no encoder (z of size 0) it is an RNN language model: KL = 0 and log p(x|z) = log p(x)."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, word_dropout: float = 0.0,
@@ -207,7 +221,9 @@ class VAE(nn.Module):
 
     def reconstruction(self, z: torch.Tensor, dec_in: torch.Tensor, targets: torch.Tensor,
                        scored: int | None = None) -> torch.Tensor:
-        """log p(x|z) per sentence: sum_t mask_t log p(x_t | x_<t, z), the targets padded with 0,
+        """log p(x|z) per sentence.
+
+        sum_t mask_t log p(x_t | x_<t, z), the targets padded with 0,
         which the mask (targets != 0) leaves out.  Every position reaches the output layer, so
         that no tensor's shape depends on the data (selecting the real tokens would make a GPU
         stop and report their count); length-bucketed batches have almost no padding.  Given
@@ -229,7 +245,9 @@ class VAE(nn.Module):
         return -nll.new_zeros(targets.size(0)).index_add(0, where // targets.size(1), nll)
 
     def forward(self, enc_in, lengths, dec_in, targets, scored: int | None = None):
-        """-> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence;
+        """The reconstruction log-likelihood, KL, mu and logvar per sentence.
+
+        -> (log p(x|z) with one z ~ q(z|x), analytic KL, mu, logvar), each per sentence;
         `scored` as in reconstruction."""
         if self.encoder is None:
             mu = logvar = enc_in.new_zeros((enc_in.size(0), 0), dtype=torch.float)

@@ -62,8 +62,10 @@ def kl_weight(schedule: str | None, step: int, steps: int) -> float:
 
 def training_loss(objective: str, rec, kl, *, C: float = 0.0, beta: float = 1.0, m: float = 0.0,
                   weight: float = 1.0) -> torch.Tensor:
-    """The loss of `objective` with its current target rate C and KL weight `weight`
-    (the annealing weight multiplies the KL term of the vae, beta and autogen losses)."""
+    """The training loss of `objective` with its current target rate C and KL weight `weight`.
+
+    The annealing weight multiplies the KL term of the vae, beta and autogen losses."""
+
     if objective in ("vae", "lm"):  # a language model has no z: kl = 0
         return beta_vae_loss(rec, kl, weight)
     if objective == "beta":
@@ -78,6 +80,7 @@ def training_loss(objective: str, rec, kl, *, C: float = 0.0, beta: float = 1.0,
 
 
 def kl_share(rec: float, kl: float, m: float = 0.0) -> float:
-    """The KL term as % of the whole AutoGen objective (Mansbridge et al., Fig. 2 left):
+    """The KL term as % of the whole AutoGen objective (Mansbridge et al., Fig. 2 left).
+
     100 * KL / ((1 + m) * (-rec) + KL)."""
     return 100.0 * kl / ((1.0 + m) * (-rec) + kl)

@@ -1,5 +1,6 @@
-"""The papers' own figures, to show beside the pipeline's: measured on the papers'
-corpora (CBT, WIKI, WebText, BookCorpus) and models, not on this run's."""
+"""The papers' own figures, to show beside the pipeline's.
+
+Measured on the papers' corpora (CBT, WIKI, WebText, BookCorpus) and models, not on this run's."""
 
 from __future__ import annotations
 
@@ -64,7 +65,9 @@ SWAPPED_IN_PRINT = ("WIKI", "WebText")  # the authors' README: "we swap the rows
 
 
 def capacity() -> pd.DataFrame:
-    """Table 1's all-lengths rows, the reconstruction columns of WIKI and WebText exchanged
+    """Table 1's all-lengths rows as the paper's authors corrected them.
+
+    The reconstruction columns of WIKI and WebText exchanged
     back (the authors' correction); the posterior statistics as printed."""
     columns = ["corpus", "C", "distortion", "rate", "logdetcov", "mu_norm2", "active_units", *RECONSTRUCTION]
     rows = [line.split() for line in _CAPACITY.splitlines()]

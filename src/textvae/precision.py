@@ -17,8 +17,10 @@ from .settings import PRECISIONS
 
 
 def set_precision(name: str) -> None:
-    """Float32 matrix products, convolutions and RNNs on TF32 units for tf32, in IEEE float32
-    otherwise (cuDNN's own default for convolutions and RNNs is TF32: fp32 turns it off)."""
+    """Set the precision of float32 matrix products, convolutions and RNNs.
+
+    TF32 units for tf32, IEEE float32 otherwise (cuDNN's own default for convolutions and RNNs
+    is TF32: fp32 turns it off)."""
     if name not in PRECISIONS:
         raise ValueError(f"unknown precision {name!r}; expected one of {PRECISIONS}")
     mode = "tf32" if name == "tf32" else "ieee"
@@ -29,7 +31,9 @@ def set_precision(name: str) -> None:
 
 @cache
 def bf16_rnn_runs(device_type: str) -> bool:
-    """Whether an LSTM runs under bfloat16 autocast on this kind of device: some CPUs' oneDNN
+    """Whether an LSTM runs under bfloat16 autocast on this kind of device.
+
+    Some CPUs' oneDNN
     has no bfloat16 LSTM ("could not create a primitive descriptor"), so it is tried once."""
     try:
         with torch.no_grad(), torch.autocast(device_type, dtype=torch.bfloat16):
@@ -40,8 +44,9 @@ def bf16_rnn_runs(device_type: str) -> bool:
 
 
 def check_precision(name: str, device: torch.device) -> None:
-    """Refuse bf16 where the device cannot run the models' RNNs in bfloat16, with one line
-    that says what to use instead."""
+    """Refuse bf16 where the device cannot run the models' RNNs in bfloat16.
+
+    The refusal is one line that says what to use instead."""
     kind = torch.device(device).type
     if name == "bf16" and not bf16_rnn_runs(kind):
         raise ValueError(f"precision bf16: this {kind}'s oneDNN has no bfloat16 LSTM; use precision fp32 "

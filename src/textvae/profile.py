@@ -9,8 +9,11 @@ import yaml
 
 
 def results_folder(argv: list[str]) -> str:
-    """The results folder of the run that the snakemake command line `argv` (without the
-    program name) starts, as a path from where snakemake was started: `--config results=...`,
+    """The results folder of the run a snakemake command line starts.
+
+    The command line is `argv`, without the program name; the folder is a path from where
+    snakemake was started: `--config results=...`,
+
     else the last of the `--configfile`s that sets `results`, else config.yaml's in the working
     directory (`-d`), else the schema's default `results`.  profiles/slurm puts SLURM's logs
     under it.  Written here because Snakemake's own parser cannot be asked for the config

@@ -24,14 +24,17 @@ class _Whitespace:
 
 
 def sentence_bleu(hypothesis: str, reference: str, order: int = 4) -> float:
-    """Sentence BLEU x 100 with effective order (n-gram orders longer than the sentence are
-    left out, so short sentences do not all score 0)."""
+    """Sentence BLEU x 100 with effective order.
+
+    N-gram orders longer than the sentence are left out, so short sentences do not all score 0."""
     bleu = BLEU(max_ngram_order=order, tokenize="none", effective_order=True)
     return bleu.sentence_score(hypothesis, [reference]).score
 
 
 def bleu_statistics(hypotheses: list[str], references: list[str], order: int = 4) -> np.ndarray:
-    """The sufficient statistics of corpus BLEU, one row per sentence: hypothesis length,
+    """The sufficient statistics of corpus BLEU, one row per sentence.
+
+    Hypothesis length,
     reference length, then the clipped n-gram matches and the hypothesis n-gram counts for
     n = 1..order (sacrebleu's); their sum over any set of sentences gives its corpus BLEU-n for
     every n <= order (bleu_from_statistics)."""
@@ -44,7 +47,9 @@ def bleu_statistics(hypotheses: list[str], references: list[str], order: int = 4
 
 
 def bleu_from_statistics(totals: np.ndarray, order: int = 4) -> float:
-    """Corpus BLEU-n x 100 (Papineni et al.: brevity penalty x geometric mean of the clipped
+    """Corpus BLEU-n x 100 from summed bleu_statistics.
+
+    (Papineni et al.: brevity penalty x geometric mean of the clipped
     n-gram precisions for n = 1..order) from summed bleu_statistics of any order >= n, without
     smoothing, as the authors score Table 1 (their bleu.py, compute_bleu(smooth=False)): an
     order with no match makes the score 0 (sacrebleu's smooth_method="none")."""
@@ -63,7 +68,9 @@ def rouge_f1(hypotheses: list[str], references: list[str], n: int) -> np.ndarray
 
 
 def sentence_scores(hypotheses: list[str], references: list[str]) -> dict[str, np.ndarray]:
-    """What A2's scores are computed from, one row per sentence: `bleu`, the sufficient
+    """The per-sentence statistics that A2's scores are computed from.
+
+    One row per sentence: `bleu`, the sufficient
     statistics of corpus BLEU up to 4-grams (bleu_statistics), and `rouge2`, `rouge4`, the
     ROUGE-n F1 x 100."""
     return dict(bleu=bleu_statistics(hypotheses, references, 4),
@@ -71,7 +78,9 @@ def sentence_scores(hypotheses: list[str], references: list[str]) -> dict[str, n
 
 
 def pooled_scores(scores: dict[str, np.ndarray], rows) -> dict[str, float]:
-    """BLEU-2/4 (corpus, from the summed statistics) and ROUGE-2/4 (mean F1) x 100 of the
+    """BLEU-2/4 and ROUGE-2/4 x 100 of a set of sentences.
+
+    BLEU-2/4 from the summed statistics (corpus) and ROUGE-2/4 as mean F1, of the
     sentences `rows` (indices, repeats allowed: a bootstrap resample) of sentence_scores."""
     rows = np.asarray(rows, dtype=int)
     if not len(rows):
@@ -82,8 +91,11 @@ def pooled_scores(scores: dict[str, np.ndarray], rows) -> dict[str, float]:
 
 
 def bucket_scores(sources: list[str], scores: dict[str, np.ndarray]) -> list[dict]:
-    """pooled_scores of reconstructions per source-length bucket (<= 10, 11-20, 21-30 tokens,
-    all), one dict per bucket with its sentence count; `scores` are the sentence_scores of the
+    """pooled_scores of reconstructions per source-length bucket.
+
+    Buckets of <= 10, 11-20, 21-30 tokens and all, one dict per bucket with its sentence count;
+    `scores` are the sentence_scores of the
+
     reconstructions against `sources`."""
     lengths = np.array([len(s.split()) for s in sources])
     rows = []
@@ -99,8 +111,9 @@ def repeats_previous(sentences: list[str]) -> list[bool]:
 
 
 def neighbour_similarity(sentences: list[str]) -> list[float]:
-    """For a path of decoded sentences: how alike each is to the one before it where they
-    differ, difflib's ratio 2M / T over their tokens (M tokens matched in order, T the two
+    """How alike each sentence of a path of decoded sentences is to the one before it.
+
+    Where they differ, difflib's ratio 2M / T over their tokens (M tokens matched in order, T the two
     lengths summed; 1 for equal, 0 for nothing in common); NaN for the first and for a repeat."""
     return [float("nan") if i == 0 or s == sentences[i - 1] else
             difflib.SequenceMatcher(None, sentences[i - 1].split(), s.split(), autojunk=False).ratio()
@@ -108,7 +121,9 @@ def neighbour_similarity(sentences: list[str]) -> list[float]:
 
 
 def pairwise_preference(scores_a: list[float], scores_b: list[float]) -> dict:
-    """Which of two systems scores higher, sentence by sentence, ties dropped: wins of a,
+    """Which of two systems scores higher, sentence by sentence, by an exact binomial test.
+
+    Ties dropped: wins of a,
     losses, ties, % wins among decided pairs and the exact two-sided binomial p-value of the
     wins under H0: P(a wins) = 1/2."""
     from scipy.stats import binomtest  # slow to import: the module's docstring
@@ -122,7 +137,9 @@ def pairwise_preference(scores_a: list[float], scores_b: list[float]) -> dict:
 
 
 def self_bleu(sentences: list[str], sample: int, seed: int, order: int = 4) -> float:
-    """Self-BLEU-n x 100 (Zhu et al. 2018): the mean sentence BLEU of each sentence against all
+    """The Self-BLEU-n x 100 of a set of sentences.
+
+    Zhu et al. 2018: the mean sentence BLEU of each sentence against all
     the others as references, over a seeded sample of at most `sample` sentences (the cost grows
     with the square of it).  High values mean a corpus that repeats itself."""
     rng = np.random.default_rng(seed)

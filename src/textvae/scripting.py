@@ -10,7 +10,9 @@ from contextlib import contextmanager
 
 
 def run(main, smk) -> None:
-    """Call main(smk) with stdout and stderr sent to smk.log[0] and torch, where the script
+    """A Snakemake script's main, run with its log, threads and precision set up.
+
+    main(smk) is called with stdout and stderr sent to smk.log[0] and torch, where the script
     uses it, limited to smk.threads (and to the CPUs the process may run on) and computing in
     IEEE float32 (training sets its cell's precision); the config's jobs_per_gpu is passed to
     textvae.device as TEXTVAE_JOBS_PER_GPU; on failure, the log gets the traceback and the
@@ -38,15 +40,18 @@ def run(main, smk) -> None:
 
 
 def torch_threads(threads: int) -> int:
-    """min(threads, CPUs this process may run on), at least 1: more threads than CPUs only
+    """The number of torch threads to use.
+
+    min(threads, CPUs this process may run on), at least 1: more threads than CPUs only
     wait for each other (a job given 4 threads where a scheduler or the machine leaves it 2)."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(threads, usable))
 
 
 def keep_freed_memory() -> None:
-    """Have glibc's malloc keep freed memory for the process's next allocations instead of
-    returning it to the operating system (mallopt: M_MMAP_MAX = 0, large blocks come from the
+    """Have glibc's malloc keep freed memory for the process's next allocations.
+
+    It is not returned to the operating system (mallopt: M_MMAP_MAX = 0, large blocks come from the
     heap; M_TRIM_THRESHOLD = 2^31 - 1, the heap is not trimmed).  A training step allocates
     tensors of tokens x vocabulary floats anew each step; served from fresh pages, every one of
     those pages costs a page fault, about a tenth of the step's time on a CPU.  Does nothing
@@ -66,8 +71,10 @@ def cell_name(smk) -> str:
 
 @contextmanager
 def naming_memory_errors(what: str):
-    """Re-raise PyTorch's out-of-memory errors (CPU allocator or CUDA) with `what` (the cell)
-    named in front of PyTorch's own message."""
+    """Name the cell in PyTorch's out-of-memory errors.
+
+    The errors (CPU allocator or CUDA) are re-raised with `what` (the cell) named in front of
+    PyTorch's own message."""
     try:
         yield
     except RuntimeError as err:

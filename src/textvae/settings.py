@@ -1,6 +1,8 @@
-"""A cell's settings: everything that makes one trained model, typed once (as nanoGPT's
-GPTConfig types its model's), and the names the config may choose among (architectures,
-objectives, precisions, schedules, decoding methods), each defined here once.
+"""A cell's settings, typed once, and the names the config may choose among.
+
+The settings are everything that makes one trained model (typed as nanoGPT's GPTConfig types
+its model's); the names are those of architectures, objectives, precisions, schedules and
+decoding methods, each defined here once.
 
 One `Settings` is built from the config for each cell (textvae.config.cell_settings); it
 reaches the cell's training job as plain values (`dataclasses.asdict`, the job's `settings`
@@ -26,9 +28,11 @@ DECODING_METHODS = {"greedy": (), "topk": ("k",), "nucleus": ("p",), "sample": (
 
 @dataclass(frozen=True)
 class Settings:
-    """One cell's settings.  The model id gives the first seven (arch, objective, C, m, beta,
-    whether to anneal, and the seed where it ends in -s{seed}); the config's `defaults`, an
-    experiment's `settings` and `cells` give the rest."""
+    """One cell's settings.
+
+    The model id gives the first seven (arch, objective, C, m, beta, whether to anneal, and
+    the seed where it ends in -s{seed}); the config's `defaults`, an experiment's `settings`
+    and `cells` give the rest."""
 
     # what the model id names
     arch: str  # one of ARCHS
@@ -74,7 +78,9 @@ EARLIER = {"batches": "bucketed", "cnn_dropout": 0.0}
 
 
 def saved_settings(saved: dict) -> Settings:
-    """The settings stored in a trained model's file (as loaded): under "settings", or, in a
+    """The settings stored in a trained model's file.
+
+    The file as loaded: under "settings", or, in a
     file written before the settings were typed, under "params", where cells that did not anneal
     also kept the unused `anneal_schedule` (dropped here: `anneal` holds the schedule in use);
     a setting the file predates takes its value of then (EARLIER)."""

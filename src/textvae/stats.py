@@ -1,7 +1,9 @@
-"""The statistics behind every verdict of the claims: an estimate with its interval at any
-level, the tests that give it (paired bootstrap, paired and one-sample t, Welch's t, Wilson's
-score interval, Newcombe's paired interval, the exact sign test), the decisions taken from the
-interval, and the control of the false discovery rate over a run's comparisons.
+"""The statistics behind every verdict of the claims.
+
+An estimate with its interval at any level, the tests that give it (paired bootstrap, paired and
+one-sample t, Welch's t, Wilson's score interval, Newcombe's paired interval, the exact sign test),
+the decisions taken from the interval,
+ and the control of the false discovery rate over a run's comparisons.
 
 An `Estimate` carries `bounds(level) -> (lo, hi)`; its two-sided p-value against a value b is
 the largest 1 - level at which the interval still excludes b (found by bisection), so a
@@ -27,7 +29,9 @@ ALPHA = 1 - LEVEL
 
 @dataclass(frozen=True)
 class Estimate:
-    """A quantity's estimate `value`, the `test` that gives its noise, and `bounds`, its
+    """An estimate with its test and its confidence interval.
+
+    A quantity's estimate `value`, the `test` that gives its noise, and `bounds`, its
     two-sided interval at a confidence level."""
 
     value: float
@@ -54,7 +58,9 @@ class Estimate:
         return not hi > lo
 
     def p_value(self, bound: float) -> float:
-        """Two-sided p-value against `bound`: the largest alpha whose 1 - alpha interval still
+        """The two-sided p-value of the estimate against `bound`.
+
+        The largest alpha whose 1 - alpha interval still
         excludes it (1 where even the narrowest interval holds it)."""
         def excludes(alpha):
             lo, hi = self.bounds(1 - alpha)
@@ -81,16 +87,18 @@ def _t(level: float, df: float) -> float:
 
 
 def t_half_width(sd, n, level: float = LEVEL):
-    """The half width t(n - 1) sd / sqrt(n) of the t interval of a mean of n values with sd
-    `sd` (elementwise; NaN where n < 2)."""
+    """The half width of the t interval of a mean.
+
+    t(n - 1) sd / sqrt(n) for a mean of n values with sd `sd` (elementwise; NaN where n < 2)."""
     sd, n = np.asarray(sd, dtype=float), np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 1, special.stdtrit(np.maximum(n - 1, 1), 1 - (1 - level) / 2) * sd / np.sqrt(n), np.nan)
 
 
 def bootstrap(replicates, value: float, items: str) -> Estimate:
-    """The percentile interval of a statistic's bootstrap `replicates` (for a difference
-    between cells, the replicate differences, paired by the same resamples of `items`)."""
+    """The percentile interval of a statistic's bootstrap replicates.
+
+    For a difference between cells, the replicate differences, paired by the same resamples of `items`."""
     replicates = np.asarray(replicates, dtype=float)
 
     def bounds(level):
@@ -114,7 +122,9 @@ def paired_t(a, b) -> Estimate:
 
 
 def welch(a, b) -> Estimate:
-    """Welch's t interval of mean(b) - mean(a) for unpaired runs: se^2 = s_a^2/n_a + s_b^2/n_b,
+    """Welch's t interval of the difference of two unpaired means.
+
+    For mean(b) - mean(a) of unpaired runs: se^2 = s_a^2/n_a + s_b^2/n_b,
     df by Welch-Satterthwaite."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
@@ -125,7 +135,9 @@ def welch(a, b) -> Estimate:
 
 
 def _wilson(successes: float, n: float, level: float) -> tuple[float, float]:
-    """Wilson's score interval of a proportion: (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) /
+    """Wilson's score interval of a proportion.
+
+    (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) /
     (1 + z^2/n), p = successes / n."""
     z, p = _z(level), successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -134,14 +146,17 @@ def _wilson(successes: float, n: float, level: float) -> tuple[float, float]:
 
 
 def wilson(successes: int, n: int) -> Estimate:
-    """A proportion successes / n with Wilson's score interval (valid near 0 and 1, where the
-    percentile bootstrap collapses to a point)."""
+    """A proportion successes / n with Wilson's score interval.
+
+    The interval is valid near 0 and 1, where the percentile bootstrap collapses to a point."""
     return Estimate(successes / n, f"Wilson score interval over {n}", lambda level: _wilson(successes, n, level))
 
 
 def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -> tuple[float, float]:
-    """Newcombe's (1998, method 10) square-and-add interval of p_a - p_b for paired 0/1
-    outcomes: with Wilson intervals [l_a, u_a], [l_b, u_b] and phi the (corrected) correlation
+    """Newcombe's square-and-add interval of a paired difference of proportions.
+
+    Newcombe (1998, method 10), for p_a - p_b of paired 0/1 outcomes: with Wilson intervals
+    [l_a, u_a], [l_b, u_b] and phi the (corrected) correlation
     of the pairs, lo = d - sqrt((p_a - l_a)^2 + (u_b - p_b)^2 - 2 phi (p_a - l_a)(u_b - p_b)),
     hi = d + sqrt((p_b - l_b)^2 + (u_a - p_a)^2 - 2 phi (p_b - l_b)(u_a - p_a))."""
     n = both + only_a + only_b + neither
@@ -161,15 +176,19 @@ def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -
 
 
 def newcombe(both: int, only_a: int, only_b: int, neither: int) -> Estimate:
-    """The difference p_a - p_b of two proportions over the same items (a 2x2 table of paired
-    0/1 outcomes: both, only a, only b, neither), with Newcombe's paired interval."""
+    """The difference of two paired proportions with Newcombe's paired interval.
+
+    p_a - p_b of two proportions over the same items (a 2x2 table of paired 0/1 outcomes: both,
+    only a, only b, neither)."""
     n = both + only_a + only_b + neither
     return Estimate((only_a - only_b) / n, f"Newcombe paired score interval over {n}",
                     lambda level: _newcombe(both, only_a, only_b, neither, level))
 
 
 def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
-    """The exact (Clopper-Pearson) interval of a binomial proportion: the beta quantiles
+    """The exact Clopper-Pearson interval of a binomial proportion.
+
+    The beta quantiles
     B(tail; k, n - k + 1) and B(1 - tail; k + 1, n - k)."""
     tail = (1 - level) / 2
     lo = float(special.betaincinv(k, n - k + 1, tail)) if k > 0 else 0.0
@@ -178,7 +197,9 @@ def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
 
 
 def sign_test(wins: int, losses: int, test: str = "exact sign test") -> Estimate:
-    """The share of wins among the decided pairs (ties dropped), wins / (wins + losses), with
+    """The share of wins among the decided pairs, with the exact sign test.
+
+    Ties are dropped: wins / (wins + losses), with
     its exact Clopper-Pearson interval; against 1/2 it is the exact sign test (McNemar's exact
     test where the pairs are paired 0/1 outcomes), with the central two-sided p-value."""
     n = wins + losses
@@ -187,8 +208,10 @@ def sign_test(wins: int, losses: int, test: str = "exact sign test") -> Estimate
 
 
 def hull(first: Estimate, second: Estimate) -> Estimate:
-    """`first` with the interval that covers both its own and `second`'s at every level: the
-    noise of two sources of which each may be the larger (training seeds and test items)."""
+    """`first` with the interval that covers both its own and `second`'s at every level.
+
+    It covers the noise of two sources
+ of which each may be the larger (training seeds and test items)."""
     def bounds(level):
         (a, b), (c, d) = first.bounds(level), second.bounds(level)
         return min(a, c), max(b, d)
@@ -197,7 +220,9 @@ def hull(first: Estimate, second: Estimate) -> Estimate:
 
 @dataclass(frozen=True)
 class Decision:
-    """A verdict taken from an estimate: `holds` True, False or None (undecided), the p-value
+    """A verdict taken from an estimate, with its p-value and the reason when undecided.
+
+    `holds` True, False or None (undecided), the p-value
     of the test behind it, and `reason`, why it is undecided (empty otherwise)."""
 
     holds: bool | None
@@ -206,7 +231,9 @@ class Decision:
 
 
 def exceeds(estimate: Estimate, bound: float = 0.0, sign: int = 1) -> Decision:
-    """Whether the quantity is above `bound` (sign 1) or below it (sign -1): holds if the
+    """Whether a quantity lies above or below `bound`.
+
+    Above for sign 1, below for sign -1: holds if the
     interval lies beyond it on that side, fails if it lies on the other side (or on it),
     undecided if it holds `bound`, or if it is one point (no noise estimate)."""
     lo, hi = estimate.interval
@@ -225,7 +252,9 @@ def exceeds(estimate: Estimate, bound: float = 0.0, sign: int = 1) -> Decision:
 
 
 def within(estimate: Estimate, tolerance: float) -> Decision:
-    """Whether |quantity| <= tolerance: holds if the interval lies within +-tolerance (both
+    """Whether a quantity lies within +-tolerance of zero: |quantity| <= tolerance.
+
+    Holds if the interval lies within +-tolerance (both
     one-sided tests reject, p the larger), fails if it lies wholly outside, undecided
     otherwise."""
     lo, hi = estimate.interval
@@ -243,7 +272,9 @@ def within(estimate: Estimate, tolerance: float) -> Decision:
 
 
 def false_discovery(p_values) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values of a family of comparisons (NaN stays NaN): a
+    """Benjamini-Hochberg adjusted p-values of a family of comparisons.
+
+    NaN stays NaN. A
     verdict whose adjusted p is below ALPHA keeps the false discovery rate of the family's
     verdicts at ALPHA."""
     from scipy.stats import false_discovery_control  # slow to import; see the module's docstring
@@ -263,7 +294,9 @@ def _against(estimate: Estimate, sign: int, level: float) -> bool:
 
 
 def trend(ends: Estimate | None, steps: list[Estimate | None], sign: int) -> Decision:
-    """Whether a statistic rises (sign 1) or falls (sign -1) over ordered cells, from the change
+    """Whether a statistic rises or falls over ordered cells.
+
+    Rises for sign 1, falls for sign -1, judged from the change
     between the first and last cell (`ends`) and between neighbours (`steps`): fails if one of
     these m comparisons goes against beyond its interval at level 1 - ALPHA / m (Bonferroni;
     m = 1 where there is one step, which is the ends), holds if the ends go the claimed way
@@ -283,7 +316,9 @@ def trend(ends: Estimate | None, steps: list[Estimate | None], sign: int) -> Dec
 
 
 def every(values: list[tuple[float, Estimate | None, float, float]]) -> Decision:
-    """A check that must hold for each of k quantities, (value, estimate, lower, upper): fails
+    """A check that must hold for each of k quantities.
+
+    Each quantity is (value, estimate, lower, upper); the check fails
     if some estimate lies wholly outside [lower, upper] beyond its interval at level
     1 - ALPHA / k (Bonferroni over the k), holds if every value lies within, undecided if some
     value lies outside within its noise."""
@@ -303,7 +338,10 @@ def every(values: list[tuple[float, Estimate | None, float, float]]) -> Decision
 
 
 def all_exceed(estimates: list[Estimate], bound: float) -> Decision:
-    """Whether each of k quantities exceeds `bound`: holds if every interval lies above it
+    """Whether each of k quantities exceeds `bound`.
+
+    Holds if
+ every interval lies above it
     (an intersection-union test: p the largest), fails if some lies below it beyond its
     interval at level 1 - ALPHA / k (Bonferroni: p = k x the smallest), undecided otherwise."""
     k = len(estimates)

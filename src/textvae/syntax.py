@@ -1,5 +1,6 @@
-"""Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019)
-Table 4: minimal pairs (x+, x-), a grammatical sentence and an ungrammatical one.
+"""Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019) Table 4.
+
+Minimal pairs (x+, x-), a grammatical sentence and an ungrammatical one.
 
 Pairs come from the original EMNLP 2018 test sets (one pickle per test set: dict sub-case ->
 list of tuples of sentences; NPI tuples hold a third, intrusive sentence that is not used) or
@@ -55,7 +56,9 @@ class PairsError(ValueError):
 
 
 class _PlainData(pickle.Unpickler):
-    """Unpickles dict, list, tuple and str only: those need no global, so any global a pickle
+    """Unpickler restricted to plain data.
+
+    Unpickles dict, list, tuple and str only: those need no global, so any global a pickle
     asks for (a class, a function such as os.system) is refused before it can run."""
 
     def find_class(self, module, name):
@@ -90,7 +93,9 @@ def load_test_set(path) -> pd.DataFrame:
 
 
 def load_marvin_linzen(folder, per_subcase: int | None = None, seed: int = 1) -> pd.DataFrame:
-    """Every `*.pickle` test set in folder, as one frame of pairs; with `per_subcase`, a seeded
+    """Marvin & Linzen's test sets from a folder as one frame of pairs.
+
+    Every `*.pickle` test set in folder; with `per_subcase`, a seeded
     sample of at most that many pairs of every sub-case, in their order in the file."""
     files = sorted(Path(folder).glob("*.pickle"))
     if not files:
@@ -112,7 +117,9 @@ _OTHER = {"sing": "plur", "plur": "sing"}
 
 
 class _Words:
-    """Random words of the built-in lexicon; for a number ('sing' or 'plur') the word agreeing
+    """Random words of the built-in lexicon.
+
+    For a number ('sing' or 'plur') the word agreeing
     with it and, where a pair needs it, the form of the other number."""
 
     def __init__(self, rng: random.Random):
@@ -151,7 +158,9 @@ class _Words:
         return self.rng.choice(LEXICON["adjective"])
 
     def predicate(self, num, animate=True):
-        """A main predicate agreeing with num and its form for the other number: an intransitive
+        """A main predicate agreeing with num, and its form for the other number.
+
+        An intransitive
         verb for an animate subject, copula + adjective for an inanimate one."""
         if animate:
             return self.vi(num)
@@ -206,7 +215,9 @@ def _subj_rel(w, m, e):
 
 
 def _obj_rel(w, m, e, animate, that, within):
-    """Agreement of the main verb across an object relative clause or, `within`, of the
+    """An object relative clause agreement pair.
+
+    Agreement of the main verb across an object relative clause or, `within`, of the
     clause's own verb with its subject."""
     rel_right, rel_wrong = w.vt(e)
     subject = f"{w.noun(m, animate)}{' that' if that else ''} {w.noun(e)}"
@@ -250,7 +261,9 @@ def _npi(w, m, across):
 
 
 def _sub_cases():
-    """test set -> [(sub-case name, function of the words giving (good, bad))], the names as in
+    """The built-in sub-cases of each test set.
+
+    test set -> [(sub-case name, function of the words giving (good, bad))], the names as in
     Marvin & Linzen's pickles (MS/MV main subject/verb, ES/EV embedded, BS the subject around a
     sentential complement, IS/IV inanimate, ANPHR the anaphor)."""
     nums = ("sing", "plur")
@@ -289,7 +302,9 @@ BUILTIN_PER_SUBCASE = 40  # A6's per_subcase left out
 
 
 def builtin_pairs(per_subcase: int, seed: int) -> pd.DataFrame:
-    """`per_subcase` distinct pairs for every sub-case of every test set the built-in grammar
+    """Minimal pairs generated from the built-in grammar.
+
+    `per_subcase` distinct pairs for every sub-case of every test set the built-in grammar
     can express, words drawn with `seed`."""
     rng = random.Random(seed)
     words = _Words(rng)
@@ -335,14 +350,17 @@ SHARES = {"p1": ("bad_zgood", "good_zgood"), "p2": ("bad_zbad", "good_zbad"),
 
 
 def pair_hits(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per pair, whether its ungrammatical sentence is the less likely (a strict comparison)
-    under each of SHARES' codes: one 0/1 column per share."""
+    """Per pair and share, whether the ungrammatical sentence is the less likely.
+
+    A strict comparison, under each of SHARES' codes: one 0/1 column per share."""
     return pd.DataFrame({name: (scores[bad] < scores[good]).astype(float) for name, (bad, good) in SHARES.items()},
                         index=scores.index)
 
 
 def pair_accuracies(scores: pd.DataFrame) -> dict:
-    """p1, p2: shares of the pairs the vocabulary tells apart (`n_scored`) whose ungrammatical
+    """The minimal-pair accuracies p1, p2, p1_bar and p2_bar.
+
+    p1, p2: shares of the pairs the vocabulary tells apart (`n_scored`) whose ungrammatical
     sentence is less likely, a strict comparison; p1_bar, p2_bar as the authors' code computes
     them: the share within each sub-case (under the sub-case's mean codes), averaged over the
     sub-cases with equal weight; `ties_*`, how many scored pairs had equal log-likelihoods;
@@ -363,7 +381,10 @@ PAIRED = (("p1", "p2"), ("p1", "p1_bar"))  # the shares whose difference the cla
 
 
 def pair_counts(hits: pd.DataFrame) -> dict:
-    """The counts behind the shares' intervals: `hits_{share}`, the pairs each share counts,
+    """The counts of pairs behind the shares' intervals.
+
+    `hits_{share}`,
+ the pairs each share counts,
     and for each pair of shares (a, b) of PAIRED the 2x2 table over the same pairs,
     `{a}_and_{b}`, `{a}_not_{b}` and `{b}_not_{a}` (the rest hit under neither)."""
     out = {f"hits_{name}": int(hits[name].sum()) for name in ("p1", "p2", "p1_bar")}

@@ -1,5 +1,6 @@
-"""Writing tables: Parquet for programs, Markdown for people, both replaced atomically; and a
-model's runs over its training seeds pooled into one row."""
+"""Writing tables as Parquet and Markdown, and pooling a model's runs over its training seeds.
+
+Parquet for programs, Markdown for people, both replaced atomically."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ ORDER_KEYS = ("step", "epoch")  # numeric columns that place a row (of a trainin
 
 
 def over_seeds(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per model over its runs of several training seeds (model ids `-s{seed}`,
-    textvae.config), keyed by the text columns and ORDER_KEYS with `model` without its seed:
+    """One row per model, pooling its runs over its training seeds.
+
+    The runs have model ids `-s{seed}` (textvae.config); the rows are keyed by the text columns
+    and ORDER_KEYS with `model` without its seed:
+
     each other numeric column x as its mean over the runs, `x_sd` its sd over them (ddof 1) and
     `seeds` the number of runs.  A model of one run keeps its id (`seeds` 1, `x_sd` NaN).  A
     frame pooled already (with `seeds`) is returned as it is."""
@@ -55,7 +59,9 @@ def write_parquet(frame: pd.DataFrame, path) -> None:
 
 def write_table(frame: pd.DataFrame, parquet, md, title: str,
                 sections: dict[str, pd.DataFrame] | None = None, floatfmt: str = ".2f") -> None:
-    """The table as Parquet and as a Markdown page headed by `title` (numbers printed with
+    """Write a table as Parquet and as a Markdown page.
+
+    The page is headed by `title` (numbers printed with
     `floatfmt`), then, where the table's models have runs of several training seeds, their mean
     ± sd over the seeds, then the `sections` (heading -> frame) that the page shows below it."""
     write_parquet(frame, parquet)

@@ -1,4 +1,6 @@
-"""Training one cell (corpus x model): Adam over the settings' batches (textvae.batching), a
+"""Training one cell (corpus x model).
+
+Adam over the settings' batches (textvae.batching), a
 checkpoint after every epoch that a rerun resumes from, a history row every `history_every`
 steps (one line in the job's log, and TensorBoard scalars when asked for), and a hard stop on
 a non-finite loss.
@@ -58,8 +60,10 @@ class CheckpointError(ValueError):
 
 
 def load_checkpoint(path: Path, device) -> dict:
-    """The checkpoint at `path`, loaded with torch's weights-only unpickler (tensors, numbers,
-    strings and containers): a file that would load anything else, and so could run code, is
+    """The checkpoint at `path`, loaded with torch's weights-only unpickler.
+
+    That unpickler loads tensors, numbers, strings and containers: a file that would load
+    anything else, and so could run code, is
     refused with a CheckpointError and left where it is."""
     try:
         return torch.load(path, map_location=device, weights_only=True)
@@ -75,8 +79,9 @@ def new_model(settings: Settings, vocab_size: int):
 
 
 def load_model(path, device="cpu") -> tuple[torch.nn.Module, Settings]:
-    """The trained VAE saved by `train_cell`, in eval mode, and its cell's settings (its `info`:
-    device, steps, training seconds, torch version and code commit, is in the file too)."""
+    """The trained VAE saved by `train_cell`, in eval mode, and its cell's settings.
+
+    Its `info` (device, steps, training seconds, torch version and code commit) is in the file too."""
     saved = torch.load(path, map_location=device, weights_only=True)
     settings = saved_settings(saved)
     model = new_model(settings, saved["vocab_size"])
@@ -88,8 +93,9 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
                out_dir: str | Path, cell: str, device=torch.device("cpu"), log=tqdm.write,
                held_out: list[list[int]] | None = None, keep_checkpoint: bool = False,
                tensorboard: str | Path | None = None) -> pd.DataFrame:
-    """Train the cell's VAE on token-id sentences; write `model.pt` in out_dir and return
-    the history, whose rows also give the terms on the `held_out` sentences when given.
+    """Training of the cell's VAE on token-id sentences: `model.pt` in out_dir, and the history.
+
+    The history's rows also give the terms on the `held_out` sentences when given.
     Each row is one line to `log` (progress_line; by default written above the progress bar)
     and, with a `tensorboard` folder, TensorBoard scalars there named as the history's columns.
     `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
@@ -158,8 +164,10 @@ class Report:
 
 
 def resume(run: Run, vocab_size: int) -> tuple[torch.nn.Module, torch.optim.Adam, Progress]:
-    """The seeded new model (on run.device) and its optimiser, and the progress to go on from: restored,
-    with the RNG states, from run.ckpt_path when its fingerprint is the settings', else from the start."""
+    """The seeded new model (on run.device), its optimiser, and the progress to go on from.
+
+    They are restored, with the RNG states, from run.ckpt_path when its fingerprint is the
+    settings', else they start from the beginning."""
     torch.manual_seed(run.settings.seed)
     model = new_model(run.settings, vocab_size).to(run.device)
     optimiser = new_optimiser(model, run.settings.lr)
@@ -180,8 +188,9 @@ def resume(run: Run, vocab_size: int) -> tuple[torch.nn.Module, torch.optim.Adam
 
 
 def train_epochs(run: Run, model, optimiser, state: Progress, tensorboard: str | Path | None) -> None:
-    """Train from epoch state.epoch to the last, a checkpoint after each; state.seconds ends as the
-    training time across interruptions."""
+    """Training of the epochs from state.epoch to the last, with a checkpoint after each.
+
+    state.seconds ends as the training time across interruptions."""
     window = Window(run.device)
     bar = tqdm(total=run.total_steps, initial=state.step, desc=run.cell, file=sys.stderr, mininterval=10, ascii=True)
     started = time.perf_counter() - state.seconds  # training time across interruptions
@@ -198,8 +207,9 @@ def train_epochs(run: Run, model, optimiser, state: Progress, tensorboard: str |
 
 
 def train_epoch(run: Run, model, optimiser, state: Progress, report: Report, epoch: int) -> None:
-    """Train one epoch (0-based) on its batches (textvae.batching.epoch_batches), with a history row
-    every history_every steps and at its end."""
+    """Training of one epoch (0-based), with a history row every history_every steps and at its end.
+
+    The epoch's batches are textvae.batching.epoch_batches."""
     settings = run.settings
     for batch in epoch_batches(run.lengths, settings.batch_size, settings.batches, settings.seed * 1000 + epoch):
         tensors = collate([run.sentences[i] for i in batch], run.bos, run.eos, run.device)
@@ -219,7 +229,9 @@ def train_epoch(run: Run, model, optimiser, state: Progress, report: Report, epo
 
 
 def record_row(run: Run, model, state: Progress, report: Report, epoch: int, C: float, weight: float) -> None:
-    """Close the window into a history row (NonFiniteLoss if a step's loss was not finite), with the
+    """The current window closed into a history row, and the row recorded.
+
+    NonFiniteLoss if a step's loss was not finite. The row has the
     held-out terms when there is a sample; append it, log its line, write its scalars."""
     sums, bad_step = report.window.read()
     if bad_step:
@@ -237,8 +249,9 @@ def record_row(run: Run, model, state: Progress, report: Report, epoch: int, C: 
 
 
 def save_checkpoint(run: Run, model, optimiser, state: Progress) -> None:
-    """Write run.ckpt_path: the settings' fingerprint, the weights, the optimiser, the RNG states
-    and the progress."""
+    """The training checkpoint, written to run.ckpt_path.
+
+    It holds the settings' fingerprint, the weights, the optimiser, the RNG states and the progress."""
     atomic_save({"fingerprint": fingerprint(run.settings), "model": model.state_dict(),
                  "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
                  "cuda_rng": torch.cuda.get_rng_state(run.device) if run.device.type == "cuda" else None,
@@ -247,7 +260,9 @@ def save_checkpoint(run: Run, model, optimiser, state: Progress) -> None:
 
 
 def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) -> None:
-    """Write the trained model to `path`: the settings as plain values, the vocabulary size,
+    """The trained model, written to `path`.
+
+    The file holds the settings as plain values, the vocabulary size,
     `info` (device, steps, training seconds, torch version, code commit) and the weights on the CPU."""
     info = dict(device=str(run.device), steps=state.step, train_seconds=state.seconds,
                 torch=str(torch.__version__), commit=code_version())
@@ -256,7 +271,9 @@ def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) ->
 
 
 def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:
-    """The history's held-out columns: reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
+    """The history's held-out columns on a sample of sentences.
+
+    They are reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
     and the active units of the posterior means (evaluation.mean_terms), in batches of the
     training's size (on a CPU, 150 Yahoo sentences in one padded batch took 3.6 times as long
     as in batches of 32: the logits no longer fit the cache)."""
@@ -268,8 +285,9 @@ def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, setting
 
 
 class Clock:
-    """Time left from the pace of this run's steps: (total - step) x seconds per step since
-    the run (or its resumption) began."""
+    """Estimate of the time left in a run from the pace of its steps.
+
+    (total - step) x seconds per step since the run (or its resumption) began."""
 
     def __init__(self, step: int, total_steps: int):
         self.first, self.total, self.t0 = step, total_steps, time.perf_counter()
@@ -280,7 +298,9 @@ class Clock:
 
 
 def progress_line(cell: str, row: dict, total_steps: int, settings: Settings, seconds_left: float) -> str:
-    """One history row as a line of the job's log: step / total, epoch, loss, reconstruction,
+    """One history row as a line of the job's log.
+
+    The line gives step / total, epoch, loss, reconstruction,
     KL against its target (C for betac and freebits, the KL weight for an annealed model), and
     on the held-out sample KL, MI, the offset 1/2 ||mean mu||^2 and the active units; tokens/s
     and the time left."""
@@ -296,8 +316,9 @@ def progress_line(cell: str, row: dict, total_steps: int, settings: Settings, se
 
 
 def scalar_writer(folder: str | Path | None, step: int):
-    """A TensorBoard SummaryWriter on `folder` (None: no writer), which hides the events at and
-    after `step` that an interrupted run left there (purge_step)."""
+    """A TensorBoard SummaryWriter on `folder` that hides the events an interrupted run left after `step`.
+
+    None for no folder: no writer. The events at and after `step` are hidden with purge_step."""
     if folder is None:
         return None
     try:
@@ -308,8 +329,9 @@ def scalar_writer(folder: str | Path | None, step: int):
 
 
 def write_scalars(writer, row: dict) -> None:
-    """Every column of a history row but the step as a TensorBoard scalar at that step, flushed
-    so that a running TensorBoard shows it at once."""
+    """Every column of a history row but the step as a TensorBoard scalar at that step.
+
+    The scalars are flushed so that a running TensorBoard shows them at once."""
     if writer is None:
         return
     for name, value in row.items():
@@ -319,14 +341,19 @@ def write_scalars(writer, row: dict) -> None:
 
 
 def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
-    """Adam over all parameters, its update fused into one kernel per step (same arithmetic as
+    """The Adam optimiser over all parameters.
+
+    Its update is fused into
+ one kernel per step (same arithmetic as
     the per-tensor loop)."""
     return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
 
 
 def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: float,
                tokens: int | None = None):
-    """One update on a batch `tensors` = collate(...): the loss of the settings' objective with
+    """One optimisation step on a batch.
+
+    The batch is `tensors` = collate(...); the step takes the loss of the settings' objective with
     target rate C and KL weight `weight`, its forward pass in the settings' precision, its
     gradient (norm clipped to grad_clip when set), one optimiser step.  With random batches
     (padded to their longest sentence) and `tokens`, the batch's words and </s>, only those
@@ -346,8 +373,9 @@ def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: 
 
 
 def code_version() -> str:
-    """The git commit of the code that runs (with "+changes" when the tree differs from it),
-    or "unknown" outside a git checkout."""
+    """The git commit of the code that runs.
+
+    With "+changes" when the tree differs from it, or "unknown" outside a git checkout."""
     here = Path(__file__).parent
     try:
         commit = subprocess.run(["git", "-C", str(here), "rev-parse", "--short", "HEAD"],
@@ -360,7 +388,9 @@ def code_version() -> str:
 
 
 def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> float:
-    """constant: lr; cosine: lr * (1 + cos(pi * step / total_steps)) / 2, falling to 0 at the
+    """The learning rate at a step under the constant or cosine schedule.
+
+    constant: lr; cosine: lr * (1 + cos(pi * step / total_steps)) / 2, falling to 0 at the
     end, which lets the rate settle on its target C instead of oscillating around it."""
     if schedule == "constant":
         return lr
@@ -370,15 +400,19 @@ def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> floa
 
 
 def held_out_sample(sentences: list[list[int]] | None, n: int, seed: int) -> list[list[int]] | None:
-    """A fixed sample of n of the held-out sentences (all of them when there are no more), in
-    their order: seeded, so the same sentences at every history row and in a resumed run."""
+    """A fixed sample of n of the held-out sentences, in their order.
+
+    All of them when there are no more. The sample is seeded, so the same sentences at every
+    history row and in a resumed run."""
     if sentences is None or len(sentences) <= n:
         return sentences
     return [sentences[i] for i in sorted(random.Random(seed).sample(range(len(sentences)), n))]
 
 
 class Window:
-    """The steps since the last history row: the sums of loss, mean rec and mean KL kept on the
+    """Running sums over the steps since the last history row.
+
+    The sums of loss, mean rec and mean KL kept on the
     device in float64 (the same sums as adding each step's float32 values on the host), the
     first step whose loss was not finite (0: none), and the host-side count of steps and
     tokens."""
@@ -411,7 +445,9 @@ def _terms(rec: float, kl: float, m: float, prefix: str = "") -> dict:
 
 def _history_row(sums: list[float], window: Window, step: int, epoch: int, C: float, weight: float,
                  m: float) -> dict:
-    """Means over the steps since the last row; tokens/s counts the real tokens and </s> of
+    """A history row: the means over the steps since the last row.
+
+    tokens/s counts the real tokens and </s> of
     each sentence."""
     n = window.steps
     loss, rec, kl = (value / n for value in sums)

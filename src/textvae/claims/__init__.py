@@ -1,7 +1,10 @@
-"""The papers' claims, each decided by a rule written once (paper_a, paper_b, implied) from the
-pipeline's tables and the noise behind them (evidence, textvae.stats); this module holds what
-spans the rules: the row of a verdict, one verdict per piece of evidence, the false discovery
-control over a run's comparisons, and the summary.
+"""The papers' claims and what spans their rules: verdict rows, false discovery control and the summary.
+
+Each claim is decided by a rule written once (paper_a, paper_b, implied) from the pipeline's
+tables and the noise behind them (evidence, textvae.stats).  Besides the row of a verdict, this
+module keeps one verdict per piece of evidence; the false discovery control is over a run's
+comparisons.
+
 
 A verdict is `holds`, `fails` or `undecided` at LEVEL (95 %) for its own comparison; its row
 names the `test`, the estimate and its interval [`lo`, `hi`], the test's two-sided `p_value`
@@ -26,7 +29,9 @@ UNFIT = "the model does not know the construction"  # a category left out of its
 def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: stats.Decision,
             evidence: str, estimate: stats.Estimate | None = None, cells=(), parent: str = "",
             test: str | None = None) -> dict:
-    """A claim's row: the decision, the estimate and the test behind it (`test` where it is
+    """A claim's row of the claims table.
+
+    The decision, the estimate and the test behind it (`test` where it is
     more than the estimate's), the runs it rests on, the numbers as text."""
     outcome = "undecided" if decision.holds is None else "holds" if decision.holds else "fails"
     lo, hi = estimate.interval if estimate is not None else (np.nan, np.nan)
@@ -43,7 +48,9 @@ def lacking(claim, experiment, corpus, statement, what: str, parent: str = "") -
 
 
 def over_categories(outcomes: list[str]) -> bool | None:
-    """A claim over categories: holds if it holds in at least CATEGORY_SHARE of them, fails if
+    """A claim over categories, from its categories' verdicts.
+
+    Holds if it holds in at least CATEGORY_SHARE of them, fails if
     it fails in more than 1 - CATEGORY_SHARE, undecided otherwise (or with no category)."""
     if not outcomes:
         return None
@@ -53,7 +60,9 @@ def over_categories(outcomes: list[str]) -> bool | None:
 
 
 def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
-    """Each claim once: a row is dropped where earlier rows of another experiment with the same
+    """Each claim once, without rows decided already on the same runs.
+
+    A row is dropped where earlier rows of another experiment with the same
     claim (the id after the experiment) and corpus rest on all of its runs, e.g. A2's "D falls"
     on A1's LSTM cells; returns the rows kept and what was dropped, as text."""
     covered: dict[tuple[str, str], dict[str, set]] = {}
@@ -72,8 +81,9 @@ def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
 
 
 def family(claims: pd.DataFrame) -> pd.DataFrame:
-    """The verdicts under the false discovery control over the run's tested comparisons
-    (every row with a p-value): `p_fdr`, the Benjamini-Hochberg adjusted p-value, and
+    """The verdicts under the false discovery control over the run's tested comparisons.
+
+    Every row with a p-value: `p_fdr`, the Benjamini-Hochberg adjusted p-value, and
     `outcome_fdr`, the verdict where p_fdr < ALPHA, else undecided; a row without a test keeps
     its outcome, and a claim over categories is taken again over its categories'."""
     claims = claims.copy()
@@ -93,7 +103,10 @@ def _counts(part: pd.DataFrame, column: str = "outcome") -> str:
 
 
 def summary(claims: pd.DataFrame, dropped: list[str] = ()) -> str:
-    """The headline: the count of each outcome per experiment (a claim over categories once,
+    """The headline: a summary of the claims' outcomes.
+
+    The count of each outcome
+ per experiment (a claim over categories once,
     its categories as detail), the family's outcome under the false discovery control, the
     claims not decided again on the same evidence, and each claim that fails or is
     undecided."""

@@ -1,6 +1,7 @@
-"""From the experiments' tables to estimates: a cell's runs (its training seeds, and A5's LM
-seeds), one cell's statistic and the difference between two cells with the noise the data
-have, and a statistic's trend over C.
+"""Estimates with their noise from the experiments' tables.
+
+A cell's runs (its training seeds, and A5's LM seeds), one cell's statistic and the difference
+between two cells with the noise the data have, and a statistic's trend over C.
 
 A table row is one run.  A cell is a model without its seed suffix (`base`) with the other
 keys that place it (corpus, scheme, category); its runs are keyed by `run`, the seed suffix
@@ -22,8 +23,10 @@ from . import verdict
 
 
 def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
-    """The table with `base` (the model without its seed) and `run` (its seed suffix, with the
-    column `lm_seed` where the runs are A5's language models)."""
+    """The table with columns `base` and `run`.
+
+    `base` is the model without its seed, `run` its seed suffix, with the column `lm_seed`
+    where the runs are A5's language models."""
     run = frame["model"].map(lambda m: split_seed(m)[1])
     if lm_seed is not None:
         run = run + "/lm" + frame[lm_seed].astype(str)
@@ -44,8 +47,9 @@ def cell(frame: pd.DataFrame, **keys) -> pd.DataFrame:
 
 
 def draws(noise: pd.DataFrame | None, column: str, **keys) -> np.ndarray | None:
-    """The bootstrap replicates of `column` of the run that `keys` pick out, in replicate
-    order (None without them)."""
+    """The bootstrap replicates of `column` of the run that `keys` pick out.
+
+    In replicate order (None without them)."""
     if noise is None or column not in noise:
         return None
     part = _matching(noise, keys).sort_values("replicate")
@@ -59,7 +63,9 @@ def _replicates(runs: pd.DataFrame, noise, column: str, keys: list[str]) -> np.n
 
 
 def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "") -> stats.Estimate | None:
-    """One cell's `column`: its mean over the runs with the one-sample t interval over the
+    """One cell's value of a column, with its noise.
+
+    Its mean over the runs with the one-sample t interval over the
     seeds, or of one run the percentile interval of its replicates; None without noise."""
     if len(runs) > 1:
         return stats.t_mean(runs[column], f"t over {len(runs)} seeds")
@@ -69,7 +75,9 @@ def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "")
 
 def difference(low: pd.DataFrame, high: pd.DataFrame, column: str, noise=None, keys=(),
                items: str = "") -> stats.Estimate | None:
-    """`column` of cell `high` minus cell `low` (each its runs, as `cell` gives them) with the
+    """The difference of a column between two cells, with its noise.
+
+    `column` of cell `high` minus cell `low` (each its runs, as `cell` gives them) with the
     noise the data have (the module's docstring); None without any."""
     a, b = low[column].astype(float), high[column].astype(float)
     if len(a) > 1 and len(b) > 1:
@@ -88,9 +96,10 @@ def by_C(frame: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
 
 def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise=None, keys=(),
           items: str = "") -> tuple[stats.Decision, stats.Estimate | None, str]:
-    """Whether `column` rises (sign 1) or falls (sign -1) over the cells ordered by C
-    (stats.trend): the decision, the estimate of the change from the smallest C to the
-    largest, and the values per C as text."""
+    """Whether a column rises or falls over the cells ordered by C.
+
+    Rises for sign 1, falls for sign -1 (stats.trend): the decision, the estimate of the change
+    from the smallest C to the largest, and the values per C as text."""
     text = ", ".join(f"C={C:g}: {runs[column].mean():.4g}" for C, runs in cells)
     if len(cells) < 2:
         return stats.Decision(None, reason="the experiment has one C"), None, text
@@ -106,7 +115,8 @@ def cells_of(*parts: pd.DataFrame) -> list[str]:
 
 def trend_verdict(claim: str, experiment: str, corpus: str, statement: str, part: pd.DataFrame, column: str,
                   sign: int, noise=None, keys=(), items: str = "") -> dict:
-    """The row of a claim that `column` rises (sign 1) or falls (sign -1) as C grows over the
-    runs of `part` (one model per C)."""
+    """The row of a claim that a column rises or falls as C grows.
+
+    Rises for sign 1, falls for sign -1, over the runs of `part` (one model per C)."""
     decision, ends, text = trend(by_C(part), column, sign, noise, keys, items)
     return verdict(claim, experiment, corpus, statement, decision, text, ends, cells_of(part))

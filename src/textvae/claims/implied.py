@@ -1,5 +1,6 @@
-"""Checks the papers imply, decided from the evaluations of every evaluated cell (the
-summaries and their bootstrap replicates over the test sentences):
+"""Checks the papers imply, decided from the evaluations of every evaluated cell.
+
+The evaluations are the summaries and their bootstrap replicates over the test sentences.  The checks:
 
 - the rate on target for the beta_C runs no experiment's own claim covers;
 - the offset share (1/2 ||mean mu||^2) / R at the largest C at most OFFSET_SHARE: the part of
@@ -26,7 +27,9 @@ CEILING = 0.01  # MI within this share of log n is at the estimate's ceiling
 
 
 def implied(tables: dict, covered=frozenset()) -> list[dict]:
-    """The implied checks (the module's docstring) over the evaluated cells; `covered`, the
+    """The implied checks over the evaluated cells (the module's docstring).
+
+    `covered`, the
     runs (corpus/model) whose rate an experiment's claim decides already."""
     summaries, noise = with_runs(tables["summaries"]), tables["bootstrap"]
     betac = summaries[summaries["objective"] == "betac"]

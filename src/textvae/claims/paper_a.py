@@ -1,5 +1,6 @@
-"""The claims of Prokhorov et al. (2019), the beta_C-VAE (experiments A1-A6), each decided per
-corpus from its experiment's tables (textvae.claims.evidence gives the noise).
+"""The claims of Prokhorov et al. (2019), the beta_C-VAE (experiments A1-A6).
+
+Each is decided per corpus from its experiment's tables (textvae.claims.evidence gives the noise).
 
 - "rises / falls as C grows": the change from the smallest to the largest C beyond its noise,
   and no step between neighbouring C (nor the ends) against it beyond the Bonferroni noise of
@@ -71,7 +72,9 @@ RISES_A2 = (("A2.active_units_rise", "active_units", 1, "active units rise with 
 
 
 def a2(tables: dict, **_) -> list[dict]:
-    """Table 1's claims on the reconstructions and posterior statistics over all lengths;
+    """A2: Table 1's claims on the reconstructions and posterior statistics.
+
+    Over all lengths;
     active units cannot rise from a smallest C where every unit is active (AU = the size of
     z): undecided, saturated.  D, LogDetCov and the rate of cells A1 decides already are not
     decided again (claims.once)."""
@@ -132,7 +135,9 @@ def a4(tables: dict, schemes=None, **_) -> list[dict]:
 
 
 def fce_at_least_entropy(lms: pd.DataFrame, fce: pd.DataFrame) -> list[dict]:
-    """Implied on a built-in corpus: FCE >= H for every (model, scheme) whose vocabulary leaves
+    """The implied claim FCE >= H on a built-in corpus.
+
+    For every (model, scheme) whose vocabulary leaves
     at most COVERS % of the test tokens out (cross entropy is at least the entropy,
     E_p[-log q(x)] >= E_p[-log p(x)]; an LM that maps test words to <unk> scores a coarser event
     space, whose entropy is below H by what the merged words carry); fails where an FCE is
@@ -163,7 +168,9 @@ def fce_at_least_entropy(lms: pd.DataFrame, fce: pd.DataFrame) -> list[dict]:
 
 
 def a5(tables: dict, schemes=None, **_) -> list[dict]:
-    """For each nucleus scheme, FCE rises from the second-largest C to the largest (the paper:
+    """A5: FCE rises at the largest C under nucleus schemes, self-BLEU falls under greedy ones.
+
+    For each nucleus scheme, FCE rises from the second-largest C to the largest (the paper:
     C = 15 -> 100); for each greedy scheme, self-BLEU falls as C grows; both paired over the LM
     seeds (seed s draws the same prior sample at every C)."""
     fce = tables["fce"]
@@ -211,7 +218,9 @@ def _nucleus_rises(corpus: str, scheme: str, lms: pd.DataFrame, fce: pd.DataFram
 
 
 def _share(runs: pd.DataFrame, hits: str) -> stats.Estimate:
-    """A6's share `hits` / n_scored of one cell: of one run Wilson's interval from its counts;
+    """One cell's A6 share `hits` / n_scored, with its interval.
+
+    Of one run Wilson's interval from its counts;
     over training seeds the t interval of the runs' shares, widened to Wilson's on their
     summed counts (the t interval over a few seeds is a point where every seed is at 1)."""
     counts = stats.wilson(int(runs[hits].sum()), int(runs["n_scored"].sum()))
@@ -221,7 +230,9 @@ def _share(runs: pd.DataFrame, hits: str) -> stats.Estimate:
 
 
 def _paired_share(runs: pd.DataFrame, a: str, b: str) -> stats.Estimate:
-    """Share a minus share b over the same pairs of one cell: of one run Newcombe's paired
+    """The paired difference of two A6 shares in one cell: share a minus share b over the same pairs.
+
+    Of one run Newcombe's paired
     interval from its 2x2 table; over training seeds the t interval of the runs' differences,
     widened to Newcombe's on their summed tables."""
     both, only_a, only_b = (int(runs[k].sum()) for k in (f"{a}_and_{b}", f"{a}_not_{b}", f"{b}_not_{a}"))
@@ -244,9 +255,10 @@ A6_RULES = (  # claim, at the smallest C (0) or the largest (-1), statement, est
 
 
 def a6(tables: dict, **_) -> list[dict]:
-    """Per Marvin & Linzen category the rules of A6_RULES (the module's docstring), then per
-    claim a summary over the categories the model knows (the paper: "in almost all the
-    cases")."""
+    """A6's rules per Marvin & Linzen category, then per claim.
+
+    The rules are A6_RULES (the module's docstring); per claim, a summary over the categories
+    the model knows (the paper: "in almost all the cases")."""
     syntax = with_runs(tables["syntax"])
     rows = []
     for corpus, part in syntax[syntax["category"] != "all"].groupby("corpus", sort=False):

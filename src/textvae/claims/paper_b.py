@@ -1,5 +1,6 @@
-"""The claims of Mansbridge et al. (2018), AutoGen (experiments B1, B3, B4, B5), decided per
-corpus between the models of paper B's roles, read from the model ids: the VAE, the VAE with
+"""The claims of Mansbridge et al. (2018), AutoGen (experiments B1, B3, B4, B5).
+
+Each is decided per corpus between the models of paper B's roles, read from the model ids: the VAE, the VAE with
 KL annealing, AutoGen m = 1 and m = 2.  Runs of a model pair with the same training seed of
 another (textvae.claims.evidence).
 
@@ -36,7 +37,9 @@ ONE_SEED = "one training seed: no run-to-run noise estimate (give the experiment
 
 
 def roles(models) -> dict[str, str]:
-    """The first model id of each role of paper B among `models`, read from the id: vae
+    """The first model id of each role of paper B among `models`.
+
+    Read from the id: vae
     (objective vae, no annealing), vae_anneal, m1 and m2 (objective autogen, m = 1 or 2)."""
     found = {}
     for model in models:
@@ -65,7 +68,9 @@ def relative_fall(curve: pd.DataFrame, column: str = "held_out_elbo") -> float:
 
 
 def run_ends(training: pd.DataFrame) -> pd.DataFrame:
-    """One row per run of the training curves: its final KL share and ELBO and the relative
+    """The end of each run's training curve, one row per run.
+
+    Its final KL share and ELBO and the relative
     fall of its ELBO after the early phase."""
     rows = []
     for (corpus, model, base, run), curve in training.groupby(["corpus", "model", "base", "run"], sort=False):
@@ -143,8 +148,9 @@ def _falls(corpus, runs, have, role, falls: bool) -> dict:
 
 
 def b3(tables: dict, **_) -> list[dict]:
-    """Each pair's first model wins more than half of the decided sentences (the exact sign
-    test; with training seeds, over the sentences of every seed's pair of runs)."""
+    """B3: each pair's first model wins more than half of the decided sentences.
+
+    By the exact sign test; with training seeds, over the sentences of every seed's pair of runs."""
     rows = []
     for row in tables["autogen_preference"].itertuples():
         share = stats.sign_test(row.wins, row.losses, "exact sign test over sentences"
@@ -175,7 +181,9 @@ def b4(tables: dict, **_) -> list[dict]:
 
 
 def _m2_worst(corpus, part, have, group, statement) -> dict:
-    """B4's verdict in one length group: McNemar's exact test of m = 2 against each other model
+    """B4's verdict in one length group.
+
+    McNemar's exact test of m = 2 against each other model
     over the z whose two samples both fall in the group."""
     worst = part[part["base"] == have["m2"]]
     tests, text = [], []
@@ -198,7 +206,9 @@ def _m2_worst(corpus, part, have, group, statement) -> dict:
 
 
 def b5(tables: dict, **_) -> list[dict]:
-    """m = 1 repeats neighbours less often than the annealed VAE; its differing neighbours are
+    """B5's claims on how m = 1's neighbouring sentences repeat and resemble each other.
+
+    m = 1 repeats neighbours less often than the annealed VAE; its differing neighbours are
     more alike than the annealed VAE's and m = 2's."""
     paths = with_runs(tables["autogen_interpolation_repeats"])
     noise = tables.get("autogen_interpolation_repeats_bootstrap")
@@ -218,8 +228,9 @@ def b5(tables: dict, **_) -> list[dict]:
 
 
 def _compare(claim, corpus, statement, runs, have, mine, other, column, sign, noise, shown, what) -> dict:
-    """Whether role `mine` has the higher (sign 1) or lower (sign -1) `column` than `other`,
-    paired over the paths (or the seeds)."""
+    """Whether role `mine` has a higher or lower `column` than `other`, paired over the paths or the seeds.
+
+    Higher for sign 1, lower for sign -1."""
     lacked = missing(have, (mine, other))
     if lacked:
         return lacking(claim, "B5", corpus, statement, lacked)

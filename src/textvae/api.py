@@ -60,8 +60,8 @@ def load(path: str | Path, *, vocab: str | Path | None = None, device=None, log=
     """The trained cell of a model folder, in eval mode.
 
     The folder, or the model.pt file in it; eval mode on `device` (default: the GPU where
-    there is one, else the CPU).  `vocab`: a vocab.parquet to use instead
- of the folder's (a folder written before the model_card rule has none).
+    there is one, else the CPU).  `vocab`: a vocab.parquet to use instead of the folder's (a
+    folder written before the model_card rule has none).
     Notes on the input (sentences longer than any the model was trained on) go to `log`."""
     path = Path(path)
     folder = path.parent if path.suffix == ".pt" else path
@@ -226,10 +226,8 @@ class TrainedVAE:
                     **options) -> pd.DataFrame:
         """Each sentence encoded and decoded.
 
-        z is the posterior mean, or z ~ q(z|x) drawn with `seed`; each is
-        decoded under
- `scheme` with `seed`: columns sentence, tokens (as the model sees it) and
-        reconstruction."""
+        z is the posterior mean, or z ~ q(z|x) drawn with `seed`; each is decoded under `scheme`
+        with `seed`: columns sentence, tokens (as the model sees it) and reconstruction."""
         ids = self.ids(sentences, prepared)
         decoded = self.decode(self.latent(ids, z, seed), scheme, seed=seed, batch_size=batch_size, **options)
         return pd.DataFrame({"sentence": list(sentences), "tokens": self.seen(ids), "reconstruction": decoded})

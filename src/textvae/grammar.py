@@ -64,9 +64,8 @@ class PCFG:
     def _build_chart_tables(self) -> None:
         """Binarise the grammar's rules into the inside algorithm's tables.
 
-        A -> X1
- .. Xk becomes A -> X1 @1, @1 -> X2 @2, ... with probability 1
-        past the first step; terminals inside longer rules get preterminals <w> -> w."""
+        A -> X1 .. Xk becomes A -> X1 @1, @1 -> X2 @2, ... with probability 1 past the first step;
+        terminals inside longer rules get preterminals <w> -> w."""
         symbols: dict[str, int] = {}
 
         def index(sym: str) -> int:

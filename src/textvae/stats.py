@@ -2,8 +2,8 @@
 
 An estimate with its interval at any level, the tests that give it (paired bootstrap, paired and
 one-sample t, Welch's t, Wilson's score interval, Newcombe's paired interval, the exact sign test),
-the decisions taken from the interval,
- and the control of the false discovery rate over a run's comparisons.
+the decisions taken from the interval, and the control of the false discovery rate over a run's
+comparisons.
 
 An `Estimate` carries `bounds(level) -> (lo, hi)`; its two-sided p-value against a value b is
 the largest 1 - level at which the interval still excludes b (found by bisection), so a
@@ -210,8 +210,8 @@ def sign_test(wins: int, losses: int, test: str = "exact sign test") -> Estimate
 def hull(first: Estimate, second: Estimate) -> Estimate:
     """`first` with the interval that covers both its own and `second`'s at every level.
 
-    It covers the noise of two sources
- of which each may be the larger (training seeds and test items)."""
+    It covers the noise of two sources of which each may be the larger (training seeds and test
+    items)."""
     def bounds(level):
         (a, b), (c, d) = first.bounds(level), second.bounds(level)
         return min(a, c), max(b, d)
@@ -340,10 +340,9 @@ def every(values: list[tuple[float, Estimate | None, float, float]]) -> Decision
 def all_exceed(estimates: list[Estimate], bound: float) -> Decision:
     """Whether each of k quantities exceeds `bound`.
 
-    Holds if
- every interval lies above it
-    (an intersection-union test: p the largest), fails if some lies below it beyond its
-    interval at level 1 - ALPHA / k (Bonferroni: p = k x the smallest), undecided otherwise."""
+    Holds if every interval lies above it (an intersection-union test: p the largest), fails if
+    some lies below it beyond its interval at level 1 - ALPHA / k (Bonferroni: p = k x the
+    smallest), undecided otherwise."""
     k = len(estimates)
     if not k or any(not np.isfinite(e.interval).all() for e in estimates):
         return Decision(None, reason="no noise estimate for every comparison")

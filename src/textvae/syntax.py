@@ -383,9 +383,8 @@ PAIRED = (("p1", "p2"), ("p1", "p1_bar"))  # the shares whose difference the cla
 def pair_counts(hits: pd.DataFrame) -> dict:
     """The counts of pairs behind the shares' intervals.
 
-    `hits_{share}`,
- the pairs each share counts,
-    and for each pair of shares (a, b) of PAIRED the 2x2 table over the same pairs,
+    `hits_{share}`, the pairs each share counts, and for each pair of shares (a, b) of PAIRED the
+    2x2 table over the same pairs,
     `{a}_and_{b}`, `{a}_not_{b}` and `{b}_not_{a}` (the rest hit under neither)."""
     out = {f"hits_{name}": int(hits[name].sum()) for name in ("p1", "p2", "p1_bar")}
     for a, b in PAIRED:

@@ -343,9 +343,7 @@ def write_scalars(writer, row: dict) -> None:
 def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
     """The Adam optimiser over all parameters.
 
-    Its update is fused into
- one kernel per step (same arithmetic as
-    the per-tensor loop)."""
+    Its update is fused into one kernel per step (same arithmetic as the per-tensor loop)."""
     return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
 
 

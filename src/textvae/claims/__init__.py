@@ -105,9 +105,8 @@ def _counts(part: pd.DataFrame, column: str = "outcome") -> str:
 def summary(claims: pd.DataFrame, dropped: list[str] = ()) -> str:
     """The headline: a summary of the claims' outcomes.
 
-    The count of each outcome
- per experiment (a claim over categories once,
-    its categories as detail), the family's outcome under the false discovery control, the
+    The count of each outcome per experiment (a claim over categories once, its categories as
+    detail), the family's outcome under the false discovery control, the
     claims not decided again on the same evidence, and each claim that fails or is
     undecided."""
     head = claims[claims["parent"] == ""]

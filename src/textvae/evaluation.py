@@ -19,8 +19,8 @@ from .metrics import (
 )
 
 # logits a decoder pass of the IW-NLL may hold, by device: on a CPU, passes of more than a
-# few samples run slower (benchmarks/RESULTS.md); on a GPU, K x B rows in few passes cut the
-# sequential decoder steps K-fold (not measured: no GPU was lent)
+# few samples run slower; on an H200, passes of 2^28 ran 1.14x one pass per sample
+# (benchmarks/RESULTS.md)
 PASS_LOGITS = {"cpu": 2 ** 22, "cuda": 2 ** 28}
 
 

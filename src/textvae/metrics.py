@@ -5,11 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def sample_covariance(samples: np.ndarray) -> np.ndarray:
-    """Unbiased covariance of the rows of `samples` (n, d)."""
-    return np.cov(samples, rowvar=False, ddof=1).reshape(samples.shape[1], samples.shape[1])
-
-
 def log_det(cov: np.ndarray) -> np.ndarray:
     """log det S of covariances S (..., d, d); -inf where S is not positive definite."""
     sign, value = np.linalg.slogdet(cov)
@@ -25,16 +20,6 @@ def prior_kl(mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
     return 0.5 * (trace + (mean ** 2).sum(-1) - mean.shape[-1] - log_det(cov))
 
 
-def log_det_cov(samples: np.ndarray) -> float:
-    """log det Cov[z] of z samples (n, d) of the aggregated posterior q(z)."""
-    return float(log_det(sample_covariance(samples)))
-
-
-def mean_norm2(samples: np.ndarray) -> float:
-    """||mu||^2, the squared norm of the mean of the z samples."""
-    return float(np.sum(samples.mean(axis=0) ** 2))
-
-
 def active_units(means: np.ndarray, threshold: float = 0.01) -> int:
     """The active units of the posterior means (Burda et al. 2016).
 
@@ -42,11 +27,6 @@ def active_units(means: np.ndarray, threshold: float = 0.01) -> int:
     the variance taken over the n sentences x with ddof = 1 (sum of squares over n - 1), as the
     authors' experiment_table_1.py (calc_au) computes it."""
     return int(np.sum(means.var(axis=0, ddof=1) >= threshold))
-
-
-def aggregate_posterior_kl(samples: np.ndarray) -> float:
-    """prior_kl of the mean and covariance of the z samples (n, d) of q(z)."""
-    return float(prior_kl(samples.mean(axis=0), sample_covariance(samples)))
 
 
 def _log_normal_density(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:

@@ -27,10 +27,11 @@ def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
 
     `base` is the model without its seed, `run` its seed suffix, with the column `lm_seed`
     where the runs are A5's language models."""
-    run = frame["model"].map(lambda m: split_seed(m)[1])
+    parts = frame["model"].map(split_seed)
+    base, run = parts.str[0], parts.str[1]
     if lm_seed is not None:
         run = run + "/lm" + frame[lm_seed].astype(str)
-    return frame.assign(base=frame["model"].map(lambda m: split_seed(m)[0]), run=run)
+    return frame.assign(base=base, run=run)
 
 
 def _matching(frame: pd.DataFrame, keys: dict) -> pd.DataFrame:

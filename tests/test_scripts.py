@@ -3,6 +3,8 @@
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import asdict, replace
 
 import numpy as np
@@ -217,6 +219,32 @@ def test_a_failing_script_logs_its_traceback_and_prints_one_error_line(tmp_path,
     log = (tmp_path / "job.log").read_text()
     assert log.startswith("working\n") and "Traceback" in log
     assert capsys.readouterr().err == "error: corpus.txt, line 3: not valid JSON\n"
+
+
+def test_a_job_that_loaded_torch_ends_without_teardown_and_a_test_returns(tmp_path):
+    """In Snakemake's process (its __main__ holds `snakemake`) run() ends the process with exit
+    code 0 once main's output is written, so exit handlers never run; in a test it returns."""
+    from textvae.scripting import run
+
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import atexit, pathlib, types, torch\n"
+        "from textvae.scripting import run\n"
+        f"out = pathlib.Path({str(tmp_path)!r})\n"
+        "atexit.register(lambda: (out / 'teardown.txt').write_text('ran'))\n"
+        "snakemake = types.SimpleNamespace(log=[str(out / 'job.log')], threads=1, config={})\n"
+        "run(lambda smk: (out / 'output.txt').write_text('done'), snakemake)\n"
+        "(out / 'after.txt').write_text('run returned')\n")
+    job_run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                             env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
+    assert job_run.returncode == 0, job_run.stderr
+    assert (tmp_path / "output.txt").read_text() == "done"
+    assert not (tmp_path / "after.txt").exists() and not (tmp_path / "teardown.txt").exists()
+
+    smk = job()
+    smk.log = [str(tmp_path / "test.log")]
+    assert run(lambda _: (tmp_path / "in_test.txt").write_text("done"), smk) is None
+    assert (tmp_path / "in_test.txt").read_text() == "done"
 
 
 def test_reconstruct_posterior_mean_greedy_and_filtered_beam(corpus, trained, tmp_path):

@@ -49,6 +49,16 @@ def test_the_default_profile_leaves_cores_and_latency_to_the_command_line(monkey
     assert args.cores == 3 and args.latency_wait == 5 and args.rerun_incomplete and args.executor is None
 
 
+@pytest.mark.parametrize("argv", [["--cores", "2"], ["--profile", str(SLURM)]])
+def test_the_job_rate_limit_spans_five_seconds_under_every_profile(monkeypatch, argv):
+    """Snakemake's default rate (100 jobs in 1 s) at a 5-s timespan: 500 jobs in 5 s, locally and
+    under the SLURM profile; a limit on the command line still wins."""
+    limit = effective_args(monkeypatch, *argv, "tables").max_jobs_per_timespan
+    assert (limit.max_jobs, limit.timespan) == (500, 5)
+    mine = effective_args(monkeypatch, *argv, "--max-jobs-per-timespan", "10/1s", "tables").max_jobs_per_timespan
+    assert (mine.max_jobs, mine.timespan) == (10, 1)
+
+
 def test_the_slurm_plan_keeps_the_configs_threads_and_sends_gpu_rules_to_the_gpu_partition(tmp_path, monkeypatch):
     """A config of 4 threads plans its model jobs with 4 threads (SLURM's CPUs per task) under
     the SLURM profile; GPU rules take the GPU partition and model from the environment, CPU

@@ -14,6 +14,9 @@ rule train:
         f"{RESULTS}/logs/train/{{corpus}}/{{model}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/train/{{corpus}}/{{model}}.tsv"
+    # every training job before the jobs that read models: the last cell trained is then not
+    # the run's tail, alone on one core while the others wait for it
+    priority: 1
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]

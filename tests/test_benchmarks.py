@@ -86,3 +86,14 @@ def test_the_cost_reads_the_throughput_from_results(tmp_path):
     missing = subprocess.run([sys.executable, str(REPO / "benchmarks" / "paper_cost.py"), "--results",
                               str(tmp_path / "empty.md")], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert missing.returncode == 1 and "no `best_tokens_per_s: N` line" in missing.stderr
+
+
+def test_scheduler_passes_runs_both_limits_and_prints_its_figures():
+    run = subprocess.run([sys.executable, str(REPO / "benchmarks" / "scheduler_passes.py"), "--jobs", "4",
+                          "--seconds", "0.1"], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "limits: {'default': '100/1s', 'profile': '500/5s'}" in run.stdout
+    got = figures(run.stdout)
+    for limit in ("default", "profile"):
+        assert got[f"{limit}_cpu_s"] > 0 and got[f"{limit}_wall_s"] > got[f"{limit}_exit_wait_s"] >= 0
+    assert got["cpu_ratio_default_vs_profile"] == pytest.approx(got["default_cpu_s"] / got["profile_cpu_s"], abs=0.02)

@@ -9,7 +9,8 @@ runs one more pass, so the passes multiply with every finished job; a longer tim
 fewer.  Prints, per limit, the scheduler process's CPU seconds (user + system, its children
 excluded), the run's wall seconds and the seconds from its last job's end to the process's exit
 (it waits for its last timer), as `name: value` lines, and the ratio of the CPU seconds.
-The profile's limit is read from profiles/default/config.yaml.
+The profile's limit is read from profiles/default/config.yaml, the default from the installed
+Snakemake's command-line parser.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import time
 from pathlib import Path
 
 import yaml
+from snakemake.cli import get_argument_parser
 
 REPO = Path(__file__).resolve().parents[1]
-SNAKEMAKE_DEFAULT = "100/1s"
 
 WORKFLOW = """
 rule all:
@@ -73,7 +74,8 @@ def main():
         folder = Path(tmp)
         (folder / "Snakefile").write_text(WORKFLOW.format(jobs=args.jobs, seconds=args.seconds))
         profile = yaml.safe_load((REPO / "profiles" / "default" / "config.yaml").read_text())
-        limits = {"default": SNAKEMAKE_DEFAULT, "profile": profile["max-jobs-per-timespan"]}
+        limits = {"default": get_argument_parser().get_default("max_jobs_per_timespan"),
+                  "profile": profile["max-jobs-per-timespan"]}
         print(f"{args.jobs} jobs of {args.seconds:g} s on {args.cores} cores; limits: {limits}")
         found = {}
         for name, limit in limits.items():

@@ -330,6 +330,17 @@ def test_b4_pairs_only_z_whose_samples_share_the_group():
     assert "on 1 z, only it 1, only m = 2 0" in short["evidence"]  # z 0 only: both short
 
 
+def test_b4_says_why_a_group_cannot_decide():
+    """m = 2's samples are all short: the long group has no z; the short group no discordant z."""
+    frame = _samples({"lstm-autogen-m1": [1, 1, 1, 1], "lstm-autogen-m2": [1, 1, 1, 1]},
+                     {"lstm-autogen-m1": [5, 5, 12, 12], "lstm-autogen-m2": [5, 5, 5, 5]})
+    rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
+    long = rows[SHORT.replace("<=10", ">10")]
+    assert long["outcome"] == "undecided"
+    assert long["reason"] == "no z whose samples from m = 2 and lstm-autogen-m1 both have length >10"
+    assert rows[SHORT]["reason"] == "against some model, no z where only one of the two samples makes sense"
+
+
 def test_b5_repeats_and_neighbour_similarity():
     def b5(m1, anneal, spread, column="repeats"):
         models = ["lstm-autogen-m1", "lstm-vae-anneal"]

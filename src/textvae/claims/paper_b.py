@@ -186,7 +186,7 @@ def _m2_worst(corpus, part, have, group, statement) -> dict:
     McNemar's exact test of m = 2 against each other model
     over the z whose two samples both fall in the group."""
     worst = part[part["base"] == have["m2"]]
-    tests, text, paired_counts = [], [], {}
+    tests, text, unpaired = [], [], []
     for role, model in have.items():
         if role == "m2":
             continue
@@ -197,20 +197,20 @@ def _m2_worst(corpus, part, have, group, statement) -> dict:
         tests.append(stats.sign_test(wins, losses, f"exact McNemar test on the same z ({model} vs m = 2)"))
         shares = f"{100 * paired['meaningful_other'].mean():.1f} % vs {100 * paired['meaningful'].mean():.1f} %"
         text.append(f"{model} {shares} on {len(paired)} z, only it {wins}, only m = 2 {losses}")
-        paired_counts[model] = len(paired)
+        if paired.empty:
+            unpaired.append(model)
     decision = stats.all_exceed(tests, 0.5) if all(np.isfinite(e.value) for e in tests) else stats.Decision(
-        None, reason=_why_no_pairs(paired_counts, group))
+        None, reason=_why_no_pairs(unpaired, group))
     shown = max(tests, key=lambda e: e.p_value(0.5)) if tests else None  # the one an intersection-union test rests on
     return verdict("B4.m2_worst", "B4", corpus, statement, decision, "; ".join(text), shown, cells_of(part),
                    test=f"exact McNemar test on the same z against each of {len(tests)} models "
                         "(holds: all; fails: any, Bonferroni)")
 
 
-def _why_no_pairs(paired_counts: dict, group: str) -> str:
-    """Why B4 cannot decide a group: no z whose two samples both fall in it, or no discordant z."""
-    empty = [model for model, n in paired_counts.items() if n == 0]
-    if empty:
-        return f"no z whose samples from m = 2 and {', '.join(empty)} both have length {group}"
+def _why_no_pairs(unpaired: list[str], group: str) -> str:
+    """Why B4 cannot decide a group: the models that share no z in it with m = 2, or no discordant z."""
+    if unpaired:
+        return f"no z whose samples from m = 2 and {', '.join(unpaired)} both have length {group}"
     return "against some model, no z where only one of the two samples makes sense"
 
 

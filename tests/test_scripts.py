@@ -61,7 +61,8 @@ def trained(corpus, tmp_path_factory):
     load_script("train").main(job(
         input=dict(train=str(corpus / "train.parquet"), valid=str(corpus / "valid.parquet"),
                    vocab=str(corpus / "vocab.parquet")),
-        output=dict(model=str(folder / "model.pt"), history=str(folder / "history.parquet")),
+        output=dict(model=str(folder / "model.pt"), history=str(folder / "history.parquet"),
+                    held_out=str(folder / "held_out.parquet")),
         params=dict(settings=settings),
         wildcards=dict(corpus="short", model="lstm-betac-C3")))
     return folder
@@ -73,6 +74,10 @@ def test_train_writes_model_and_history(trained):
     held_out = history["held_out_elbo"]
     assert (held_out == history["held_out_reconstruction"] - history["held_out_kl"]).all() and (held_out < 0).all()
     assert (trained / "model.pt").exists() and not (trained / "checkpoint.pt").exists()  # removed once done
+    sentences = pd.read_parquet(trained / "held_out.parquet")  # each of the 5 held-out sentences at each row
+    assert len(sentences) == 5 * len(history) and sentences["sentence"].nunique() == 5
+    means = sentences.groupby("step")["elbo"].mean()
+    assert means.to_numpy() == pytest.approx(held_out.to_numpy(), rel=1e-5)
 
 
 def test_train_writes_tensorboard_files_under_the_results_folder_when_asked(corpus, tmp_path):
@@ -151,14 +156,17 @@ def test_evaluate_and_tables(corpus, trained, tmp_path):
 
 
 def test_autogen_table_and_figures(trained, tmp_path):
-    out = dict(parquet=str(tmp_path / "b1.parquet"), md=str(tmp_path / "b1.md"))
-    history = str(trained / "history.parquet")
+    out = dict(parquet=str(tmp_path / "b1.parquet"), md=str(tmp_path / "b1.md"), bootstrap=str(tmp_path / "b.parquet"))
+    history, held_out = str(trained / "history.parquet"), str(trained / "held_out.parquet")
     load_script("history_table").main(job(
-        input=[history, history], output=out,
-        params=dict(cells=[("short", "lstm-vae"), ("short", "lstm-autogen-m1")], title="B1")))
+        input=dict(histories=[history, history], held_out=[held_out, held_out]), output=out,
+        params=dict(cells=[("short", "lstm-vae"), ("short", "lstm-autogen-m1")], title="B1", replicates=50, seed=1)))
     table = pd.read_parquet(out["parquet"])
     assert list(table.columns[:3]) == ["corpus", "model", "step"] and "tokens_per_s" not in table
     assert table["model"].tolist().count("lstm-autogen-m1") == len(table) // 2
+    assert (table["held_out_sentences"] == 5).all()
+    falls = pd.read_parquet(out["bootstrap"])
+    assert len(falls) == 100 and set(falls.columns) == {"corpus", "model", "replicate", "fall"}
     figure = dict(png=str(tmp_path / "b1.png"), pdf=str(tmp_path / "b1.pdf"))
     load_script("figure").main(job(input=[out["parquet"]], output=figure, params=dict(kind="autogen_training")))
     assert (tmp_path / "b1.png").stat().st_size > 1000 and (tmp_path / "b1.pdf").exists()
@@ -319,18 +327,17 @@ def test_paths_table_counts_repeated_neighbours_and_how_alike_the_others_are(tmp
                              repeats_previous=[False, True, False, True, False, True, True, True]))
     rows.to_parquet(tmp_path / "cell.parquet")
     out = dict(parquet=str(tmp_path / "h.parquet"), counts=str(tmp_path / "hc.parquet"), md=str(tmp_path / "h.md"),
-               bootstrap=str(tmp_path / "hb.parquet"))
-    load_script("paths_table").main(job(input=[str(tmp_path / "cell.parquet")], output=out,
-                                        params=dict(title="A4", replicates=50, seed=1)))
+               paths=str(tmp_path / "hp.parquet"))
+    load_script("paths_table").main(job(input=[str(tmp_path / "cell.parquet")], output=out, params=dict(title="A4")))
     counts = pd.read_parquet(out["counts"]).iloc[0]
-    # path 0 repeats 2 of its neighbours, path 1 all 3: a resample of the two paths counts 4, 5 or 6
-    noise = pd.read_parquet(out["bootstrap"])
-    assert set(noise["repeats"]) == {4.0, 5.0, 6.0} and len(noise) == 50
     assert (counts["repeats"], counts["neighbours"], counts["distinct"]) == (5, 6, 3)
     assert counts["pct_repeats"] == pytest.approx(100 * 5 / 6)
     # one differing neighbour, "a b" -> "a c": 1 of 2 tokens matched in each, 2 x 1 / 4 = 0.5
     assert (counts["changes"], counts["neighbour_similarity"]) == (1, 0.5)
-    assert set(noise["neighbour_similarity"].dropna()) == {0.5}  # a resample without path 0 has none
+    # per path, which the exact tests pair: path 0 repeats 2 of its 3 neighbours, path 1 all 3 (no similarity)
+    paths = pd.read_parquet(out["paths"]).set_index("path")
+    assert paths["repeats"].tolist() == [2, 3] and paths["changes"].tolist() == [1, 0]
+    assert paths.loc[0, "neighbour_similarity"] == 0.5 and np.isnan(paths.loc[1, "neighbour_similarity"])
     assert "## Decoded sentences" in (tmp_path / "h.md").read_text()
 
 
@@ -351,7 +358,7 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
     # good wins sentences 0 and 1; 2 and 3 are ties
     assert (row["wins"], row["losses"], row["ties"], row["pct_wins"]) == (2, 0, 2, 100.0)
     assert row["p_value"] == pytest.approx(0.5)  # P(X in {0, 2}), X ~ Bin(2, 1/2)
-    # with two training seeds, seed s of good meets seed s of poor and the counts add up
+    # with two training seeds, seed s of good meets seed s of poor: one row per seed
     seeded = []
     for seed, order in ((1, [0, 1, 2, 3]), (2, [1, 0, 2, 3])):
         for model, hyps in recon.items():
@@ -363,9 +370,11 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
             seeded.append(str(path))
     load_script("autogen_preference_table").main(job(input=seeded, output=out, params=dict(
         pairs=[["lstm-vae", "lstm-vae-anneal"]], title="B3")))
-    row = pd.read_parquet(out["parquet"]).iloc[0]
+    rows = pd.read_parquet(out["parquet"])
     # seed 2's good swaps sentences 0 and 1: it loses both to poor; 2 and 3 tie in both seeds
-    assert (row["seeds"], row["wins"], row["losses"], row["ties"]) == (2, 2, 2, 4)
+    assert rows["model"].tolist() == ["lstm-vae-s1", "lstm-vae-s2"]
+    assert rows["versus"].tolist() == ["lstm-vae-anneal-s1", "lstm-vae-anneal-s2"]
+    assert (rows["wins"].tolist(), rows["losses"].tolist(), rows["ties"].tolist()) == ([2, 0], [0, 2], [2, 2])
 
 
 def test_samples_table_by_length_group(tmp_path):

@@ -57,7 +57,8 @@ def test_smoke_tables_and_figures(smoke_run):
     for name in ("rate_distortion", "logdetcov", "autogen_training", "capacity", "fce", "syntax"):
         for ext in ("png", "pdf"):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
-    for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "capacity", "homotopy",
+    for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "autogen_evaluation", "capacity",
+                 "homotopy",
                  "autogen_reconstructions", "autogen_preference", "autogen_samples",
                  "autogen_interpolation", "syntax", "fce", "claims", "runs", "capacity_paper", "fce_paper",
         "syntax_paper", "autogen_preference_paper", "autogen_samples_paper"):
@@ -69,7 +70,7 @@ def test_smoke_tables_and_figures(smoke_run):
     assert (a2[a2["bucket"] == "all"]["n_sentences"] == SMOKE["corpora"]["short"]["sizes"]["test"]).all()
     a4 = pd.read_parquet(tables / "homotopy.parquet")
     assert set(a4["scheme"]) == set(SMOKE["experiments"]["A4"]["schemes"])
-    assert len(a4) == 2 * 2 * 3 * 7 * 2  # corpora x models x schemes x points x paths
+    assert len(a4) == 2 * 2 * 3 * 7 * 10  # corpora x models x schemes x points x paths
     assert not a4[a4["point"] == 0]["repeats_previous"].any()
     counts = pd.read_parquet(tables / "homotopy_repeats.parquet")
     assert counts["repeats"].sum() == a4["repeats_previous"].sum() and len(counts) == 12
@@ -98,10 +99,15 @@ def test_smoke_tables_and_figures(smoke_run):
     assert a1["test"].str.startswith("paired bootstrap over test sentences").all()
     assert (a1["lo"] <= a1["estimate"]).all() and (a1["estimate"] <= a1["hi"]).all()
     decided = claims[claims["outcome"] != "undecided"]
-    assert not (decided["lo"] == decided["hi"]).any()  # no decision on an interval of one point
+    assert decided["p_value"].notna().all() and decided["p_fdr"].notna().all()  # each in the family
+    assert (claims["p_value"].dropna() > 0).all() and claims["unit"].ne("").all() and "n_units" in claims
+    assert (decided["n_units"] > 0).all()
+    assert claims.loc[claims["experiment"].isin(["A4", "B5"]) & claims["outcome"].ne("undecided"),
+                      "test"].str.startswith("exact sign-flip").all()
     assert not claims.duplicated(["claim", "corpus", "statement"]).any()
-    for name in ("rate_distortion", "capacity", "homotopy_repeats"):
+    for name in ("rate_distortion", "capacity", "autogen_evaluation", "autogen_training"):
         assert pd.read_parquet(tables / f"{name}_bootstrap.parquet")["replicate"].nunique() >= 20
+    assert pd.read_parquet(tables / "homotopy_paths.parquet")["path"].nunique() == 10
     runs = pd.read_parquet(tables / "runs.parquet")
     assert len(runs) == len(set(map(tuple, runs[["corpus", "model"]].values))) == 16  # smoke cells
     assert {"lr", "batch_size", "C", "train_seconds", "device", "commit", "final_elbo"} <= set(runs.columns)
@@ -319,28 +325,30 @@ def test_the_paper_config_takes_schema_defaults_not_the_default_configs(tmp_path
 
 
 def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(tmp_path):
-    """A3 and the AutoGen experiments with train_seeds [1, 2]: one run per model and seed, the
+    """A3 and the AutoGen experiments with train_seeds [1, 2, 3]: one run per model and seed, the
     seed in the run's settings; the tables show the mean and sd over the seeds, and the claims
-    decide over them (the paired t over the seeds, B3's counts summed over the seeds)."""
+    decide over them (the paired t over the seeds, B3's shares of wins per seed)."""
     config = yaml.safe_load(yaml.safe_dump(SMOKE))
-    autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2],
+    autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2, 3],
                    settings=SMOKE["experiments"]["B1"].get("settings", {}))
     config["corpora"] = {"short": SMOKE["corpora"]["short"]}
     config["experiments"] = dict(
-        A3=dict(SMOKE["experiments"]["A3"], train_seeds=[1, 2]), B1=autogen,
+        A3=dict(SMOKE["experiments"]["A3"], train_seeds=[1, 2, 3]), B1=autogen,
         B2=dict(autogen, scheme="beam", sentences=10), B3=dict(pairs=[["lstm-autogen-m1", "lstm-vae-anneal"]]))
     run = snakemake(tmp_path, "tables", config=config)
     assert run.returncode == 0, run.stderr[-3000:]
     tables = tmp_path / "results" / "tables"
     runs = pd.read_parquet(tables / "runs.parquet").set_index("model")
-    assert runs.loc["gru-betac-C10-s2", "seed"] == 2 and runs.loc["lstm-autogen-m1-s1", "seed"] == 1
-    assert len(runs) == 8
+    assert runs.loc["gru-betac-C10-s2", "seed"] == 2 and runs.loc["lstm-autogen-m1-s3", "seed"] == 3
+    assert len(runs) == 12
     ap = pd.read_parquet(tables / "aggregate_posterior.parquet")
-    assert sorted(ap["model"]) == ["gru-betac-C10-s1", "gru-betac-C10-s2", "gru-betac-C3-s1", "gru-betac-C3-s2"]
-    assert ap.groupby("C")["aggregate_kl"].nunique().eq(2).all()  # the seeds train different models
+    assert sorted(ap["model"]) == [f"gru-betac-C{C}-s{s}" for C in (10, 3) for s in (1, 2, 3)]
+    assert ap.groupby("C")["aggregate_kl"].nunique().eq(3).all()  # the seeds train different models
     assert "## Mean ± sd over the training seeds" in (tables / "aggregate_posterior.md").read_text()
-    preference = pd.read_parquet(tables / "autogen_preference.parquet").iloc[0]
-    assert preference["seeds"] == 2 and preference["wins"] + preference["losses"] + preference["ties"] == 20
+    preference = pd.read_parquet(tables / "autogen_preference.parquet")
+    assert preference["model"].tolist() == [f"lstm-autogen-m1-s{s}" for s in (1, 2, 3)]
+    assert (preference["wins"] + preference["losses"] + preference["ties"] == 10).all()
     claims = pd.read_parquet(tables / "claims.parquet").set_index("claim")
-    assert claims.loc["A3.aggregate_kl_larger", "test"] == "paired t over 2 seeds"
-    assert claims.loc["B1.m1_kl_share_exceeds_vae_anneal", "test"] == "paired t over 2 seeds"
+    for claim in ("A3.aggregate_kl_larger", "B1.m1_kl_share_exceeds_vae_anneal"):
+        assert claims.loc[claim, "test"] == "paired t over 3 training seeds (normal values assumed)"
+        assert claims.loc[claim, "unit"] == "training seeds" and claims.loc[claim, "n_units"] == 3

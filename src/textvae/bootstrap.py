@@ -1,7 +1,7 @@
 """Bootstrap replicates that give the noise behind a comparison.
 
-Replicates over the items a statistic is computed
-from (test sentences, pairs, paths, samples), paired across the cells that share the items.
+Replicates over the items a statistic is computed from (test sentences, held-out sentences),
+paired across the cells that share the items.
 
 Replicate r of a statistic recomputes it on the r-th resample (n items drawn with
 replacement) of its items.  The resamples depend only on (n, replicates, seed), so every cell
@@ -16,9 +16,6 @@ separate jobs.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-
-LEVEL = 0.95
 
 
 def resamples(n: int, replicates: int, seed: int) -> np.ndarray:
@@ -37,29 +34,3 @@ def resample_counts(n: int, replicates: int, seed: int, max_entries: int = 2 ** 
         c = min(step, replicates - first)
         rows = rng.integers(0, n, size=(c, n)) + n * np.arange(c)[:, None]
         yield np.bincount(rows.ravel(), minlength=c * n).reshape(c, n).astype(np.float64)
-
-
-def interval(values, level: float = LEVEL) -> tuple[float, float]:
-    """The central `level` percentile interval of replicate values."""
-    tail = 100 * (1 - level) / 2
-    low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
-    return float(low), float(high)
-
-
-def mean_replicates(items: pd.DataFrame, keys: list[str], item: str, columns: list[str],
-                    replicates: int, seed: int) -> pd.DataFrame:
-    """Bootstrap replicates of column means per group, paired across groups.
-
-    The columns are `columns`, the groups those of `keys`, over the items of column
-    `item`: each group is resampled by the same (n, seed) draws, items in sorted order, so
-    groups over the same items are paired.  One row per (group, replicate)."""
-    frames = []
-    for group, part in items.groupby(keys, sort=False):
-        part = part.sort_values(item)
-        rows = resamples(len(part), replicates, seed)
-        out = pd.DataFrame({c: part[c].to_numpy(dtype=float)[rows].mean(axis=1) for c in columns})
-        out.insert(0, "replicate", np.arange(replicates))
-        for key, value in zip(keys, group if isinstance(group, tuple) else (group,)):
-            out.insert(0, key, value)
-        frames.append(out)
-    return pd.concat(frames, ignore_index=True)[keys + ["replicate"] + columns]

@@ -63,12 +63,12 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
     posteriors (metrics.mutual_information, one more z per sentence); `mu_norm2`,
     ||mean_x mu(x)||^2, the squared offset of the posterior means, whose 1/2 ||.||^2 nats of
     R tell the decoder nothing about x; and `active_units` of the posterior means
-    (metrics.active_units, its default threshold).  A model without z gives 0 for the last
-    three."""
+    (metrics.active_units, its default threshold); `elbos`, each sentence's log p(x|z) - KL in
+    the order given.  A model without z gives 0 for MI, the offset and the active units."""
     was_training = model.training
     model.eval()
     rec = kl = 0.0
-    mus, logvars = [], []
+    mus, logvars, elbos, order = [], [], [], []
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
         for batch in length_batches([len(s) for s in sentences], batch_size, seed=None):
@@ -77,12 +77,15 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
             rec, kl = rec + r.sum().item(), kl + k.sum().item()
             mus.append(mu.double().cpu())
             logvars.append(logvar.double().cpu())
+            elbos.append((r.double() - k.double()).cpu())
+            order.extend(batch)
         mu, logvar = torch.cat(mus), torch.cat(logvars)
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
     model.train(was_training)
     mi = mutual_information(mu.numpy(), logvar.numpy(), z.numpy()) if mu.size(1) else 0.0
     return dict(reconstruction=rec / len(sentences), kl=kl / len(sentences), mi=mi,
-                mu_norm2=float(mu.mean(0).pow(2).sum()), active_units=active_units(mu.numpy()) if mu.size(1) else 0)
+                mu_norm2=float(mu.mean(0).pow(2).sum()), active_units=active_units(mu.numpy()) if mu.size(1) else 0,
+                elbos=torch.cat(elbos).numpy()[np.argsort(order)])
 
 
 def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -86,7 +86,7 @@ REGISTRY = (
                claims=paper_a.a3, claims_tables=("aggregate_posterior", "aggregate_posterior_bootstrap"),
                evaluated=True),
     Experiment(id="A4", title="A4 homotopy (Table 2)", rules="decode.smk", tables=("homotopy",),
-               claims=paper_a.a4, claims_tables=("homotopy_repeats", "homotopy_repeats_bootstrap"), shared_prior=True),
+               claims=paper_a.a4, claims_tables=("homotopy_repeats", "homotopy_paths"), shared_prior=True),
     Experiment(id="A5", title="A5 forward cross entropy (Table 3)", rules="fce.smk", tables=("fce",),
                figures=(Figure(name="fce", table="fce",
                                title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per "
@@ -99,12 +99,14 @@ REGISTRY = (
                                      "Marvin & Linzen category, one panel per model",
                                caption="A6: p1 and p2 per Marvin & Linzen category (Table 4)"),),
                claims=paper_a.a6, claims_tables=("syntax",), paper_table="syntax"),
-    Experiment(id="B1", title="B1 training curves (Fig. 2)", rules="train.smk", tables=("autogen_training",),
+    Experiment(id="B1", title="B1 training curves (Fig. 2)", rules="train.smk",
+               tables=("autogen_training", "autogen_evaluation"),
                figures=(Figure(name="autogen_training", table="autogen_training",
                                title="B1 (Mansbridge et al. 2018, Fig. 2): held-out KL as % of the objective and "
                                      "held-out ELBO against training step, one line per model",
                                caption="B1: KL share and ELBO during training (Mansbridge et al. Fig. 2)"),),
-               claims=paper_b.b1, claims_tables=("autogen_training",)),
+               claims=paper_b.b1, claims_tables=("autogen_training", "autogen_training_bootstrap", "autogen_evaluation",
+                                                 "autogen_evaluation_bootstrap"), evaluated=True),
     Experiment(id="B2", title="B2 reconstructions (Table 1)", rules="decode.smk", tables=("autogen_reconstructions",)),
     Experiment(id="B3", title="B3 preference judge (Table 2)", rules="decode.smk", tables=("autogen_preference",),
                claims=paper_b.b3, claims_tables=("autogen_preference",), paper_table="autogen_preference",
@@ -114,7 +116,7 @@ REGISTRY = (
                shared_prior=True, reference_lm=True),
     Experiment(id="B5", title="B5 interpolation (Table 5)", rules="decode.smk", tables=("autogen_interpolation",),
                claims=paper_b.b5,
-               claims_tables=("autogen_interpolation_repeats", "autogen_interpolation_repeats_bootstrap")),
+               claims_tables=("autogen_interpolation_repeats", "autogen_interpolation_paths")),
 )
 EXPERIMENTS = {experiment.id: experiment for experiment in REGISTRY}
 

@@ -1,47 +1,53 @@
 """The statistics behind every verdict of the claims.
 
-An estimate with its interval at any level, the tests that give it (paired bootstrap, paired and
-one-sample t, Welch's t, Wilson's score interval, Newcombe's paired interval, the exact sign test),
-the decisions taken from the interval, and the control of the false discovery rate over a run's
-comparisons.
-
-An `Estimate` carries `bounds(level) -> (lo, hi)`; its two-sided p-value against a value b is
-the largest 1 - level at which the interval still excludes b (found by bisection), so a
-decision at LEVEL and its p-value always agree: the interval excludes b exactly when p < ALPHA.
-Written here because scipy.stats gives some of these intervals (t, exact binomial) but not the
-paired bootstrap of statistics computed in separate jobs, Newcombe's paired interval or the
-inversion that ties every interval to its p-value.  scipy.special gives the distributions;
-scipy.stats is imported only where it is needed, as the registry imports this module at every
-snakemake start.
+An `Estimate` is a quantity with its test: the two-sided p-value against any value b, the
+interval at any alpha (the values b the test does not reject at alpha, so the interval excludes
+b exactly when p < alpha), what was resampled (`unit`) and how many (`n_units`).  The tests:
+the percentile bootstrap with its counting p-value, Student's t (paired, one-sample, Welch's),
+the exact sign-flip permutation test, Wilson's score test, Newcombe's paired interval and the
+exact sign test (McNemar's).  The decisions (`between`, `exceeds`, `every`, `trend`,
+`at_least`) and the false discovery control take an estimate's p-value.  Written here because
+scipy.stats has no paired bootstrap of statistics computed in separate jobs, no Newcombe
+interval, and no one object that ties a test's p-value to its interval; scipy.special gives the
+distributions (scipy.stats is imported only where needed: the registry imports this module at
+every snakemake start).  docs/experiments.md, "How a claim is decided", gives the reasoning.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import special
 
 LEVEL = 0.95
 ALPHA = 1 - LEVEL
+P_FLOOR = 1e-300  # a p-value below what a double holds is shown as this, never as 0
+EXACT_UP_TO = 16  # the sign-flip test enumerates all 2^n flips up to this n
+FLIPS = 20_000  # random flips beyond it, seeded: p = (1 + count) / (1 + FLIPS)
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """An estimate with its test and its confidence interval.
+    """A quantity's estimate `value` with its `test`.
 
-    A quantity's estimate `value`, the `test` that gives its noise, and `bounds`, its
-    two-sided interval at a confidence level."""
+    `bounds(alpha)`: the 1 - alpha interval; `p(b)`: the two-sided p-value against b (None:
+    found by inverting `bounds`); `unit`, `n_units`: what the test resampled, and how many."""
 
     value: float
     test: str
     bounds: Callable[[float], tuple[float, float]]
+    unit: str = ""
+    n_units: int = 0
+    p: Callable[[float], float] | None = None
 
     @property
     def interval(self) -> tuple[float, float]:
         """The LEVEL interval."""
-        return self.bounds(LEVEL)
+        return self.bounds(ALPHA)
 
     @property
     def lo(self) -> float:
@@ -53,106 +59,161 @@ class Estimate:
 
     @property
     def noiseless(self) -> bool:
-        """Whether the interval is one point: the statistic does not move under its noise."""
-        lo, hi = self.bounds(1 - 1e-6)
+        """Whether the interval is one point: the statistic does not move under resampling."""
+        lo, hi = self.interval
         return not hi > lo
 
     def p_value(self, bound: float) -> float:
-        """The two-sided p-value of the estimate against `bound`.
-
-        The largest alpha whose 1 - alpha interval still
-        excludes it (1 where even the narrowest interval holds it)."""
-        def excludes(alpha):
-            lo, hi = self.bounds(1 - alpha)
-            return bound < lo or bound > hi
-        if not excludes(1 - 1e-9):
-            return 1.0
-        if excludes(1e-12):
-            return 0.0
-        low, high = 1e-12, 1 - 1e-9  # excludes at high, not at low
-        for _ in range(60):
-            mid = (low + high) / 2
-            low, high = (low, mid) if excludes(mid) else (mid, high)
-        return high
+        """The two-sided p-value against `bound`, at least P_FLOOR."""
+        p = self.p(bound) if self.p is not None else _inverted(self.bounds, bound)
+        return float(min(1.0, max(P_FLOOR, p)))
 
 
-def _z(level: float) -> float:
-    """The standard normal quantile of a two-sided `level` interval."""
-    return float(special.ndtri(1 - (1 - level) / 2))
+def _inverted(bounds, bound: float) -> float:
+    """The smallest alpha whose interval excludes `bound` (bisection over log alpha)."""
+    def excludes(log_alpha):
+        lo, hi = bounds(10.0 ** log_alpha)
+        return bound < lo or bound > hi
+    if not excludes(0.0):
+        return 1.0
+    low, high = math.log10(P_FLOOR), 0.0  # excludes at high
+    if excludes(low):
+        return P_FLOOR
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (low, mid) if excludes(mid) else (mid, high)
+    return 10.0 ** high
 
 
-def _t(level: float, df: float) -> float:
-    """Student's t quantile of a two-sided `level` interval with `df` degrees of freedom."""
-    return float(special.stdtrit(df, 1 - (1 - level) / 2))
+def _z(alpha: float) -> float:
+    """The standard normal quantile of a two-sided 1 - alpha interval."""
+    return float(-special.ndtri(alpha / 2))
 
 
-def t_half_width(sd, n, level: float = LEVEL):
-    """The half width of the t interval of a mean.
+def bootstrap(replicates, value: float, unit: str, n_units: int) -> Estimate:
+    """A statistic with its bootstrap replicates: percentile interval and counting p-value.
 
-    t(n - 1) sd / sqrt(n) for a mean of n values with sd `sd` (elementwise; NaN where n < 2)."""
-    sd, n = np.asarray(sd, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 1, special.stdtrit(np.maximum(n - 1, 1), 1 - (1 - level) / 2) * sd / np.sqrt(n), np.nan)
+    p(b) = 2 (1 + min(#{r <= b}, #{r >= b})) / (B + 1), at least 2 / (B + 1); the interval is
+    [r_(m), r_(B-1-m)] of the sorted replicates, m = ceil(alpha (B + 1) / 2 - 1) - 1, the
+    values p does not reject.  For a difference of cells, the replicate differences paired by
+    the same resamples of `unit`."""
+    reps = np.sort(np.asarray(replicates, dtype=float))
+    B = len(reps)
+
+    def p(bound):
+        below = np.searchsorted(reps, bound, side="right")
+        above = B - np.searchsorted(reps, bound, side="left")
+        return 2 * (1 + min(below, above)) / (B + 1)
+
+    def bounds(alpha):
+        m = math.ceil(alpha * (B + 1) / 2 - 1) - 1
+        return (-np.inf, np.inf) if m < 0 else (float(reps[m]), float(reps[B - 1 - m]))
+    return Estimate(float(value), f"paired bootstrap over {unit} ({B} replicates)", bounds, unit, n_units, p)
 
 
-def bootstrap(replicates, value: float, items: str) -> Estimate:
-    """The percentile interval of a statistic's bootstrap replicates.
+def t_mean(values, unit: str, test: str = "t") -> Estimate:
+    """Student's t test of the mean of n values: mean +- t(n - 1) sd / sqrt(n).
 
-    For a difference between cells, the replicate differences, paired by the same resamples of `items`."""
-    replicates = np.asarray(replicates, dtype=float)
-
-    def bounds(level):
-        tail = 100 * (1 - level) / 2
-        lo, hi = np.percentile(replicates, [tail, 100 - tail])
-        return float(lo), float(hi)
-    return Estimate(float(value), f"paired bootstrap over {items} ({len(replicates)} replicates)", bounds)
-
-
-def t_mean(values, test: str) -> Estimate:
-    """Student's t interval of the mean of `values`: mean +- t(n - 1) sd / sqrt(n)."""
+    Normal values assumed, as the row says; with no spread, the exact sign-flip test instead
+    (the t statistic is undefined)."""
     values = np.asarray(values, dtype=float)
-    mean, n = float(values.mean()), len(values)
-    se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    return Estimate(mean, test, lambda level: (mean - _t(level, n - 1) * se, mean + _t(level, n - 1) * se))
+    n, mean = len(values), float(values.mean())
+    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan")
+    if not se > 0:
+        return sign_flip(values, unit, "exact sign-flip (no spread for the t test)")
+
+    def bounds(alpha):
+        half = -special.stdtrit(n - 1, alpha / 2) * se
+        return mean - half, mean + half
+    return Estimate(mean, f"{test} over {n} {unit} (normal values assumed)", bounds, unit, n,
+                    lambda b: 2 * special.stdtr(n - 1, -abs(mean - b) / se))
 
 
-def paired_t(a, b) -> Estimate:
-    """The paired t interval of mean(b - a) over pairs (a_i, b_i): the same seeds in both."""
-    return t_mean(np.asarray(b, dtype=float) - np.asarray(a, dtype=float), f"paired t over {len(a)} seeds")
+def paired_t(a, b, unit: str) -> Estimate:
+    """The paired t test of mean(b - a) over pairs (a_i, b_i) of the same unit (seed)."""
+    return t_mean(np.asarray(b, dtype=float) - np.asarray(a, dtype=float), unit, "paired t")
 
 
-def welch(a, b) -> Estimate:
-    """Welch's t interval of the difference of two unpaired means.
+def welch(a, b, unit: str) -> Estimate:
+    """Welch's t test of mean(b) - mean(a) of unpaired runs.
 
-    For mean(b) - mean(a) of unpaired runs: se^2 = s_a^2/n_a + s_b^2/n_b,
-    df by Welch-Satterthwaite."""
+    se^2 = s_a^2/n_a + s_b^2/n_b, df by Welch-Satterthwaite."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     se, d = float(np.sqrt(va + vb)), float(b.mean() - a.mean())
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else len(a) + len(b) - 2
-    return Estimate(d, f"Welch t over {len(a)} and {len(b)} seeds", lambda level: (d - _t(level, df) * se,
-                                                                                 d + _t(level, df) * se))
+    test = f"Welch t over {len(a)} and {len(b)} {unit} (normal values assumed)"
+    if not se > 0:
+        return Estimate(d, f"{test}: no spread in either cell", lambda alpha: (-np.inf, np.inf), unit,
+                        len(a) + len(b), lambda bound: 1.0)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+
+    def bounds(alpha):
+        half = -special.stdtrit(df, alpha / 2) * se
+        return d - half, d + half
+    return Estimate(d, test, bounds, unit, len(a) + len(b), lambda bound: 2 * special.stdtr(df, -abs(d - bound) / se))
 
 
-def _wilson(successes: float, n: float, level: float) -> tuple[float, float]:
+def _flips(n: int) -> np.ndarray:
+    """Sign vectors: all 2^n for n <= EXACT_UP_TO, else FLIPS seeded draws."""
+    if n <= EXACT_UP_TO:
+        return np.array(list(itertools.product((1.0, -1.0), repeat=n)))
+    return np.random.default_rng(0).choice((1.0, -1.0), size=(FLIPS, n))
+
+
+def sign_flip(differences, unit: str, test: str = "exact sign-flip permutation test") -> Estimate:
+    """The exact sign-flip test of the mean of n per-unit differences.
+
+    p(b) = #{flips s: |mean(s (d - b))| >= |mean(d - b)|} / 2^n (all flips up to EXACT_UP_TO
+    units, else (1 + count) / (1 + FLIPS) over seeded flips); the interval is the set of b it
+    does not reject, found by bisection on each side of the mean."""
+    d = np.asarray(differences, dtype=float)
+    n, mean = len(d), float(d.mean())
+    flips = _flips(n)
+    scale = float(np.abs(d).max()) or 1.0
+
+    def p(bound):
+        x = d - bound
+        count = int((np.abs(flips @ x) >= abs(x.sum()) - 1e-9 * scale * n).sum())
+        return count / len(flips) if n <= EXACT_UP_TO else (1 + count) / (1 + FLIPS)
+
+    def edge(alpha, side):
+        inside, outside = mean, mean + side * (float(d.max() - d.min()) + scale)
+        if p(outside) >= alpha:
+            return side * np.inf
+        for _ in range(60):
+            mid = (inside + outside) / 2
+            inside, outside = (mid, outside) if p(mid) >= alpha else (inside, mid)
+        return inside
+
+    name = f"{test} over {n} {unit}" + ("" if n <= EXACT_UP_TO else f" ({FLIPS} random flips)")
+    return Estimate(mean, name, lambda alpha: (edge(alpha, -1), edge(alpha, 1)), unit, n, p)
+
+
+def _wilson(successes: float, n: float, alpha: float) -> tuple[float, float]:
     """Wilson's score interval of a proportion.
 
-    (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) /
-    (1 + z^2/n), p = successes / n."""
-    z, p = _z(level), successes / n
+    (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n), p = successes / n."""
+    z, p = _z(alpha), successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
-def wilson(successes: int, n: int) -> Estimate:
-    """A proportion successes / n with Wilson's score interval.
+def wilson(successes: int, n: int, unit: str) -> Estimate:
+    """A proportion successes / n with Wilson's score test and interval.
 
-    The interval is valid near 0 and 1, where the percentile bootstrap collapses to a point."""
-    return Estimate(successes / n, f"Wilson score interval over {n}", lambda level: _wilson(successes, n, level))
+    p(b) = 2 Phi(-|p - b| / sqrt(b (1 - b) / n)); the interval is the set of b it does not
+    reject, valid near 0 and 1 where a percentile bootstrap collapses to a point."""
+    share = successes / n
+
+    def p(bound):
+        se = math.sqrt(bound * (1 - bound) / n) if 0 < bound < 1 else 0.0
+        return float(2 * special.ndtr(-abs(share - bound) / se)) if se > 0 else float(share == bound)
+    return Estimate(share, f"Wilson score test over {n} {unit}", lambda alpha: _wilson(successes, n, alpha),
+                    unit, n, p)
 
 
-def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -> tuple[float, float]:
+def _newcombe(both: int, only_a: int, only_b: int, neither: int, alpha: float) -> tuple[float, float]:
     """Newcombe's square-and-add interval of a paired difference of proportions.
 
     Newcombe (1998, method 10), for p_a - p_b of paired 0/1 outcomes: with Wilson intervals
@@ -162,8 +223,8 @@ def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -
     n = both + only_a + only_b + neither
     a_yes, a_no, b_yes, b_no = both + only_a, only_b + neither, both + only_b, only_a + neither
     pa, pb = a_yes / n, b_yes / n
-    la, ua = _wilson(a_yes, n, level)
-    lb, ub = _wilson(b_yes, n, level)
+    la, ua = _wilson(a_yes, n, alpha)
+    lb, ub = _wilson(b_yes, n, alpha)
     phi = 0.0
     if min(a_yes, a_no, b_yes, b_no) > 0:
         cross = both * neither - only_a * only_b
@@ -175,108 +236,176 @@ def _newcombe(both: int, only_a: int, only_b: int, neither: int, level: float) -
     return float(lo), float(hi)
 
 
-def newcombe(both: int, only_a: int, only_b: int, neither: int) -> Estimate:
-    """The difference of two paired proportions with Newcombe's paired interval.
+def newcombe(both: int, only_a: int, only_b: int, neither: int, unit: str) -> Estimate:
+    """p_a - p_b of two proportions over the same items, with Newcombe's paired interval.
 
-    p_a - p_b of two proportions over the same items (a 2x2 table of paired 0/1 outcomes: both,
-    only a, only b, neither)."""
+    From the 2x2 table of paired 0/1 outcomes (both, only a, only b, neither); p by inverting
+    the interval."""
     n = both + only_a + only_b + neither
-    return Estimate((only_a - only_b) / n, f"Newcombe paired score interval over {n}",
-                    lambda level: _newcombe(both, only_a, only_b, neither, level))
+    return Estimate((only_a - only_b) / n, f"Newcombe paired score interval over {n} {unit}",
+                    lambda alpha: _newcombe(both, only_a, only_b, neither, alpha), unit, n)
 
 
-def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
-    """The exact Clopper-Pearson interval of a binomial proportion.
+def sign_test(wins: int, losses: int, unit: str, test: str = "exact sign test") -> Estimate:
+    """The share of wins among the decided pairs, with the exact binomial test.
 
-    The beta quantiles
-    B(tail; k, n - k + 1) and B(1 - tail; k + 1, n - k)."""
-    tail = (1 - level) / 2
-    lo = float(special.betaincinv(k, n - k + 1, tail)) if k > 0 else 0.0
-    hi = float(special.betaincinv(k + 1, n - k, 1 - tail)) if k < n else 1.0
-    return lo, hi
-
-
-def sign_test(wins: int, losses: int, test: str = "exact sign test") -> Estimate:
-    """The share of wins among the decided pairs, with the exact sign test.
-
-    Ties are dropped: wins / (wins + losses), with
-    its exact Clopper-Pearson interval; against 1/2 it is the exact sign test (McNemar's exact
-    test where the pairs are paired 0/1 outcomes), with the central two-sided p-value."""
+    Ties dropped: wins / n, n = wins + losses; p(b) = min(1, 2 min(P(X <= wins), P(X >= wins)))
+    for X ~ Binomial(n, b), and the Clopper-Pearson interval, the b it does not reject (against
+    1/2, the exact sign test, McNemar's exact test on paired 0/1 outcomes)."""
     n = wins + losses
-    return Estimate(wins / n if n else float("nan"), f"{test} over {n} decided pairs",
-                    lambda level: _clopper_pearson(wins, n, level) if n else (float("nan"), float("nan")))
+
+    def p(bound):
+        low = special.bdtr(wins, n, bound)
+        high = special.bdtrc(wins - 1, n, bound) if wins > 0 else 1.0
+        return min(1.0, 2 * min(low, high))
+
+    def bounds(alpha):
+        lo = float(special.betaincinv(wins, n - wins + 1, alpha / 2)) if wins > 0 else 0.0
+        hi = float(special.betaincinv(wins + 1, n - wins, 1 - alpha / 2)) if wins < n else 1.0
+        return lo, hi
+    if not n:
+        return Estimate(float("nan"), f"{test} over 0 decided {unit}", lambda alpha: (np.nan, np.nan), unit, 0,
+                        lambda bound: float("nan"))
+    return Estimate(wins / n, f"{test} over {n} decided {unit}", bounds, unit, n, p)
 
 
 def hull(first: Estimate, second: Estimate) -> Estimate:
-    """`first` with the interval that covers both its own and `second`'s at every level.
+    """`first` with the interval that covers both its own and `second`'s, p the larger.
 
-    It covers the noise of two sources of which each may be the larger (training seeds and test
-    items)."""
-    def bounds(level):
-        (a, b), (c, d) = first.bounds(level), second.bounds(level)
+    For two sources of noise of which each may be the larger (training seeds and test items)."""
+    def bounds(alpha):
+        (a, b), (c, d) = first.bounds(alpha), second.bounds(alpha)
         return min(a, c), max(b, d)
-    return Estimate(first.value, f"{first.test}, widened to {second.test}", bounds)
+    return Estimate(first.value, f"{first.test}, widened to {second.test}", bounds, first.unit, first.n_units,
+                    lambda bound: max(first.p_value(bound), second.p_value(bound)))
+
+
+def bonferroni(estimate: Estimate, m: int) -> Estimate:
+    """`estimate` as one of m comparisons: p times m, the interval at alpha / m."""
+    if m == 1:
+        return estimate
+    return replace(estimate, test=f"{estimate.test}, Bonferroni over {m} comparisons",
+                   bounds=lambda alpha: estimate.bounds(alpha / m), p=lambda b: m * estimate.p_value(b))
 
 
 @dataclass(frozen=True)
 class Decision:
-    """A verdict taken from an estimate, with its p-value and the reason when undecided.
+    """A verdict, its p-value, and the reason when undecided.
 
-    `holds` True, False or None (undecided), the p-value
-    of the test behind it, and `reason`, why it is undecided (empty otherwise)."""
+    `holds` True, False or None (undecided); `estimate` and `comparison`, the comparison that
+    decided it where the rule had several (a trend's failing step, a conjunction's weakest part)."""
 
     holds: bool | None
     p: float = float("nan")
     reason: str = ""
+    estimate: Estimate | None = None
+    comparison: str = ""
 
 
-def exceeds(estimate: Estimate, bound: float = 0.0, sign: int = 1) -> Decision:
-    """Whether a quantity lies above or below `bound`.
+def between(estimate: Estimate, lower: float = -np.inf, upper: float = np.inf, comparison: str = "") -> Decision:
+    """Whether a quantity lies in [lower, upper] (a bound may be infinite).
 
-    Above for sign 1, below for sign -1: holds if the
-    interval lies beyond it on that side, fails if it lies on the other side (or on it),
-    undecided if it holds `bound`, or if it is one point (no noise estimate)."""
+    Holds if the interval lies inside (each finite bound rejected: p the larger), fails if it
+    lies beyond one bound (p at that bound), undecided otherwise (p of the test nearest to
+    deciding), or when the statistic equals its bound on every resample."""
     lo, hi = estimate.interval
-    if not np.isfinite([lo, hi]).all():
-        return Decision(None, reason="no noise estimate")
-    if estimate.noiseless:
-        return Decision(None, reason="no noise estimate: the statistic does not move on any resample")
-    p = estimate.p_value(bound)
-    lo, hi = (lo, hi) if sign > 0 else (-hi, -lo)
-    bound = bound if sign > 0 else -bound
-    if lo > bound:
-        return Decision(True, p)
-    if hi <= bound:
-        return Decision(False, p)
-    return Decision(None, p, "within the noise")
+    p_low = estimate.p_value(lower) if np.isfinite(lower) else 0.0
+    p_high = estimate.p_value(upper) if np.isfinite(upper) else 0.0
+    def decided(holds, p, reason=""):
+        return Decision(holds, p, reason, estimate, comparison)
+    if hi < lower or lo > upper:
+        return decided(False, p_low if hi < lower else p_high)
+    if (lo > lower or not np.isfinite(lower)) and (hi < upper or not np.isfinite(upper)):
+        return decided(True, max(p_low, p_high))
+    on_edge = estimate.noiseless and estimate.value in (lower, upper)
+    if estimate.value < lower or estimate.value > upper:
+        p = p_low if estimate.value < lower else p_high
+    else:
+        p = max(p_low, p_high)
+    return decided(None, p, "equal to the bound on every resample" if on_edge else "within the noise")
 
 
-def within(estimate: Estimate, tolerance: float) -> Decision:
-    """Whether a quantity lies within +-tolerance of zero: |quantity| <= tolerance.
+def exceeds(estimate: Estimate, bound: float = 0.0, sign: int = 1, comparison: str = "") -> Decision:
+    """Whether a quantity lies above `bound` (sign 1) or below it (sign -1), beyond its noise."""
+    return between(estimate, bound, np.inf, comparison) if sign > 0 else between(estimate, -np.inf, bound, comparison)
 
-    Holds if the interval lies within +-tolerance (both
-    one-sided tests reject, p the larger), fails if it lies wholly outside, undecided
-    otherwise."""
-    lo, hi = estimate.interval
-    if not np.isfinite([lo, hi]).all():
-        return Decision(None, reason="no noise estimate")
-    if estimate.noiseless:
-        return Decision(None, reason="no noise estimate: the statistic does not move on any resample")
-    below, above = estimate.p_value(-tolerance), estimate.p_value(tolerance)
-    if -tolerance <= lo and hi <= tolerance:
-        return Decision(True, max(below, above))
-    if lo > tolerance or hi < -tolerance:
-        return Decision(False, above if lo > tolerance else below)
-    outside = above if estimate.value > tolerance else below if estimate.value < -tolerance else None
-    return Decision(None, max(below, above) if outside is None else outside, "within the noise")
+
+def within(estimate: Estimate, tolerance: float, comparison: str = "") -> Decision:
+    """Whether |quantity| <= tolerance (equivalence: both one-sided bounds rejected)."""
+    return between(estimate, -tolerance, tolerance, comparison)
+
+
+def every(parts: list[tuple[str, Estimate, float, float]]) -> Decision:
+    """A conjunction: each of k quantities (label, estimate, lower, upper) lies in its bounds.
+
+    Intersection-union test: holds if every part holds, p the largest of theirs; fails if some
+    part lies outside beyond its Bonferroni level alpha / k, p = k times its own; undecided
+    otherwise, p the largest."""
+    k = len(parts)
+    if not k:
+        return Decision(None, reason="nothing to check")
+    decisions = [between(bonferroni(e, k), lower, upper, label) for label, e, lower, upper in parts]
+    failed = [d for d in decisions if d.holds is False]
+    if failed:
+        return min(failed, key=lambda d: d.p)
+    plain = [between(e, lower, upper, label) for label, e, lower, upper in parts]
+    weakest = max(plain, key=lambda d: d.p if d.holds else 2 + d.p)
+    if all(d.holds for d in plain):
+        return weakest
+    return Decision(None, weakest.p, f"{weakest.comparison}: {weakest.reason}", weakest.estimate, weakest.comparison)
+
+
+def trend(comparisons: list[tuple[str, Estimate]], sign: int) -> Decision:
+    """Whether a statistic rises (sign 1) or falls (sign -1) over ordered cells.
+
+    `comparisons`: the ends (first cell to last) first, then each step between neighbours.
+    Fails if one of the m tests (the ends and the steps; m = 1 with one step) goes against
+    beyond its Bonferroni level alpha / m: the row is that test's; holds if the ends go the
+    claimed way beyond LEVEL and none goes against; undecided otherwise."""
+    ends_label, ends = comparisons[0]
+    tests = comparisons[:1] if len(comparisons) <= 2 else comparisons
+    m = len(tests)
+    against = [exceeds(bonferroni(e, m), 0.0, -sign, label) for label, e in tests]
+    against = [d for d in against if d.holds]
+    if against:
+        worst = min(against, key=lambda d: d.p)
+        return replace(worst, holds=False)
+    decision = exceeds(ends, 0.0, sign, ends_label)
+    if decision.holds is False:  # against at LEVEL, not beyond the Bonferroni level of the m tests
+        return replace(decision, holds=None, reason=f"against the claim, within the noise of {m} comparisons")
+    return decision
+
+
+def partial_conjunction(p_values, u: int) -> float:
+    """The p-value that at least u of K hypotheses are false (Benjamini & Heller 2008).
+
+    Bonferroni's combination of the K - u + 1 largest p-values: (K - u + 1) p_(u)."""
+    p = np.sort(np.asarray(p_values, dtype=float))
+    return float(min(1.0, (len(p) - u + 1) * p[u - 1])) if 0 < u <= len(p) else 1.0
+
+
+def at_least(decisions: list[Decision], share: float, unit: str) -> Decision:
+    """A claim that holds in at least `share` of K parts, from the parts' decisions.
+
+    With u = ceil(share K): holds if the partial-conjunction p of "at least u hold" (each part's
+    p where it holds, else 1) is below ALPHA; fails if that of "at least K - u + 1 fail" is;
+    undecided otherwise.  The estimate is the share that holds (no interval)."""
+    k = len(decisions)
+    u = math.ceil(share * k - 1e-9)
+    held = partial_conjunction([d.p if d.holds is True else 1.0 for d in decisions], u)
+    failed = partial_conjunction([d.p if d.holds is False else 1.0 for d in decisions], k - u + 1)
+    count = sum(d.holds is True for d in decisions)
+    estimate = Estimate(count / k, f"partial conjunction (Benjamini-Heller, Bonferroni) over {k} {unit}: "
+                        f"at least {u} hold", lambda alpha: (np.nan, np.nan), unit, k)
+    if held < ALPHA:
+        return Decision(True, held, "", estimate)
+    if failed < ALPHA:
+        return Decision(False, failed, "", estimate)
+    return Decision(None, min(held, failed), "within the noise", estimate)
 
 
 def false_discovery(p_values) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values of a family of comparisons.
-
-    NaN stays NaN. A
-    verdict whose adjusted p is below ALPHA keeps the false discovery rate of the family's
-    verdicts at ALPHA."""
+    """Benjamini-Hochberg adjusted p-values of a family of comparisons (NaN stays NaN)."""
     from scipy.stats import false_discovery_control  # slow to import; see the module's docstring
 
     p = np.asarray(p_values, dtype=float)
@@ -287,68 +416,10 @@ def false_discovery(p_values) -> np.ndarray:
     return out
 
 
-def _against(estimate: Estimate, sign: int, level: float) -> bool:
-    """Whether the quantity goes the other way than `sign` beyond its `level` interval."""
-    lo, hi = estimate.bounds(level)
-    return (hi < 0) if sign > 0 else (lo > 0)
+def t_half_width(sd, n, level: float = LEVEL):
+    """The half width of the t interval of a mean.
 
-
-def trend(ends: Estimate | None, steps: list[Estimate | None], sign: int) -> Decision:
-    """Whether a statistic rises or falls over ordered cells.
-
-    Rises for sign 1, falls for sign -1, judged from the change
-    between the first and last cell (`ends`) and between neighbours (`steps`): fails if one of
-    these m comparisons goes against beyond its interval at level 1 - ALPHA / m (Bonferroni;
-    m = 1 where there is one step, which is the ends), holds if the ends go the claimed way
-    beyond the LEVEL interval and none goes against, undecided otherwise."""
-    if ends is None or any(step is None for step in steps):
-        return Decision(None, reason="no noise estimate (bootstrap replicates or seeds)")
-    tests = [ends] if len(steps) == 1 else [ends, *steps]
-    m = len(tests)
-    against = [min(1.0, m * e.p_value(0.0)) for e in tests
-               if not e.noiseless and _against(e, sign, 1 - ALPHA / m)]
-    if against:
-        return Decision(False, min(against))
-    decision = exceeds(ends, 0.0, sign)
-    if decision.holds is False:  # against at LEVEL, not beyond the Bonferroni level of the m tests
-        return Decision(None, decision.p, f"against the claim, within the noise of {m} comparisons")
-    return decision
-
-
-def every(values: list[tuple[float, Estimate | None, float, float]]) -> Decision:
-    """A check that must hold for each of k quantities.
-
-    Each quantity is (value, estimate, lower, upper); the check fails
-    if some estimate lies wholly outside [lower, upper] beyond its interval at level
-    1 - ALPHA / k (Bonferroni over the k), holds if every value lies within, undecided if some
-    value lies outside within its noise."""
-    k = len(values)
-    beyond = []
-    for _, estimate, lower, upper in values:
-        if estimate is None or estimate.noiseless:
-            continue
-        lo, hi = estimate.bounds(1 - ALPHA / k)
-        if lo > upper or hi < lower:
-            beyond.append(min(1.0, k * estimate.p_value(upper if lo > upper else lower)))
-    if beyond:
-        return Decision(False, min(beyond))
-    if all(lower <= value <= upper for value, _, lower, upper in values):
-        return Decision(True)
-    return Decision(None, reason=f"outside the bounds within the noise (Bonferroni over {k})")
-
-
-def all_exceed(estimates: list[Estimate], bound: float) -> Decision:
-    """Whether each of k quantities exceeds `bound`.
-
-    Holds if every interval lies above it (an intersection-union test: p the largest), fails if
-    some lies below it beyond its interval at level 1 - ALPHA / k (Bonferroni: p = k x the
-    smallest), undecided otherwise."""
-    k = len(estimates)
-    if not k or any(not np.isfinite(e.interval).all() for e in estimates):
-        return Decision(None, reason="no noise estimate for every comparison")
-    below = [min(1.0, k * e.p_value(bound)) for e in estimates if e.bounds(1 - ALPHA / k)[1] < bound]
-    if below:
-        return Decision(False, min(below))
-    if all(e.lo > bound for e in estimates):
-        return Decision(True, max(e.p_value(bound) for e in estimates))
-    return Decision(None, max(e.p_value(bound) for e in estimates), "within the noise")
+    t(n - 1) sd / sqrt(n) for a mean of n values with sd `sd` (elementwise; NaN where n < 2)."""
+    sd, n = np.asarray(sd, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 1, special.stdtrit(np.maximum(n - 1, 1), 1 - (1 - level) / 2) * sd / np.sqrt(n), np.nan)

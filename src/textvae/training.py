@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm
@@ -34,6 +35,7 @@ from .models import build_vae
 from .objectives import kl_share, kl_weight, linear_ramp, training_loss
 from .precision import autocast, check_precision, set_precision
 from .settings import LR_SCHEDULES, Settings, saved_settings
+from .tables import write_parquet
 
 MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
               "cnn_blocks", "cnn_dropout", "word_dropout")
@@ -95,7 +97,8 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
                tensorboard: str | Path | None = None) -> pd.DataFrame:
     """Training of the cell's VAE on token-id sentences: `model.pt` in out_dir, and the history.
 
-    The history's rows also give the terms on the `held_out` sentences when given.
+    The history's rows also give the terms on the `held_out` sentences when given, and
+    `held_out.parquet` in out_dir each sampled sentence's ELBO at each row (step, sentence, elbo).
     Each row is one line to `log` (progress_line; by default written above the progress bar)
     and, with a `tensorboard` folder, TensorBoard scalars there named as the history's columns.
     `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
@@ -111,6 +114,8 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
     check_precision(settings.precision, device)
     train_epochs(run, model, optimiser, state, tensorboard)
     save_model(run, model, vocab_size, state, out_dir / "model.pt")
+    if run.held_out:
+        write_parquet(held_out_frame(state), out_dir / "held_out.parquet")
     if not keep_checkpoint:
         run.ckpt_path.unlink(missing_ok=True)
     return pd.DataFrame(state.history)
@@ -150,6 +155,7 @@ class Progress:
     epoch: int = 0  # the whole epochs done
     step: int = 0  # the steps done
     history: list[dict] = field(default_factory=list)  # the history rows so far
+    held_out: list[list[float]] = field(default_factory=list)  # per history row, each held-out sentence's ELBO
     seconds: float = 0.0  # training seconds so far, across interruptions
 
 
@@ -182,7 +188,10 @@ def resume(run: Run, vocab_size: int) -> tuple[torch.nn.Module, torch.optim.Adam
     torch.set_rng_state(ckpt["rng"])
     if run.device.type == "cuda" and ckpt.get("cuda_rng") is not None:
         torch.cuda.set_rng_state(ckpt["cuda_rng"], run.device)
-    state = Progress(ckpt["epoch"], ckpt["step"], ckpt["history"], ckpt.get("seconds", 0.0))
+    if "held_out" not in ckpt:
+        run.log(f"{run.cell}: ignoring a checkpoint of an older textvae (no held-out sentences' ELBOs)")
+        return model, optimiser, Progress()
+    state = Progress(ckpt["epoch"], ckpt["step"], ckpt["history"], ckpt["held_out"], ckpt.get("seconds", 0.0))
     run.log(f"{run.cell}: resuming from the checkpoint after epoch {state.epoch} (step {state.step})")
     return model, optimiser, state
 
@@ -241,7 +250,9 @@ def record_row(run: Run, model, state: Progress, report: Report, epoch: int, C: 
             f"whole epoch ({run.ckpt_path}) is kept; lower lr or set grad_clip")
     row = _history_row(sums, report.window, state.step, epoch, C, weight, run.settings.m)
     if run.held_out:
-        row.update(held_out_terms(model, run.held_out, run.bos, run.eos, run.settings, run.device))
+        terms = held_out_terms(model, run.held_out, run.bos, run.eos, run.settings, run.device)
+        state.held_out.append(terms.pop("elbos").tolist())
+        row.update(terms)
     state.history.append(row)
     run.log(progress_line(run.cell, row, run.total_steps, run.settings, report.clock.left(state.step)))
     write_scalars(report.writer, row)
@@ -255,7 +266,7 @@ def save_checkpoint(run: Run, model, optimiser, state: Progress) -> None:
     atomic_save({"fingerprint": fingerprint(run.settings), "model": model.state_dict(),
                  "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
                  "cuda_rng": torch.cuda.get_rng_state(run.device) if run.device.type == "cuda" else None,
-                 "epoch": state.epoch, "step": state.step, "history": state.history,
+                 "epoch": state.epoch, "step": state.step, "history": state.history, "held_out": state.held_out,
                  "seconds": state.seconds}, run.ckpt_path)
 
 
@@ -271,17 +282,25 @@ def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) ->
 
 
 def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:
-    """The history's held-out columns on a sample of sentences.
+    """The history's held-out columns on a sample of sentences, and each sentence's ELBO.
 
-    They are reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2
-    and the active units of the posterior means (evaluation.mean_terms), in batches of the
-    training's size (on a CPU, 150 Yahoo sentences in one padded batch took 3.6 times as long
+    The columns are reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2 and the active
+    units of the posterior means, and `elbos` each sentence's (evaluation.mean_terms), in
+    batches of the training's size (on a CPU, 150 Yahoo sentences in one padded batch took 3.6 times as long
     as in batches of 32: the logits no longer fit the cache)."""
     terms = mean_terms(model, held_out, bos, eos, seed=settings.seed, batch_size=settings.batch_size,
                        device=device)
     return dict(_terms(terms["reconstruction"], terms["kl"], settings.m, prefix="held_out_"),
                 held_out_mi=terms["mi"], held_out_mu_norm2=terms["mu_norm2"],
-                held_out_active_units=terms["active_units"])
+                held_out_active_units=terms["active_units"], elbos=terms["elbos"])
+
+
+def held_out_frame(state: Progress) -> pd.DataFrame:
+    """Each held-out sentence's ELBO at each history row: (step, sentence, elbo), one row each."""
+    steps = [row["step"] for row in state.history]
+    n = len(state.held_out[0]) if state.held_out else 0
+    return pd.DataFrame(dict(step=np.repeat(steps, n), sentence=np.tile(np.arange(n), len(steps)),
+                             elbo=np.concatenate(state.held_out) if state.held_out else []))
 
 
 class Clock:

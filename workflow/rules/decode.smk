@@ -137,7 +137,7 @@ rule table_paths:
     output:
         parquet=f"{RESULTS}/tables/{{table}}.parquet",
         counts=f"{RESULTS}/tables/{{table}}_repeats.parquet",
-        bootstrap=f"{RESULTS}/tables/{{table}}_repeats_bootstrap.parquet",
+        paths=f"{RESULTS}/tables/{{table}}_paths.parquet",
         md=report(
             f"{RESULTS}/tables/{{table}}.md",
             **report_by_wildcard(lambda w: PATH_TABLES[w.table]["experiment"], lambda w: f"{w.table}.md"),
@@ -150,7 +150,6 @@ rule table_paths:
     conda:
         "../../envs/textvae.yaml"
     params:
-        **BOOTSTRAP,
         title=lambda w: PATH_TABLES[w.table]["title"],
     script:
         "../scripts/paths_table.py"

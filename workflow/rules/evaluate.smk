@@ -44,6 +44,7 @@ SUMMARY_COLUMNS = [
     "iw_nll",
     "iw_nll_se",
     "iw_sentences",
+    "n_sentences",
     "perplexity",
     "entropy",
     "bound_gap",
@@ -73,7 +74,7 @@ rule table_rate_distortion:
 
 rule table_rate_training:
     input:
-        cell_files("A1", "{results}/models/{corpus}/{model}/history.parquet", largest_c=True),
+        histories=cell_files("A1", "{results}/models/{corpus}/{model}/history.parquet", largest_c=True),
     output:
         parquet=f"{RESULTS}/tables/rate_training.parquet",
         md=report(f"{RESULTS}/tables/rate_training.md", **report_item("A1", "rate_training.md")),
@@ -115,6 +116,7 @@ rule table_aggregate_posterior:
             "logdetcov",
             "mu_norm2",
             "active_units",
+            "n_sentences",
         ],
         title="A3 (Prokhorov et al. 2019, Sec. 3.2): KL(q(z) || p(z)) of the aggregated posterior",
     script:

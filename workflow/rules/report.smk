@@ -77,10 +77,12 @@ rule table_claims:
     params:
         experiments=[e.id for e in CLAIMED],
         schemes=config["decoding"]["schemes"],
+        margins=config["claims"],
         title="The papers' claims, each decided by a rule of textvae.claims beyond its noise: outcome "
-        "holds, fails or undecided at 95 % (`test`, the estimate and its interval [lo, hi], `p_value`, "
-        "`reason`); `outcome_fdr`, the verdict under the false discovery control over the run's tested "
-        "comparisons (Benjamini-Hochberg, 5 %); rows with a `parent` are its per-category detail "
+        "holds, fails or undecided at 95 % (`test` and what it resampled, `unit` and `n_units`; the "
+        "`comparison` that decided, its estimate and interval [lo, hi] and `p_value`; `reason`); "
+        "`outcome_fdr`, the verdict under the false discovery control over the family of tested rows "
+        "(Benjamini-Hochberg, 5 %); rows with a `parent` are its per-category detail "
         "(docs/experiments.md; `implied`: checks the papers imply)",
     script:
         "../scripts/claims_table.py"

@@ -1,8 +1,7 @@
 """B3: an automatic judge in place of the human survey.  For each pair (a, b) and each test
 sentence, the reconstruction with the higher sentence BLEU against the input wins; ties are
 dropped; % wins of a and the exact two-sided binomial p-value.  Where B2 trains several seeds,
-each seed's run of a meets the same seed's run of b, and the counts are summed over the seeds
-(`seeds`)."""
+one row per seed: each seed's run of a meets the same seed's run of b."""
 
 import pandas as pd
 
@@ -23,12 +22,11 @@ def main(smk):
             base, seed = split_seed(model)
             runs.setdefault(base, {})[seed] = model
         for a, b in smk.params.pairs:
-            seeds = sorted(runs[a])
-            scores_a = pd.concat([bleu[runs[a][s]] for s in seeds], ignore_index=True)
-            scores_b = pd.concat([bleu[runs[b][s]] for s in seeds], ignore_index=True)
-            rows.append(dict(corpus=corpus, model=a, versus=b, sentences=len(bleu), seeds=len(seeds),
-                             mean_bleu=scores_a.mean(), mean_bleu_versus=scores_b.mean(),
-                             **pairwise_preference(scores_a, scores_b)))
+            for seed in sorted(runs[a]):
+                scores_a, scores_b = bleu[runs[a][seed]], bleu[runs[b][seed]]
+                rows.append(dict(corpus=corpus, model=runs[a][seed], versus=runs[b][seed], sentences=len(bleu),
+                                 mean_bleu=scores_a.mean(), mean_bleu_versus=scores_b.mean(),
+                                 **pairwise_preference(scores_a, scores_b)))
     table = pd.DataFrame(rows)
     write_table(table, smk.output.parquet, smk.output.md, smk.params.title)
     print(table.to_string())

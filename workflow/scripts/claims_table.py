@@ -22,7 +22,7 @@ def main(smk):
     tables = {Path(path).name.removesuffix(".parquet"): pd.read_parquet(path) for path in smk.input.tables}
     rows = []
     for experiment in smk.params.experiments:
-        rows += EXPERIMENTS[experiment].claims(tables, schemes=smk.params.schemes)
+        rows += EXPERIMENTS[experiment].claims(tables, schemes=smk.params.schemes, margins=smk.params.margins)
     covered = {cell for row in rows if row["claim"].endswith(".rate_on_target") for cell in row["cells"].split(", ")}
     if smk.input.summaries:
         rows += implied({"summaries": _read(smk.input.summaries), "bootstrap": _read(smk.input.bootstrap)}, covered)

@@ -1,24 +1,24 @@
 """A4 and B5: the decoded paths of every cell with the repeated-neighbour flag and the
-similarity of each differing neighbour (textvae.scores), per corpus, model and scheme the
-number of repeated neighbours and the mean similarity of the differing ones, and their
-bootstrap replicates over the paths (the same paths in every model of a corpus: paired)."""
+similarity of each differing neighbour (textvae.scores); per corpus, model and scheme the
+number of repeated neighbours and the mean similarity of the differing ones; and the same per
+path (`_paths`: the same paths in every model of a corpus, which the claims' exact tests pair)."""
 
 import pandas as pd
 
-from textvae.bootstrap import mean_replicates
 from textvae.scores import neighbour_similarity
 from textvae.scripting import run
 from textvae.tables import write_parquet, write_table
 
 
 def per_path(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per path: its repeated neighbours, its differing neighbours (`changes`) and the sum of
-    their similarities."""
-    return (frame.assign(changed=frame["similarity"].notna())
-            .groupby(keys + ["path"], sort=False)
-            .agg(repeats=("repeats_previous", "sum"), changes=("changed", "sum"),
-                 similarity=("similarity", "sum"))
-            .reset_index())
+    """Per path: its repeated neighbours, its differing neighbours (`changes`), the sum of their
+    similarities and its mean `neighbour_similarity` (NaN where every neighbour repeats)."""
+    paths = (frame.assign(changed=frame["similarity"].notna())
+             .groupby(keys + ["path"], sort=False)
+             .agg(repeats=("repeats_previous", "sum"), changes=("changed", "sum"),
+                  similarity=("similarity", "sum"))
+             .reset_index())
+    return paths.assign(neighbour_similarity=paths["similarity"] / paths["changes"].where(paths["changes"] > 0))
 
 
 def main(smk):
@@ -37,12 +37,7 @@ def main(smk):
                      on=keys))
     counts["pct_repeats"] = 100 * counts["repeats"] / counts["neighbours"]
     counts["neighbour_similarity"] = counts.pop("similarity") / counts["changes"]
-    noise = mean_replicates(paths, keys, "path", ["repeats", "changes", "similarity"],
-                            smk.params.replicates, smk.params.seed)
-    noise = noise.merge(paths.groupby(keys, sort=False).size().rename("paths").reset_index(), on=keys)
-    noise["repeats"] *= noise.pop("paths")  # the count over as many paths as the cell has
-    noise["neighbour_similarity"] = noise.pop("similarity") / noise.pop("changes")
-    write_parquet(noise, smk.output.bootstrap)
+    write_parquet(paths, smk.output.paths)
     write_parquet(frame, smk.output.parquet)
     write_table(counts, smk.output.counts, smk.output.md, smk.params.title,
                 {"Decoded sentences (repeats_previous: equal to the sentence one point before; similarity: "

@@ -1,16 +1,13 @@
 """The papers' claims and what spans their rules: verdict rows, false discovery control and the summary.
 
 Each claim is decided by a rule written once (paper_a, paper_b, implied) from the pipeline's
-tables and the noise behind them (evidence, textvae.stats).  Besides the row of a verdict, this
-module keeps one verdict per piece of evidence; the false discovery control is over a run's
-comparisons.
-
+tables and the noise behind them (evidence, textvae.stats).
 
 A verdict is `holds`, `fails` or `undecided` at LEVEL (95 %) for its own comparison; its row
-names the `test`, the estimate and its interval [`lo`, `hi`], the test's two-sided `p_value`
-and, when undecided, the `reason`.  Over the run's tested comparisons the Benjamini-Hochberg
-adjusted p-values give `outcome_fdr`: the verdicts that stand with the false discovery rate of
-the whole family at 5 %.  Rows with `parent` are the details of a claim decided over several
+names the `test`, what it resampled (`unit`, `n_units`), the `comparison` that decided it, the
+estimate and its interval [`lo`, `hi`], the test's two-sided `p_value` and, when undecided,
+the `reason`.  The family is every row with a p-value; Benjamini-Hochberg's adjusted p-values
+give `outcome_fdr`.  Rows with `parent` are the details of a claim decided over several
 categories (A6's Marvin & Linzen categories) and are not counted in the headline.
 """
 
@@ -23,20 +20,25 @@ from .. import stats
 
 OUTCOMES = ("holds", "fails", "undecided")
 CATEGORY_SHARE = 0.8  # a claim over categories holds where it holds in this share of them
+KNOWN_SHARE = 0.5  # ... and is decided only where the model knows at least this share of them
 UNFIT = "the model does not know the construction"  # a category left out of its claim's summary
+NOT_TESTED = "not tested"  # the unit of a row whose experiment lacks what its test needs
+SEEDS = "training seeds"  # the unit of a verdict about the method; any other unit's verdict is about the networks
 
 
 def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: stats.Decision,
-            evidence: str, estimate: stats.Estimate | None = None, cells=(), parent: str = "",
-            test: str | None = None) -> dict:
+            evidence: str, cells=(), parent: str = "", test: str | None = None) -> dict:
     """A claim's row of the claims table.
 
-    The decision, the estimate and the test behind it (`test` where it is
-    more than the estimate's), the runs it rests on, the numbers as text."""
+    The decision, the estimate, test and comparison that decided it (`test` where it says more
+    than the estimate's), what the test resampled, the runs it rests on, the numbers as text."""
     outcome = "undecided" if decision.holds is None else "holds" if decision.holds else "fails"
+    estimate = decision.estimate
     lo, hi = estimate.interval if estimate is not None else (np.nan, np.nan)
     return dict(claim=claim, experiment=experiment, corpus=corpus, statement=statement, outcome=outcome,
                 holds=outcome == "holds", test=test or (estimate.test if estimate is not None else ""),
+                unit=estimate.unit if estimate is not None else NOT_TESTED,
+                n_units=estimate.n_units if estimate is not None else 0, comparison=decision.comparison,
                 estimate=estimate.value if estimate is not None else np.nan, lo=lo, hi=hi,
                 p_value=decision.p, reason=decision.reason, evidence=evidence, parent=parent,
                 cells=", ".join(cells))
@@ -45,18 +47,6 @@ def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: 
 def lacking(claim, experiment, corpus, statement, what: str, parent: str = "") -> dict:
     """An undecided row for a claim whose experiment lacks what it needs."""
     return verdict(claim, experiment, corpus, statement, stats.Decision(None, reason=what), "", parent=parent)
-
-
-def over_categories(outcomes: list[str]) -> bool | None:
-    """A claim over categories, from its categories' verdicts.
-
-    Holds if it holds in at least CATEGORY_SHARE of them, fails if
-    it fails in more than 1 - CATEGORY_SHARE, undecided otherwise (or with no category)."""
-    if not outcomes:
-        return None
-    share = CATEGORY_SHARE * len(outcomes)
-    held, failed = outcomes.count("holds"), outcomes.count("fails")
-    return True if held >= share else False if failed > len(outcomes) - share else None
 
 
 def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
@@ -81,20 +71,15 @@ def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
 
 
 def family(claims: pd.DataFrame) -> pd.DataFrame:
-    """The verdicts under the false discovery control over the run's tested comparisons.
+    """The verdicts under the false discovery control over the run's family.
 
-    Every row with a p-value: `p_fdr`, the Benjamini-Hochberg adjusted p-value, and
-    `outcome_fdr`, the verdict where p_fdr < ALPHA, else undecided; a row without a test keeps
-    its outcome, and a claim over categories is taken again over its categories'."""
+    The family is every row with a p-value (every decided row, and the undecided ones that were
+    tested): `p_fdr`, the Benjamini-Hochberg adjusted p-value, and `outcome_fdr`, the verdict
+    where p_fdr < ALPHA, else undecided; a row without a test keeps its outcome."""
     claims = claims.copy()
     claims["p_fdr"] = stats.false_discovery(claims["p_value"])
     tested = claims["p_fdr"].notna()
     claims["outcome_fdr"] = np.where(tested & (claims["p_fdr"] >= stats.ALPHA), "undecided", claims["outcome"])
-    for index, row in claims[claims["claim"].isin(claims["parent"])].iterrows():
-        details = claims[(claims["parent"] == row["claim"]) & (claims["corpus"] == row["corpus"])
-                         & ~claims["reason"].str.startswith(UNFIT)]
-        holds = over_categories(list(details["outcome_fdr"]))
-        claims.loc[index, "outcome_fdr"] = "undecided" if holds is None else "holds" if holds else "fails"
     return claims
 
 
@@ -105,15 +90,19 @@ def _counts(part: pd.DataFrame, column: str = "outcome") -> str:
 def summary(claims: pd.DataFrame, dropped: list[str] = ()) -> str:
     """The headline: a summary of the claims' outcomes.
 
-    The count of each outcome per experiment (a claim over categories once, its categories as
-    detail), the family's outcome under the false discovery control, the
-    claims not decided again on the same evidence, and each claim that fails or is
+    The count of each outcome, per unit of replication and per experiment (a claim over
+    categories once, its categories as detail), the family's outcome under the false discovery
+    control, the claims not decided again on the same evidence, and each claim that fails or is
     undecided."""
     head = claims[claims["parent"] == ""]
     tested = int(claims["p_value"].notna().sum())
     lines = [f"claims: {len(head)}: {_counts(head)}",
-             f"  under the false discovery control (Benjamini-Hochberg, 5 %, over the run's {tested} tested "
-             f"comparisons): {_counts(head, 'outcome_fdr')}"]
+             f"  under the false discovery control (Benjamini-Hochberg, 5 %, over a family of {tested} tested "
+             f"rows, the categories' included): {_counts(head, 'outcome_fdr')}"]
+    for unit, part in head.groupby("unit", sort=True):
+        about = ("the method" if unit == SEEDS else "not decided" if unit == NOT_TESTED
+                 else "these trained networks")
+        lines.append(f"  over {unit} ({about}): {_counts(part)}")
     groups = sorted(head.groupby("experiment", sort=False), key=lambda group: group[0] == "implied")
     for experiment, part in groups:  # in the order of the rows (the registry's), the implied checks last
         details = claims[(claims["experiment"] == experiment) & (claims["parent"] != "")]

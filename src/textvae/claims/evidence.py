@@ -6,20 +6,41 @@ between two cells with the noise the data have, and a statistic's trend over C.
 A table row is one run.  A cell is a model without its seed suffix (`base`) with the other
 keys that place it (corpus, scheme, category); its runs are keyed by `run`, the seed suffix
 (and A5's LM seed), so the runs of two cells pair by seed.  The noise of a difference is, in
-this order: the paired t over the seeds where both cells have the same seeds (the same seed
-draws the same initialisation, batches, prior draws), Welch's t where they have different
-ones, the paired bootstrap over the items where each cell is one run and the table has
-replicates (the `*_bootstrap` companions: the same resamples in every cell).
+this order: with several runs a cell, the t test over the seeds (paired where both cells have
+the same seeds, Welch's otherwise; at least MIN_SEEDS); with one run a cell, the exact
+sign-flip test over the units both cells share where the table has one row per unit (paths),
+else the paired bootstrap over the items (the `*_bootstrap` companions: the same resamples in
+every cell).  Where none applies, a function returns the reason as text instead of an estimate.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from .. import stats
 from ..model_ids import split_seed
-from . import verdict
+from . import SEEDS, verdict
+
+MIN_SEEDS = 3  # an exact sign-flip over fewer seeds cannot reach p < 0.25; a t test over 2 has 1 df
+
+
+@dataclass(frozen=True)
+class Items:
+    """What a one-run cell's noise resamples: `unit`, as rows name it, and where to find it.
+
+    `count`: the cell table's column with the number of items (bootstrap replicates);
+    `key`: the per-unit table's column that pairs the units of two cells (exact test)."""
+
+    unit: str
+    count: str = ""
+    key: str = ""
+
+
+SENTENCES = Items("test sentences", count="n_sentences")
+PATHS = Items("paths", key="path")
 
 
 def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
@@ -32,6 +53,11 @@ def with_runs(frame: pd.DataFrame, lm_seed: str | None = None) -> pd.DataFrame:
     if lm_seed is not None:
         run = run + "/lm" + frame[lm_seed].astype(str)
     return frame.assign(base=base, run=run)
+
+
+def seeds_unit(runs: pd.DataFrame) -> str:
+    """What a cell's runs are: LM seeds (A5's, of one network) or training seeds."""
+    return "LM seeds" if all(str(r).startswith("/lm") for r in runs.index) else SEEDS
 
 
 def _matching(frame: pd.DataFrame, keys: dict) -> pd.DataFrame:
@@ -48,46 +74,81 @@ def cell(frame: pd.DataFrame, **keys) -> pd.DataFrame:
 
 
 def draws(noise: pd.DataFrame | None, column: str, **keys) -> np.ndarray | None:
-    """The bootstrap replicates of `column` of the run that `keys` pick out.
-
-    In replicate order (None without them)."""
+    """The bootstrap replicates of `column` of the run that `keys` pick out, in replicate order."""
     if noise is None or column not in noise:
         return None
     part = _matching(noise, keys).sort_values("replicate")
     return part[column].to_numpy(dtype=float) if len(part) else None
 
 
-def _replicates(runs: pd.DataFrame, noise, column: str, keys: list[str]) -> np.ndarray | None:
-    """The replicates of a one-run cell."""
+def _picked(runs: pd.DataFrame, keys) -> dict:
+    """The keys that pick a one-run cell's rows out of a noise table."""
     row = runs.iloc[0]
-    return draws(noise, column, corpus=row["corpus"], model=row["model"], **{k: row[k] for k in keys})
+    return dict(corpus=row["corpus"], model=row["model"], **{k: row[k] for k in keys})
 
 
-def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: str = "") -> stats.Estimate | None:
+def few_seeds(*runs: pd.DataFrame) -> str | None:
+    """Why runs of several seeds cannot be tested over the seeds, or None."""
+    n = min(len(r) for r in runs)
+    if n < MIN_SEEDS:
+        return f"{n} {seeds_unit(runs[0])}: the t test over seeds needs at least {MIN_SEEDS}"
+    return None
+
+
+NO_NOISE = "no noise estimate: one run and no bootstrap replicates or per-unit table"
+
+
+def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: Items = SENTENCES) -> stats.Estimate | str:
     """One cell's value of a column, with its noise.
 
-    Its mean over the runs with the one-sample t interval over the
-    seeds, or of one run the percentile interval of its replicates; None without noise."""
+    Over several runs the one-sample t test over the seeds; of one run, the bootstrap
+    replicates of `noise`."""
     if len(runs) > 1:
-        return stats.t_mean(runs[column], f"t over {len(runs)} seeds")
-    reps = _replicates(runs, noise, column, list(keys)) if len(runs) == 1 else None
-    return None if reps is None else stats.bootstrap(reps, runs[column].iloc[0], items)
+        return few_seeds(runs) or stats.t_mean(runs[column], seeds_unit(runs))
+    reps = draws(noise, column, **_picked(runs, keys))
+    if reps is None:
+        return NO_NOISE
+    return stats.bootstrap(reps, runs[column].iloc[0], items.unit, int(runs[items.count].iloc[0]))
+
+
+def per_unit(low: pd.DataFrame, high: pd.DataFrame, column: str, units: pd.DataFrame, keys, items: Items):
+    """The per-unit values of `column` of two one-run cells, paired by `items.key` (NaN pairs dropped)."""
+    a, b = (_matching(units, _picked(runs, keys)).set_index(items.key)[column] for runs in (low, high))
+    pairs = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
+    return pairs["a"].to_numpy(dtype=float), pairs["b"].to_numpy(dtype=float)
 
 
 def difference(low: pd.DataFrame, high: pd.DataFrame, column: str, noise=None, keys=(),
-               items: str = "") -> stats.Estimate | None:
-    """The difference of a column between two cells, with its noise.
+               items: Items = SENTENCES) -> stats.Estimate | str:
+    """The difference of a column between two cells (`high` minus `low`), with its noise.
 
-    `column` of cell `high` minus cell `low` (each its runs, as `cell` gives them) with the
-    noise the data have (the module's docstring); None without any."""
+    Each cell its runs, as `cell` gives them; the noise the data have (the module's
+    docstring); the reason as text where there is none."""
     a, b = low[column].astype(float), high[column].astype(float)
-    if len(a) > 1 and len(b) > 1:
-        return stats.paired_t(a, b[a.index]) if list(a.index) == list(b.index) else stats.welch(a, b)
-    if len(a) == 1 and len(b) == 1:
-        ra, rb = _replicates(low, noise, column, list(keys)), _replicates(high, noise, column, list(keys))
-        if ra is not None and rb is not None and len(ra) == len(rb):
-            return stats.bootstrap(rb - ra, b.iloc[0] - a.iloc[0], items)
-    return None
+    if len(a) > 1 or len(b) > 1:
+        unit = seeds_unit(low)
+        if list(a.index) == list(b.index):
+            return few_seeds(low, high) or stats.paired_t(a, b[a.index], unit)
+        return few_seeds(low, high) or stats.welch(a, b, unit)
+    if noise is None:
+        return NO_NOISE
+    if items.key:
+        before, after = per_unit(low, high, column, noise, keys, items)
+        if not len(before):
+            return f"no {items.unit} with a value in both cells"
+        return stats.sign_flip(after - before, items.unit)
+    ra, rb = draws(noise, column, **_picked(low, keys)), draws(noise, column, **_picked(high, keys))
+    if ra is None or rb is None or len(ra) != len(rb):
+        return NO_NOISE
+    return stats.bootstrap(rb - ra, b.iloc[0] - a.iloc[0], items.unit, int(high[items.count].iloc[0]))
+
+
+def decide(estimate: stats.Estimate | str, rule, comparison: str = "") -> stats.Decision:
+    """`rule(estimate)` with the comparison named, or undecided with the reason there is no estimate."""
+    if isinstance(estimate, str):
+        return stats.Decision(None, reason=estimate, comparison=comparison)
+    decision = rule(estimate)
+    return replace(decision, comparison=decision.comparison or comparison)
 
 
 def by_C(frame: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
@@ -95,18 +156,23 @@ def by_C(frame: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
     return [(float(C), runs.set_index("run").sort_index()) for C, runs in frame.groupby("C", sort=True)]
 
 
-def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise=None, keys=(),
-          items: str = "") -> tuple[stats.Decision, stats.Estimate | None, str]:
-    """Whether a column rises or falls over the cells ordered by C.
+def values_text(cells: list[tuple[float, pd.DataFrame]], column: str) -> str:
+    """A column's value (mean over the runs) at each C, as text."""
+    return ", ".join(f"C={C:g}: {runs[column].mean():.4g}" for C, runs in cells)
 
-    Rises for sign 1, falls for sign -1 (stats.trend): the decision, the estimate of the change
-    from the smallest C to the largest, and the values per C as text."""
-    text = ", ".join(f"C={C:g}: {runs[column].mean():.4g}" for C, runs in cells)
+
+def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise=None, keys=(),
+          items: Items = SENTENCES) -> stats.Decision:
+    """Whether a column rises (sign 1) or falls (sign -1) over the cells ordered by C (stats.trend)."""
     if len(cells) < 2:
-        return stats.Decision(None, reason="the experiment has one C"), None, text
-    steps = [difference(a, b, column, noise, keys, items) for (_, a), (_, b) in zip(cells, cells[1:])]
-    ends = difference(cells[0][1], cells[-1][1], column, noise, keys, items)
-    return stats.trend(ends, steps, sign), ends, text
+        return stats.Decision(None, reason="the experiment has one C")
+    pairs = [(cells[0], cells[-1]), *zip(cells, cells[1:])]
+    comparisons = [(f"C={x:g} -> C={y:g}", difference(a, b, column, noise, keys, items))
+                   for (x, a), (y, b) in pairs]
+    missing = [estimate for _, estimate in comparisons if isinstance(estimate, str)]
+    if missing:
+        return stats.Decision(None, reason=missing[0], comparison=comparisons[0][0])
+    return stats.trend(comparisons, sign)
 
 
 def cells_of(*parts: pd.DataFrame) -> list[str]:
@@ -115,9 +181,24 @@ def cells_of(*parts: pd.DataFrame) -> list[str]:
 
 
 def trend_verdict(claim: str, experiment: str, corpus: str, statement: str, part: pd.DataFrame, column: str,
-                  sign: int, noise=None, keys=(), items: str = "") -> dict:
-    """The row of a claim that a column rises or falls as C grows.
+                  sign: int, noise=None, keys=(), items: Items = SENTENCES) -> dict:
+    """The row of a claim that a column rises (sign 1) or falls (sign -1) as C grows, over `part`."""
+    cells = by_C(part)
+    return verdict(claim, experiment, corpus, statement, trend(cells, column, sign, noise, keys, items),
+                   values_text(cells, column), cells_of(part))
 
-    Rises for sign 1, falls for sign -1, over the runs of `part` (one model per C)."""
-    decision, ends, text = trend(by_C(part), column, sign, noise, keys, items)
-    return verdict(claim, experiment, corpus, statement, decision, text, ends, cells_of(part))
+
+def conjunction(claim: str, experiment: str, corpus: str, statement: str, parts: list, evidence: str,
+                cells, what: str) -> dict:
+    """The row of a claim that each of k parts (label, estimate or reason, lower, upper) lies in its bounds.
+
+    stats.every over the parts (an intersection-union test); undecided where a part has no estimate."""
+    missing = [(label, e) for label, e, _, _ in parts if isinstance(e, str)]
+    if missing:
+        decision = stats.Decision(None, reason=f"{missing[0][0]}: {missing[0][1]}")
+    else:
+        decision = stats.every(parts)
+    test = f"intersection-union over {len(parts)} {what} (holds: each; fails: any, Bonferroni)"
+    if decision.estimate is not None:
+        test = f"{test}; {decision.estimate.test}"
+    return verdict(claim, experiment, corpus, statement, decision, evidence, cells, test=test)

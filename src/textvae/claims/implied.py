@@ -3,13 +3,15 @@
 The evaluations are the summaries and their bootstrap replicates over the test sentences.  The checks:
 
 - the rate on target for the beta_C runs no experiment's own claim covers;
-- the offset share (1/2 ||mean mu||^2) / R at the largest C at most OFFSET_SHARE: the part of
-  the rate that moves every posterior alike and tells the decoder nothing stays small (the
-  paper's models: ||mu||^2 <= 1.27 at R = 99, under 1 % of R);
+- the offset share (1/2 ||mean mu||^2) / R at the largest C at most OFFSET_SHARE = 10 %: the
+  part of the rate that moves every posterior alike and tells the decoder nothing stays a small
+  part of it.  10 %, ten times what the paper's models show (every row of Table 1 under 1 %: 0.6 %
+  at C = 100 on CBT), so that it flags a run whose rate is mostly an offset (docs/rate.md: the
+  whole rate at a short ramp) without failing the paper's own size of it;
 - MI rises with C up to its ceiling: an MI estimated from a mixture of n posteriors is at most
   log n, so the trend is taken over the C up to the first whose MI is within CEILING of log n;
 - on a built-in corpus, D + R >= H (the ELBO cannot exceed log p(x)) and IW-NLL >= H for every
-  cell (fails beyond noise, Bonferroni over the cells).
+  cell (an intersection-union test over the cells).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import pandas as pd
 
 from .. import stats
 from . import lacking, verdict
-from .evidence import by_C, cells_of, draws, level, trend, with_runs
-from .paper_a import SENTENCES, rate_on_target
+from .evidence import by_C, cells_of, conjunction, decide, level, trend, values_text, with_runs
+from .paper_a import rate_on_target
 
 OFFSET_SHARE = 0.1
 CEILING = 0.01  # MI within this share of log n is at the estimate's ceiling
@@ -40,7 +42,6 @@ def implied(tables: dict, covered=frozenset()) -> list[dict]:
         rows.append(mi_rises(corpus, arch, part, noise))
     if "entropy" in summaries:
         for corpus, part in summaries[summaries["entropy"].notna()].groupby("corpus", sort=False):
-            part = part.assign(iw_gap=part["iw_nll"] - part["entropy"])
             rows.append(at_least_zero(part, noise, "bound_gap", "implied.elbo_below_log_px", corpus,
                                       "D + R >= H (the ELBO cannot exceed log p(x)) for every evaluated cell"))
             rows.append(at_least_zero(part, noise, "iw_gap", "implied.iw_nll_at_least_entropy", corpus,
@@ -52,14 +53,11 @@ def offset_share(corpus: str, arch: str, part: pd.DataFrame, noise: pd.DataFrame
     """(1/2 ||mean mu||^2) / R at the largest C is at most OFFSET_SHARE, beyond its noise."""
     C, top = by_C(part.assign(offset_share=part["mu_norm2"] / 2 / part["rate"]))[-1]
     statement = f"at the largest C ({arch}), the offset 1/2 ||mean mu||^2 is at most {100 * OFFSET_SHARE:g} % of R"
-    share = level(top, "offset_share", noise.assign(offset_share=noise["mu_norm2"] / 2 / noise["rate"]),
-                  items=SENTENCES)
-    decision = stats.Decision(None, reason="no noise estimate") if share is None else \
-        stats.exceeds(share, OFFSET_SHARE, -1)
+    share = level(top, "offset_share", noise.assign(offset_share=noise["mu_norm2"] / 2 / noise["rate"]))
+    decision = decide(share, lambda e: stats.exceeds(e, OFFSET_SHARE, -1), f"C={C:g}")
     evidence = (f"C={C:g}: R = {top['rate'].mean():.3f}, offset {top['mu_norm2'].mean() / 2:.3f} "
                 f"({100 * top['offset_share'].mean():.2f} % of R), MI = {top['mi'].mean():.3f}")
-    return verdict("implied.offset_share_small", "implied", corpus, statement, decision, evidence, share,
-                   cells_of(top))
+    return verdict("implied.offset_share_small", "implied", corpus, statement, decision, evidence, cells_of(top))
 
 
 def mi_rises(corpus: str, arch: str, part: pd.DataFrame, noise: pd.DataFrame) -> dict:
@@ -72,21 +70,16 @@ def mi_rises(corpus: str, arch: str, part: pd.DataFrame, noise: pd.DataFrame) ->
     if len(upto) < 2:
         what = f"MI is at its ceiling ({cap}) from the smallest C" if ceiling[0] else "the experiment has one C"
         return lacking("implied.mi_rises", "implied", corpus, statement, what)
-    decision, ends, text = trend(upto, "mi", 1, noise, items=SENTENCES)
-    return verdict("implied.mi_rises", "implied", corpus, statement, decision,
-                   f"{text}; {cap}" + (f", reached at C={upto[-1][0]:g}" if len(upto) < len(cells) else ""),
-                   ends, cells_of(*(runs for _, runs in upto)))
+    reached = f", reached at C={upto[-1][0]:g}" if len(upto) < len(cells) else ""
+    return verdict("implied.mi_rises", "implied", corpus, statement, trend(upto, "mi", 1, noise),
+                   f"{values_text(upto, 'mi')}; {cap}{reached}", cells_of(*(runs for _, runs in upto)))
 
 
 def at_least_zero(part: pd.DataFrame, noise, column: str, claim: str, corpus: str, statement: str) -> dict:
-    """A bound that must hold in every cell: `column` >= 0 (stats.every over the cells)."""
-    checks = []
-    for _, row in part.iterrows():
-        reps = draws(noise, column, corpus=corpus, model=row["model"])
-        checks.append((row[column], None if reps is None else stats.bootstrap(reps, row[column], SENTENCES),
-                       0.0, np.inf))
+    """A bound that must hold in every cell: `column` >= 0 (an intersection-union test over the cells)."""
+    runs = with_runs(part)
+    parts = [(row["model"], level(runs.loc[[i]].set_index("run"), column, noise), 0.0, np.inf)
+             for i, row in runs.iterrows()]
     worst = int(np.argmin(part[column].to_numpy()))
     evidence = f"{len(part)} cells, smallest {column} = {part[column].iloc[worst]:.3f} ({part['model'].iloc[worst]})"
-    return verdict(claim, "implied", corpus, statement, stats.every(checks), evidence,
-                   checks[worst][1], cells_of(part),
-                   test=f"paired bootstrap over {SENTENCES} per cell, Bonferroni over {len(part)} cells")
+    return conjunction(claim, "implied", corpus, statement, parts, evidence, cells_of(part), "cells")

@@ -445,6 +445,9 @@ def test_b3_over_training_seeds():
     assert row["claim"] == "B3.lstm-autogen-m1_beats_lstm-vae-anneal" and row["outcome"] == "holds"
     assert row["unit"] == "training seeds"
     assert row["estimate"] == pytest.approx(0.75) and row["p_value"] == pytest.approx(0.01307, abs=1e-4)
+    (tie,) = paper_b.b3({"autogen_preference": pref.assign(wins=[80, 0, 75], losses=[20, 0, 25])})
+    assert tie["outcome"] == "undecided" and np.isnan(tie["p_value"])
+    assert tie["reason"] == "the judge cannot separate the models: every sentence is a tie (run s2)"
 
 
 def _samples(meaningful: dict, lengths: dict, split_at=10):

@@ -24,6 +24,7 @@ def test_grid_expansion_and_cells():
 def test_train_seeds_repeat_each_model_with_its_own_seed():
     cfg = smoke()
     cfg["experiments"]["A3"]["train_seeds"] = [4, 7]
+    cfg["bootstrap"]["replicates"] = 560  # for a check over the 14 cells of corpus short
     assert tvc.experiment_models(cfg["experiments"]["A3"]) == [
         "gru-betac-C3-s4", "gru-betac-C3-s7", "gru-betac-C10-s4", "gru-betac-C10-s7"]
     seeded = tvc.cell_settings(cfg, "short", "gru-betac-C10-s7")
@@ -143,6 +144,10 @@ def check(cfg):
      "experiments.A6.pairs: folder '/no/such/folder' does not exist"),
     (lambda c: c.update(patterns={"transformer-*": {"lr": 1.0}}),
      r"patterns.transformer-\*: matches no model id of the config's cells"),
+    # 10 cells on corpus short: a check over them fails one beyond 0.05 / 10, below 2 / 300
+    (lambda c: c["bootstrap"].update(replicates=299),
+     r"bootstrap.replicates: 299 give p-values of at least 2 / 300, too coarse for a check over the 10 cells of "
+     r"corpus 'short' to fail at 5 % \(Bonferroni\); expected at least 400"),
 ])
 def test_config_errors_name_the_key(edit, message):
     cfg = copy.deepcopy(smoke())

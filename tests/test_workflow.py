@@ -127,7 +127,7 @@ def test_smoke_tables_and_figures(smoke_run):
     assert a6[a6["category"] == "all"]["n_pairs"].eq(3 * 66).all()  # 66 built-in sub-cases
     assert a6[["p1", "p2", "p1_bar", "p2_bar"]].apply(lambda c: c.between(0, 1)).all().all()
     b5 = pd.read_parquet(tables / "autogen_interpolation.parquet")
-    assert set(b5["model"]) == b_models and len(b5) == 4 * 2 * 10
+    assert set(b5["model"]) == b_models and len(b5) == 4 * 10 * 10  # models x paths x points
     assert "Nothing to be done" in snakemake(smoke_run, "-n", "tables").stdout
 
 
@@ -198,7 +198,8 @@ def test_changing_an_experiments_settings_reruns_its_cells_only(smoke_run):
     assert sorted(w for r, w in jobs if r == "train") == [
         f"corpus=short, model={m}" for m in sorted(SMOKE["experiments"]["B1"]["models"])]
     assert {r for r, _ in jobs} == {
-        "train", "model_card", "table_autogen_training", "figure", "tables", "reconstruct", "prior_samples",
+        "train", "evaluate", "model_card", "table_autogen_training", "table_autogen_evaluation", "figure",
+        "tables", "reconstruct", "prior_samples",
         "interpolate", "table_autogen_reconstructions", "table_autogen_preference",
         "table_autogen_samples", "table_paths", "table_runs", "table_claims", "effective_config"}
 
@@ -242,8 +243,8 @@ def test_default_config_plans_every_cell(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     jobs = planned_jobs(run.stdout)
     rules = [r for r, _ in jobs]
-    # A1: 2 corpora x 3 archs x 3 C; A3's gru cells are A1's; B1: 4 models on one corpus
-    assert rules.count("train") == 18 + 4 and rules.count("evaluate") == 18 and rules.count("model_card") == 22
+    # A1: 2 corpora x 3 archs x 3 C; A3's gru cells are A1's; B1: 4 models on one corpus, evaluated
+    assert rules.count("train") == 18 + 4 and rules.count("evaluate") == 18 + 4 and rules.count("model_card") == 22
     # A2: 2 corpora x 3 C; B2: B1's 4 models; A4: A2's cells; B4, B5: B2's models; one prior per corpus
     assert rules.count("reconstruct") == 6 + 4 and rules.count("homotopy") == 6
     assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
@@ -332,6 +333,7 @@ def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(t
     autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2, 3],
                    settings=SMOKE["experiments"]["B1"].get("settings", {}))
     config["corpora"] = {"short": SMOKE["corpora"]["short"]}
+    config["bootstrap"]["replicates"] = 480  # for a check over the 12 runs (the config checks)
     config["experiments"] = dict(
         A3=dict(SMOKE["experiments"]["A3"], train_seeds=[1, 2, 3]), B1=autogen,
         B2=dict(autogen, scheme="beam", sentences=10), B3=dict(pairs=[["lstm-autogen-m1", "lstm-vae-anneal"]]))
@@ -349,6 +351,8 @@ def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(t
     assert preference["model"].tolist() == [f"lstm-autogen-m1-s{s}" for s in (1, 2, 3)]
     assert (preference["wins"] + preference["losses"] + preference["ties"] == 10).all()
     claims = pd.read_parquet(tables / "claims.parquet").set_index("claim")
-    for claim in ("A3.aggregate_kl_larger", "B1.m1_kl_share_exceeds_vae_anneal"):
-        assert claims.loc[claim, "test"] == "paired t over 3 training seeds (normal values assumed)"
+    for claim in ("A3.aggregate_kl_larger", "B1.m1_kl_share_exceeds_vae_anneal",
+                  "B3.lstm-autogen-m1_beats_lstm-vae-anneal"):
         assert claims.loc[claim, "unit"] == "training seeds" and claims.loc[claim, "n_units"] == 3
+    paired = claims.loc["B1.m1_kl_share_exceeds_vae_anneal", "test"]
+    assert paired == "paired t over 3 training seeds (normal values assumed)"

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import math
 import os
 
 import yaml
 
 from .model_ids import GRID_VALUES, VALUE_KEY, ModelId, ModelIdError, parse, with_seed, without_seed
 from .settings import DECODING_METHODS, Settings
+from .stats import ALPHA
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "workflow", "schemas", "config.schema.yaml")
 
@@ -306,9 +308,29 @@ def check_config(config: dict, files: bool = True) -> None:
     for cell in all_cells(config):
         cell_settings(config, *cell)  # refuses a cell whose experiments disagree on its settings
     _check_decoding(config)
+    _check_bootstrap(config)
     if config.get("tensorboard") and importlib.util.find_spec("tensorboard") is None:
         raise ConfigError("tensorboard: true needs the tensorboard package; pip install -e '.[tensorboard]' "
                           "or set tensorboard: false")
+
+
+def _check_bootstrap(config: dict) -> None:
+    """Enough bootstrap replicates for a check over every cell of a corpus to decide.
+
+    A bootstrap p-value is at least 2 / (B + 1), and a check over k cells fails one beyond
+    ALPHA / k (Bonferroni), so B must be at least 2 k / ALPHA."""
+    replicates = config.get("bootstrap", {}).get("replicates")
+    per_corpus: dict[str, int] = {}
+    for corpus, _ in all_cells(config):
+        per_corpus[corpus] = per_corpus.get(corpus, 0) + 1
+    if replicates is None or not per_corpus:
+        return
+    corpus, cells = max(per_corpus.items(), key=lambda item: item[1])
+    needed = math.ceil(2 * cells / ALPHA)
+    if replicates < needed:
+        raise ConfigError(f"bootstrap.replicates: {replicates} give p-values of at least 2 / {replicates + 1}, too "
+                          f"coarse for a check over the {cells} cells of corpus {corpus!r} to fail at "
+                          f"{100 * ALPHA:g} % (Bonferroni); expected at least {needed}")
 
 
 def _check_files(config: dict) -> None:

@@ -17,14 +17,18 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 def shown(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims as README shows them: each claim once (A6's categories are in the table), its
-    outcome and, where the false discovery control changes it, that outcome, the estimate with
-    its interval, the test, and the evidence with the reason."""
+    outcome and, where the false discovery control changes it, that outcome, the comparison that
+    decided it with its estimate, interval and p-value, the unit resampled, the test, and the
+    evidence with the reason."""
     head = claims[claims["parent"] == ""]
     outcome = [o if o == f else f"{o} ({f} under FDR)" for o, f in zip(head["outcome"], head["outcome_fdr"])]
     interval = ["" if pd.isna(e) else f"{e:.3g} [{lo:.3g}, {hi:.3g}]"
                 for e, lo, hi in zip(head["estimate"], head["lo"], head["hi"])]
     evidence = [f"{e}; {r}" if r else e for e, r in zip(head["evidence"], head["reason"])]
-    return pd.DataFrame(dict(claim=head["claim"], corpus=head["corpus"], outcome=outcome, estimate=interval,
+    return pd.DataFrame(dict(claim=head["claim"], corpus=head["corpus"], outcome=outcome,
+                             comparison=head["comparison"], estimate=interval,
+                             p=["" if pd.isna(p) else f"{p:.2g}" for p in head["p_value"]],
+                             unit=[f"{u} ({n})" if n else u for u, n in zip(head["unit"], head["n_units"])],
                              test=head["test"], evidence=evidence))
 
 

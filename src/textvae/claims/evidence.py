@@ -111,7 +111,7 @@ def level(runs: pd.DataFrame, column: str, noise=None, keys=(), items: Items = S
     return stats.bootstrap(reps, runs[column].iloc[0], items.unit, int(runs[items.count].iloc[0]))
 
 
-def per_unit(low: pd.DataFrame, high: pd.DataFrame, column: str, units: pd.DataFrame, keys, items: Items):
+def _per_unit(low: pd.DataFrame, high: pd.DataFrame, column: str, units: pd.DataFrame, keys, items: Items):
     """The per-unit values of `column` of two one-run cells, paired by `items.key` (NaN pairs dropped)."""
     a, b = (_matching(units, _picked(runs, keys)).set_index(items.key)[column] for runs in (low, high))
     pairs = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
@@ -133,7 +133,7 @@ def difference(low: pd.DataFrame, high: pd.DataFrame, column: str, noise=None, k
     if noise is None:
         return NO_NOISE
     if items.key:
-        before, after = per_unit(low, high, column, noise, keys, items)
+        before, after = _per_unit(low, high, column, noise, keys, items)
         if not len(before):
             return f"no {items.unit} with a value in both cells"
         return stats.sign_flip(after - before, items.unit)

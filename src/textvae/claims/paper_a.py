@@ -42,7 +42,8 @@ from .evidence import (
     with_runs,
 )
 
-# Table 4 (C = 100): p1 >= 0.92 in every category; p1 - p2 >= 0.86; p1 - p1_bar >= 0.18 in 14 of 15
+# Table 4: at C = 3 |p1 - p2| <= 0.01 in 14 of 15 categories; at C = 100 p1 >= 0.92 in every
+# category, p1 - p2 >= 0.86, p1 - p1_bar >= 0.18 in 14 of 15 (docs/experiments.md, A6)
 NEAR_ONE, SAME, FAR_BELOW, BAR_BELOW, KNOWS = 0.9, 0.05, 0.1, 0.1, 0.5
 COVERS, MOSTLY_UNK = 5.0, 50.0  # % of the test tokens a vocabulary maps to <unk>
 PAIRS = "minimal pairs"

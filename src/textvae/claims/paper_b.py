@@ -191,12 +191,15 @@ def b3(tables: dict, **_) -> list[dict]:
     for (corpus, model, versus), runs in preference.groupby(["corpus", "base", "versus_base"], sort=False):
         runs = runs.set_index("run")
         wins, losses, ties = (int(runs[k].sum()) for k in ("wins", "losses", "ties"))
-        if len(runs) > 1:
+        tied = list(runs.index[runs["wins"] + runs["losses"] == 0])
+        if tied:
+            where = f" (run {tied[0].lstrip('-')})" if tied[0] else ""
+            decision = stats.Decision(None, reason=f"the judge cannot separate the models: every sentence is a "
+                                                   f"tie{where}")
+        elif len(runs) > 1:
             decision = decide(level(runs, "share"), lambda e: stats.exceeds(e, 0.5), "share of wins")
-        elif wins + losses:
-            decision = stats.exceeds(stats.sign_test(wins, losses, "test sentences"), 0.5, comparison="share of wins")
         else:
-            decision = stats.Decision(None, reason="the judge cannot separate the models: every sentence is a tie")
+            decision = stats.exceeds(stats.sign_test(wins, losses, "test sentences"), 0.5, comparison="share of wins")
         rows.append(verdict(f"B3.{model}_beats_{versus}", "B3", corpus,
                             f"{model} beats {versus} (sentence BLEU judge)", decision,
                             f"{wins} wins, {losses} losses, {ties} ties: "

@@ -24,7 +24,6 @@ def test_grid_expansion_and_cells():
 def test_train_seeds_repeat_each_model_with_its_own_seed():
     cfg = smoke()
     cfg["experiments"]["A3"]["train_seeds"] = [4, 7]
-    cfg["bootstrap"]["replicates"] = 560  # for a check over the 14 cells of corpus short
     assert tvc.experiment_models(cfg["experiments"]["A3"]) == [
         "gru-betac-C3-s4", "gru-betac-C3-s7", "gru-betac-C10-s4", "gru-betac-C10-s7"]
     seeded = tvc.cell_settings(cfg, "short", "gru-betac-C10-s7")

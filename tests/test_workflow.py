@@ -252,7 +252,7 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 3 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 27 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 3
-    assert len(jobs) == 158
+    assert len(jobs) == 163
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 7
 
 
@@ -333,7 +333,6 @@ def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(t
     autogen = dict(corpora=["short"], models=["lstm-vae-anneal", "lstm-autogen-m1"], train_seeds=[1, 2, 3],
                    settings=SMOKE["experiments"]["B1"].get("settings", {}))
     config["corpora"] = {"short": SMOKE["corpora"]["short"]}
-    config["bootstrap"]["replicates"] = 480  # for a check over the 12 runs (the config checks)
     config["experiments"] = dict(
         A3=dict(SMOKE["experiments"]["A3"], train_seeds=[1, 2, 3]), B1=autogen,
         B2=dict(autogen, scheme="beam", sentences=10), B3=dict(pairs=[["lstm-autogen-m1", "lstm-vae-anneal"]]))
@@ -351,8 +350,7 @@ def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(t
     assert preference["model"].tolist() == [f"lstm-autogen-m1-s{s}" for s in (1, 2, 3)]
     assert (preference["wins"] + preference["losses"] + preference["ties"] == 10).all()
     claims = pd.read_parquet(tables / "claims.parquet").set_index("claim")
-    for claim in ("A3.aggregate_kl_larger", "B1.m1_kl_share_exceeds_vae_anneal",
-                  "B3.lstm-autogen-m1_beats_lstm-vae-anneal"):
+    for claim in ("A3.aggregate_kl_larger", "B1.m1_kl_share_exceeds_vae_anneal"):
         assert claims.loc[claim, "unit"] == "training seeds" and claims.loc[claim, "n_units"] == 3
     paired = claims.loc["B1.m1_kl_share_exceeds_vae_anneal", "test"]
     assert paired == "paired t over 3 training seeds (normal values assumed)"

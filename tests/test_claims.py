@@ -382,6 +382,13 @@ def test_b1_on_the_test_sentences_of_one_network_per_model():
     assert rows["B1.m2_elbo_falls"]["outcome"] == "fails"  # it rises to its end and stays there
     holds = rows["B1.m1_elbo_holds"]
     assert holds["outcome"] == "holds" and holds["unit"] == "held-out sentences" and holds["n_units"] == 500
+    # a fall of 1 %, the threshold itself, on noisy resamples of the held-out sentences: undecided
+    noisy = _b1_tables(ends, fall_spread=0.005)
+    step = noisy["autogen_training"]["step"]
+    noisy["autogen_training"]["held_out_elbo"] = np.where(step >= 0.9 * step.max(), -30.3, -30.0)  # falls 1 %
+    noisy["autogen_training_bootstrap"]["fall"] += 0.01 - noisy["autogen_training_bootstrap"]["fall"].mean()
+    unsure = by(paper_b.b1(noisy, MARGINS), "claim")
+    assert unsure["B1.m2_elbo_falls"]["outcome"] == "undecided" and unsure["B1.m1_elbo_holds"]["outcome"] == "undecided"
 
 
 def test_b1_over_training_seeds():
@@ -567,6 +574,9 @@ def test_the_offset_share_and_mi_up_to_its_ceiling():
     large = _summaries([1.5, 4.0, 6.0], [0.01, 0.1, 30.0], {3: 3.0, 15: 15.0, 25: 25.0})
     assert by(implied.implied({"summaries": large, "bootstrap": _implied_noise(large, 0.05)}),
               "claim")["implied.offset_share_small"]["outcome"] == "fails"  # 15 of 25 nats
+    near = _summaries([1.5, 4.0, 6.0], [0.01, 0.1, 5.0], {3: 3.0, 15: 15.0, 25: 25.0})  # 2.5 of 25 nats: 10 %
+    assert by(implied.implied({"summaries": near, "bootstrap": _implied_noise(near, 0.5)}),
+              "claim")["implied.offset_share_small"]["outcome"] == "undecided"
     falling = _summaries([5.0, 3.0, 2.0], [0.01, 0.1, 0.4], {3: 3.0, 15: 15.0, 25: 25.0})
     assert by(implied.implied({"summaries": falling, "bootstrap": _implied_noise(falling, 0.05)}),
               "claim")["implied.mi_rises"]["outcome"] == "fails"

@@ -10,13 +10,14 @@ Work is counted in training-token equivalents: a token of a training step counts
 scored without a gradient (held-out rows, evaluation, decoding, syntax scores) counts 1/3, the
 forward pass's share of a step (backward costs about twice the forward).  The FCE language
 models count as training tokens although they have no encoder (an overestimate of about a
-third).  Corpus sizes are the papers' (train sentences, test sentences); mean sentence
-lengths are measured on ../shared/corpora where a sample is there and assumed otherwise, as
-CORPORA says.  A cell trained on random batches (the settings' `batches`) also pays for its
-padding in the encoder and decoder, though not in the output layer (which scores the real
-positions alone): its training tokens count 1 + (f - 1) s each, with f the corpus's decoder
-positions per useful one in random batches (measured by benchmarks/batch_composition.py) and
-s the share of a position's multiply-adds outside the output layer (from the cell's model).
+third).  Corpus sizes are the papers' (train and test sentences or documents); the mean
+lengths are the papers' sources' where they give them (Yahoo's and Yelp's documents, BookCorpus)
+and measured on ../shared/corpora otherwise, as CORPORA says of each.  A cell trained on random
+batches (the settings' `batches`) also pays for its padding in the encoder and decoder, though
+not in the output layer (which scores the real positions alone): its training tokens count
+1 + (f - 1) s each, with f the corpus's decoder positions per useful one in random batches
+(measured by benchmarks/batch_composition.py) and s the share of a position's multiply-adds
+outside the output layer (from the cell's model).
 Evaluation: one pass over the test split (D, R, LogDetCov, AU, MI) and `iw_samples` passes
 over at most `iw_sentences` of its sentences (the IW-NLL).  A cell is charged to the first
 experiment of the config that lists it (A3-A6 reuse cells of A1 and A2).  Not counted:
@@ -69,15 +70,23 @@ class Corpus(NamedTuple):
 
 
 CORPORA = {
-    "yahoo": Corpus(100_000, 10_000, 10_000, 12.6, "measured: ../shared/corpora/yahoo/test.txt", 2.235),
-    "yelp": Corpus(100_000, 10_000, 10_000, 9.0, "measured: ../shared/corpora/yelp/test.txt", 1.602),
-    "cbt": Corpus(192_000, 10_000, 12_000, 18.9, "measured: ../shared/corpora/cbt/test.txt, less the line numbers",
-                  3.909),
-    "wiki": Corpus(2_000_000, 270_000, 270_000, 23.0,
-                   "measured: ../shared/corpora/wikitext2/test.txt, sentences of at most 50 tokens", 2.074),
+    # Yang et al. (2017)'s documents, not the sentence-split samples of ../shared/corpora; their
+    # padding in random batches is the samples' (the documents are not here)
+    "yahoo": Corpus(100_000, 10_000, 10_000, 78.0, "Yang et al. (2017), Table 1, as texar's examples/vae_text/README "
+                    "and PaddleNLP's vae-seq2seq README quote it: 78 words a document", 2.235),
+    "yelp": Corpus(100_000, 10_000, 10_000, 96.0, "Yang et al. (2017), Table 1, as commonly cited: 96 words a "
+                   "document (no copy of the table was reachable here to check it)", 1.602),
+    "cbt": Corpus(192_000, 10_000, 12_000, 19.3, "measured: ../shared/corpora/cbt/test.txt prepared as "
+                  "configs/paper.yaml says (lower-cased, apostrophes and quotes split off)", 3.985),
+    "wiki": Corpus(2_000_000, 270_000, 270_000, 24.4,
+                   "measured: ../shared/corpora/wikitext2/test.txt, its sentences of at most 200 tokens", 2.934),
+    "wiki_syntax": Corpus(2_000_000, 270_000, 270_000, 23.0,
+                          "measured: ../shared/corpora/wikitext2/test.txt, its sentences of at most 50 tokens, for "
+                          "Gulordava et al.'s Wikipedia (the sizes assumed the paper's WIKI's)", 2.074),
     "webtext": Corpus(1_000_000, 23_000, 24_000, 15.8, "measured: ../shared/corpora/webtext/test.jsonl, segmented",
                       3.272),
-    "bookcorpus": Corpus(58_800_000, 3_300_000, 6_500_000, 13.0, "assumed: BookCorpus sentences of 5-30 words", None),
+    "bookcorpus": Corpus(58_800_000, 3_300_000, 6_500_000, 13.3, "Zhu et al. (2015): 984.8M words in 74.0M "
+                         "sentences (before paper B's filter to 5-30 words)", None),
 }
 SYNTAX_PAIRS = 163_124  # the Marvin & Linzen pairs of A6, two sentences each of about 10 words
 

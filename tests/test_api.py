@@ -44,7 +44,8 @@ def lines_file(tmp_path, sentences, name="in.txt"):
 def test_the_model_folder_holds_its_vocabulary_and_card(results, folder):
     card = json.loads((folder / "card.json").read_text())
     assert (card["corpus"], card["model"]) == ("short", "lstm-betac-C3")
-    assert card["preparation"] == dict(lowercase=True, tokenized=True, unk_markers=[])  # a built-in corpus
+    # a built-in corpus
+    assert card["preparation"] == dict(lowercase=True, tokenized=True, unk_markers=[], split_chars="")
     train = pd.read_parquet(results / "data" / "short" / "train.parquet")
     assert card["longest_sentence"] == train["n_tokens"].max()
     assert card["decoding"]["schemes"]["beam"] == {"method": "beam", "width": 3}  # the smoke config's

@@ -458,10 +458,11 @@ def test_b3_over_training_seeds():
 
 
 def _samples(meaningful: dict, lengths: dict, split_at=10):
+    """B4's samples; a sample of fewer than 4 tokens does not pass the filter (kept False)."""
     rows = []
     for model, flags in meaningful.items():
         for i, (ok, n) in enumerate(zip(flags, lengths[model])):
-            rows.append(dict(corpus="c", model=model, sample=i, n_tokens=n, meaningful=bool(ok),
+            rows.append(dict(corpus="c", model=model, sample=i, n_tokens=n, meaningful=bool(ok), kept=n >= 4,
                              group=f"<={split_at}" if n <= split_at else f">{split_at}"))
     return pd.DataFrame(rows)
 
@@ -486,12 +487,13 @@ def test_b4_mcnemar_on_the_same_z_per_length_group():
     assert even["outcome"] == "undecided"
 
 
-def test_b4_pairs_only_z_whose_samples_share_the_group():
-    frame = _samples({"lstm-autogen-m1": [1, 1, 0, 1], "lstm-autogen-m2": [0, 0, 0, 0]},
-                     {"lstm-autogen-m1": [5, 12, 5, 12], "lstm-autogen-m2": [5, 5, 12, 12]})
+def test_b4_pairs_only_z_whose_samples_both_pass_the_filter_and_share_the_group():
+    frame = _samples({"lstm-autogen-m1": [1, 1, 0, 1, 1], "lstm-autogen-m2": [0, 0, 0, 0, 0]},
+                     {"lstm-autogen-m1": [5, 12, 5, 12, 5], "lstm-autogen-m2": [5, 5, 12, 12, 2]})
     rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
     short = rows[SHORT]
-    assert "on 1 z, only it 1, only m = 2 0" in short["evidence"]  # z 0 only: both short
+    # z 0 only: both short; z 4's m = 2 sample (2 tokens) does not pass the filter
+    assert "on 1 z, only it 1, only m = 2 0" in short["evidence"]
 
 
 def test_b4_says_why_a_group_cannot_decide():

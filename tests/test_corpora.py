@@ -8,7 +8,7 @@ from textvae import corpora
 from textvae.corpora import CorpusError
 
 OPTIONS = dict(format="lines", text_field="text", lowercase=False, tokenized=True,
-               split_sentences=None, encoding_errors="strict", unk_markers=["_UNK", "<unk>"],
+               split_sentences=None, encoding_errors="strict", unk_markers=["_UNK", "<unk>"], split_chars="",
                min_len=1, max_len=100, seed=1, split={"valid": 0.25, "test": 0.25})
 
 
@@ -27,6 +27,12 @@ def test_formats(tmp_path):
         ["Hello", ",", "world", "."], ["It", "'s", "here", "!"]]
     cbt = write(tmp_path, "c.txt", "_BOOK_TITLE_ : x.txt\nOnce upon a time .\n")
     assert corpora.read_sentences(cbt, "cbt") == [["Once", "upon", "a", "time", "."]]
+    # CBT as Prokhorov et al.'s samples show it: lower-cased, apostrophes and quote marks gone
+    quoted = write(tmp_path, "q.txt", "_BOOK_TITLE_ : x.txt\n` I 'm sure we wo n't , ' said the Cat .\n' '\n")
+    assert corpora.read_sentences(quoted, "cbt", lowercase=True, split_chars="'`") == [
+        ["i", "m", "sure", "we", "wo", "n", "t", ",", "said", "the", "cat", "."]]
+    assert corpora.prepare_sentence("We wo n't .", lowercase=True, tokenized=True, split_chars="'`") == [
+        "we", "wo", "n", "t", "."]
     wiki = write(tmp_path, "w.txt", " \n = Heading = \n A well @-@ known <unk> . It ran 1 @,@ 000 km .\n")
     assert corpora.read_sentences(wiki, "wikitext") == [
         ["A", "well-known", "<unk>", "."], ["It", "ran", "1,000", "km", "."]]
@@ -99,9 +105,10 @@ def test_a_new_sentence_is_prepared_as_the_corpus_reader_prepares_a_line(tmp_pat
 
 def test_the_preparation_of_a_corpus_entry():
     assert corpora.preparation({"grammar": "short", "sizes": {}}) == dict(lowercase=True, tokenized=True,
-                                                                         unk_markers=[])
+                                                                         unk_markers=[], split_chars="")
     spec = dict(OPTIONS, tokenized=False, lowercase=True)
-    assert corpora.preparation(spec) == dict(lowercase=True, tokenized=False, unk_markers=["_UNK", "<unk>"])
+    assert corpora.preparation(spec) == dict(lowercase=True, tokenized=False, unk_markers=["_UNK", "<unk>"],
+                                             split_chars="")
 
 
 def test_replacing_bad_bytes_when_asked(tmp_path):

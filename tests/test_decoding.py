@@ -95,6 +95,17 @@ def test_nucleus_samples_only_from_the_smallest_set_reaching_p():
             assert abs((sorted_path == token).float().mean() - share) < 0.03
 
 
+def test_nucleus_without_the_crossing_token_as_the_authors_table_3():
+    """crossing: drop keeps the most probable tokens that hold at most p, and the first always:
+    a .5, b .3, c .15, eos .05 gives {a} at p = 0.75 (b would reach 0.8), {a, b} at 0.85."""
+    probs = torch.tensor([SPREAD[BOS]] * 2000)
+    for p, allowed in [(0.4, {A}), (0.75, {A}), (0.8, {A, B}), (0.85, {A, B}), (0.99, {A, B, C})]:
+        picked = choose(torch.log(probs), "nucleus", p=p, generator=torch.Generator().manual_seed(1), crossing="drop")
+        assert set(picked.tolist()) == allowed, p
+        sorted_path = _nucleus_sample(probs, p, torch.Generator().manual_seed(1), keep_crossing=False, rounds=0)
+        assert set(sorted_path.tolist()) == allowed, p
+
+
 def test_sampling_follows_the_distribution():
     picked = choose(torch.log(torch.tensor([SPREAD[BOS]] * 8000)), "sample",
                     generator=torch.Generator().manual_seed(2))

@@ -53,7 +53,7 @@ def test_convlm_block_is_the_authors():
             assert isinstance(path, GatePath)
             assert (path.down.in_features, path.down.out_features) == (512, 128)
             assert (path.conv.in_channels, path.conv.out_channels, path.conv.kernel_size) == (128, 128, (20,))
-            assert (path.up.in_features, path.up.out_features, path.dropout.p) == (128, 512, 0.1)
+            assert (path.up.in_features, path.up.out_features, path.p) == (128, 512, 0.1)
     assert vae.decoder.receptive_field == 39 and vae.decoder.out.in_features == 512
 
 
@@ -180,3 +180,54 @@ def test_fused_output_layer_gives_the_cross_entropy_and_its_gradients(monkeypatc
     assert abs(fused[1].item() - (torch.logsumexp(logits, 0) - logits[3]).item()) < 1e-12
     with torch.no_grad():
         assert torch.allclose(LinearCrossEntropy.apply(h, weight, bias, targets, False), plain)
+
+
+def test_z_through_the_initial_state_is_read_at_step_zero_only():
+    """initial_state (Bowman et al.): step 0's state is W z + b, split into h_0 and c_0, and the
+    outputs after step 0 depend on z only through the state carried from step 0: feeding another
+    z with that state gives the same logits.  every_step reads z at every step."""
+    torch.manual_seed(0)
+    vae = build_vae("lstm", vocab_size=20, emb=6, hidden=5, z=3, z_input="initial_state").eval()
+    dec = vae.decoder
+    assert dec.rnn.input_size == 6 and (dec.to_state.in_features, dec.to_state.out_features) == (3, 10)
+    z, other = torch.randn(2, 3), torch.randn(2, 3)
+    h0, c0 = dec.initial_state(z)
+    by_hand = z @ dec.to_state.weight.t() + dec.to_state.bias
+    assert torch.allclose(h0[0], by_hand[:, :5]) and torch.allclose(c0[0], by_hand[:, 5:])
+    prefix = torch.tensor([[2, 7], [2, 9]])
+    _, state = dec.step(prefix[:, :1], z)
+    carried, _ = dec.step(prefix, z, state)
+    swapped, _ = dec.step(prefix, other, state)
+    assert torch.equal(carried, swapped)
+    whole, _ = dec.features(prefix, z)
+    assert torch.allclose(dec.out(whole[:, -1]), carried, atol=1e-6)  # the same as one pass over the prefix
+    assert not torch.allclose(dec.step(prefix[:, :1], other)[0], dec.step(prefix[:, :1], z)[0])
+    every = build_vae("lstm", vocab_size=20, emb=6, hidden=5, z=3).eval().decoder
+    _, state = every.step(prefix[:, :1], z)
+    assert not torch.allclose(every.step(prefix, z, state)[0], every.step(prefix, other, state)[0])
+    gru = build_vae("gru", vocab_size=20, emb=6, hidden=5, z=3, z_input="initial_state").decoder
+    assert gru.initial_state(z).shape == (1, 2, 5)
+    with pytest.raises(ValueError, match="every_step for the cnn decoder"):
+        build_vae("cnn", vocab_size=20, emb=6, hidden=5, z=3, z_input="initial_state")
+
+
+def test_the_authors_embedding_encoder_input_and_evaluation_dropout():
+    """shared_embedding: one table; encoder_eos: the encoder's code of x equals that of x with
+    </s> read as a token; cnn_eval_dropout: dropout at evaluation too."""
+    torch.manual_seed(0)
+    shared = build_vae("lstm", vocab_size=20, emb=6, hidden=5, z=3, shared_embedding=True)
+    assert shared.decoder.embed is shared.encoder.embed
+    torch.manual_seed(0)
+    with_eos = build_vae("lstm", vocab_size=20, emb=6, hidden=5, z=3, encoder_eos=True).eval()
+    torch.manual_seed(0)
+    plain = build_vae("lstm", vocab_size=20, emb=6, hidden=5, z=3).eval()
+    tokens, lengths = torch.tensor([[5, 6, 7], [8, 9, 0]]), torch.tensor([3, 2])
+    read = torch.tensor([[5, 6, 7, models.EOS_ID], [8, 9, models.EOS_ID, 0]])
+    assert torch.allclose(with_eos.encoder(tokens, lengths)[0], plain.encoder(read, lengths + 1)[0])
+    assert not torch.allclose(with_eos.encoder(tokens, lengths)[0], plain.encoder(tokens, lengths)[0])
+    noisy = build_vae("cnn", vocab_size=20, emb=6, hidden=5, z=3, cnn_channels=8, cnn_inner=4, cnn_width=3,
+                      cnn_blocks=1, cnn_dropout=0.5, cnn_eval_dropout=True).eval()
+    z, inputs = torch.randn(1, 3), torch.tensor([[2, 5, 7]])
+    assert not torch.equal(noisy.decoder.features(inputs, z)[0], noisy.decoder.features(inputs, z)[0])
+    noisy.decoder.blocks[0].a.at_eval = noisy.decoder.blocks[0].b.at_eval = False
+    assert torch.equal(noisy.decoder.features(inputs, z)[0], noisy.decoder.features(inputs, z)[0])

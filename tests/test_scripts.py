@@ -18,7 +18,7 @@ from textvae import config as tvc
 
 SMOKE = tvc.prepare(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
 TEXT_CORPUS = dict(format="lines", text_field="text", lowercase=True, tokenized=True, split_sentences=None,
-                   min_len=1, max_len=20, vocab_size=10, unk_markers=["_UNK"], encoding_errors="strict",
+                   min_len=1, max_len=20, vocab_size=10, unk_markers=["_UNK"], encoding_errors="strict", split_chars="",
                    seed=1, split={"valid": 0.2, "test": 0.2}, limit={})
 
 
@@ -111,7 +111,7 @@ def test_a_model_card_of_a_raw_text_corpus_makes_the_api_tokenise_as_syntok(corp
         output=dict(vocab=str(folder / "vocab.parquet"), card=str(folder / "card.json")),
         params=dict(corpus=raw, decoding=SMOKE["decoding"]), wildcards=dict(corpus="web", model="lstm-betac-C3")))
     card = yaml.safe_load((folder / "card.json").read_text())
-    assert card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=["_UNK"])
+    assert card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=["_UNK"], split_chars="")
     last = pd.read_parquet(trained / "history.parquet").iloc[-1]
     assert card["metrics"] == pytest.approx({f"final_{k}": last[k] for k in ("reconstruction", "kl", "elbo",
                                                                              "held_out_elbo", "held_out_kl")})
@@ -378,9 +378,11 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
 
 
 def test_samples_table_by_length_group(tmp_path):
-    frame = pd.DataFrame(dict(corpus="c", model="m", sample=range(4), sentence=["a", "b", "c", "d"],
-                              n_tokens=[3, 12, 5, 15], group=["<=10", ">10", "<=10", ">10"],
-                              score=0.0, meaningful=[True, False, True, True], typical=[False, False, True, True],
+    """Five z drawn, four samples kept by the filter: the shares are over the kept ones."""
+    frame = pd.DataFrame(dict(corpus="c", model="m", sample=range(5), sentence=["a", "b", "c", "d", "e"],
+                              n_tokens=[3, 12, 5, 15, 2], group=["<=10", ">10", "<=10", ">10", "<=10"],
+                              kept=[True, True, True, True, False], score=0.0,
+                              meaningful=[True, False, True, True, False], typical=[False, False, True, True, False],
                               judge="grammar"))
     frame.to_parquet(tmp_path / "s.parquet")
     out = dict(parquet=str(tmp_path / "t.parquet"), sentences=str(tmp_path / "all.parquet"), md=str(tmp_path / "t.md"))
@@ -390,7 +392,28 @@ def test_samples_table_by_length_group(tmp_path):
     assert table.loc["<=10", "pct_meaningful"] == 100 and table.loc[">10", "pct_meaningful"] == 50
     assert table.loc["<=10", "pct_typical"] == 50 and table.loc["all", "pct_typical"] == 50
     assert table.loc["all", "pct_meaningful"] == 75 and table.loc["all", "mean_length"] == 8.75
-    assert len(pd.read_parquet(out["sentences"])) == 4
+    assert (table["drawn"] == 5).all() and (table["kept"] == 4).all() and table.loc["all", "samples"] == 4
+    assert len(pd.read_parquet(out["sentences"])) == 5
+
+
+def test_prior_samples_are_decoded_until_enough_pass_the_filter(corpus, trained):
+    """Five samples of 4-20 tokens wanted: the draws are decoded five at a time until five pass;
+    sample i decodes z number i, as decoding it alone does (so the models pair on the same z)."""
+    from types import SimpleNamespace
+
+    from textvae.decoding import decode
+    from textvae.generation import load_cell
+
+    model, _, vocab, device = load_cell(str(trained / "model.pt"), str(corpus / "vocab.parquet"))
+    z = torch.randn(40, model.encoder.to_mu.out_features, generator=torch.Generator().manual_seed(3))
+    p = SimpleNamespace(samples=5, min_len=4, max_len=20, batch_size=7, seed=1,
+                        scheme={"method": "greedy", "max_len": 30})
+    decoded, kept = load_script("prior_samples").filtered_samples(model.decoder, z, vocab, p)
+    assert kept.sum() == min(5, sum(4 <= len(s) <= 20 for s in decoded)) and len(decoded) % 5 == 0
+    assert all(4 <= len(decoded[i]) <= 20 and vocab.unk not in decoded[i] for i in np.flatnonzero(kept))
+    assert len(decoded) == 40 or kept.sum() == 5  # stops once five pass, or when the draws run out
+    alone = decode(model.decoder, z[len(decoded) - 1:len(decoded)], vocab.bos, vocab.eos, method="greedy", max_len=30)
+    assert alone[0] == decoded[-1]
 
 
 def test_syntax_pairs_and_scores(corpus, trained, tmp_path):

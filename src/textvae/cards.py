@@ -7,7 +7,7 @@ The model_card rule writes two files into each model folder `results/models/{cor
 - `vocab.parquet`: the corpus vocabulary, as `results/data/{corpus}/vocab.parquet` (columns
   token, id, count; ids 0-3 are <pad>, <unk>, <bos>, <eos>);
 - `card.json`: `corpus` and `model` (the cell), `preparation` (how the corpus's text was prepared,
-  as textvae.corpora.prepare_sentence's keywords lowercase, tokenized and unk_markers),
+  as textvae.corpora.prepare_sentence's keywords lowercase, tokenized, unk_markers and split_chars),
   `longest_sentence` (tokens of the longest training sentence), `decoding` (the run's decoding
   block: max_len, batch_size, seed and the named schemes), and `metrics` (the cell's key figures
   as the runs table has them: final_* from the last history row, test_* from the evaluation

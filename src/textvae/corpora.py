@@ -121,7 +121,7 @@ def _json_texts(path: Path, lines: list[str], field: str) -> list[str]:
 def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "text",
                    lowercase: bool = False, tokenized: bool = True,
                    split_sentences: bool | None = None, unk_markers: list[str] = (),
-                   encoding_errors: str = "strict") -> list[list[str]]:
+                   encoding_errors: str = "strict", split_chars: str = "") -> list[list[str]]:
     """One corpus file read into a list of token lists.
 
     Before length filtering; the corpus's
@@ -146,8 +146,8 @@ def read_sentences(path: str | Path, fmt: str = "lines", *, text_field: str = "t
     out = []
     for text in texts:
         cut = sentences(text, tokenized) if split_sentences else [words(text, tokenized)]
-        out += [normalise(tokens, lowercase, markers) for tokens in cut if tokens]
-    return out
+        out += [normalise(tokens, lowercase, markers, split_chars) for tokens in cut if tokens]
+    return [tokens for tokens in out if tokens]
 
 
 def words(sentence: str, tokenized: bool) -> list[str]:
@@ -158,31 +158,37 @@ def words(sentence: str, tokenized: bool) -> list[str]:
     return sentence.split() if tokenized else tokenize(sentence)
 
 
-def normalise(tokens: list[str], lowercase: bool, unk_markers) -> list[str]:
-    """The tokens with unknown-word markers as <unk>, optionally lower-cased.
+def normalise(tokens: list[str], lowercase: bool, unk_markers, split_chars: str = "") -> list[str]:
+    """The tokens with unknown-word markers as <unk>, optionally lower-cased and split.
 
-    The markers are the corpus's; with `lowercase`, the others are lower-cased."""
-    return [UNK if t in unk_markers else t.lower() if lowercase else t for t in tokens]
+    The markers are the corpus's; with `lowercase`, the others are lower-cased; a token is cut at
+    each character of `split_chars`, which goes, and empty pieces are dropped ("n't" -> "n", "t";
+    a quote mark -> nothing: Prokhorov et al.'s CBT samples, split_chars "'`")."""
+    table = str.maketrans(split_chars, " " * len(split_chars))
+    return [piece for t in tokens
+            for piece in ([UNK] if t in unk_markers else (t.lower() if lowercase else t).translate(table).split())]
 
 
-def prepare_sentence(sentence: str, *, lowercase: bool, tokenized: bool, unk_markers=()) -> list[str]:
+def prepare_sentence(sentence: str, *, lowercase: bool, tokenized: bool, unk_markers=(),
+                     split_chars: str = "") -> list[str]:
     """One sentence of new text prepared as a corpus's sentences are prepared.
 
     As read_sentences prepares them with these settings (without cutting it into sentences):
-    tokens, markers as <unk>, lower-cased."""
+    tokens, markers as <unk>, lower-cased, split at split_chars."""
 
-    return normalise(words(sentence, tokenized), lowercase, set(unk_markers))
+    return normalise(words(sentence, tokenized), lowercase, set(unk_markers), split_chars)
 
 
 def preparation(spec: dict) -> dict:
     """How a corpus's sentences were prepared, as prepare_sentence's keywords.
 
     A real corpus's
-    `lowercase`, `tokenized` and `unk_markers` (its config entry, the schema's defaults filled
-    in); a built-in corpus's text is lower-case words separated by spaces."""
+    `lowercase`, `tokenized`, `unk_markers` and `split_chars` (its config entry, the schema's
+    defaults filled in); a built-in corpus's text is lower-case words separated by spaces."""
     if "grammar" in spec:
-        return dict(lowercase=True, tokenized=True, unk_markers=[])
-    return dict(lowercase=spec["lowercase"], tokenized=spec["tokenized"], unk_markers=list(spec["unk_markers"]))
+        return dict(lowercase=True, tokenized=True, unk_markers=[], split_chars="")
+    return dict(lowercase=spec["lowercase"], tokenized=spec["tokenized"], unk_markers=list(spec["unk_markers"]),
+                split_chars=spec["split_chars"])
 
 
 def filter_length(sentences: list[list[str]], min_len: int, max_len: int,
@@ -264,7 +270,8 @@ def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list
     their files, or `all` to one file cut by the fractions of spec["split"]."""
     read = dict(fmt=spec["format"], text_field=spec["text_field"], lowercase=spec["lowercase"],
                 tokenized=spec["tokenized"], split_sentences=spec["split_sentences"],
-                unk_markers=spec["unk_markers"], encoding_errors=spec["encoding_errors"])
+                unk_markers=spec["unk_markers"], encoding_errors=spec["encoding_errors"],
+                split_chars=spec["split_chars"])
 
     def load(path):
         return filter_length(read_sentences(path, **read), spec["min_len"], spec["max_len"], str(path))

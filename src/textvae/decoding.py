@@ -10,7 +10,9 @@ Methods, at each step t from the model's p = p(. | x_<t, z):
 - greedy: x_t = argmax p;
 - topk: sample x_t from p restricted to its k most probable tokens, renormalised;
 - nucleus (Holtzman et al. 2020): sample from the smallest set of most probable tokens whose
-  total probability reaches p_top, renormalised;
+  total probability reaches p_top, renormalised (`crossing: drop`: without the token that crosses
+  p_top, the set of the most probable tokens holding at most p_top, and at least the first:
+  Prokhorov et al.'s experiment_table_3.py);
 - sample: sample from p;
 - beam: keep the `beam_width` prefixes of highest log p(x_<=t | z) = sum of token log
   probabilities; a prefix ends at </s>; the best finished sequence wins (no length penalty).
@@ -33,7 +35,7 @@ class DecodingError(RuntimeError):
 
 
 def decode(decoder, z: torch.Tensor, bos: int, eos: int, *, method: str, max_len: int,
-           k: int | None = None, p: float | None = None, beam_width: int = 1,
+           k: int | None = None, p: float | None = None, beam_width: int = 1, crossing: str = "keep",
            seed: int = 0) -> list[list[int]]:
     """Token ids of one sentence per row of z (B, dz), without <s> and </s>."""
     if method not in DECODING_METHODS:
@@ -42,7 +44,7 @@ def decode(decoder, z: torch.Tensor, bos: int, eos: int, *, method: str, max_len
         if method == "beam":
             return _beam_search(decoder, z, bos, eos, max_len, beam_width)
         generator = torch.Generator(device=z.device).manual_seed(seed)
-        return _sample(decoder, z, bos, eos, max_len, lambda lp: choose(lp, method, k, p, generator))
+        return _sample(decoder, z, bos, eos, max_len, lambda lp: choose(lp, method, k, p, generator, crossing))
 
 
 def decode_in_batches(decoder, z: torch.Tensor, bos: int, eos: int, batch_size: int,
@@ -56,7 +58,7 @@ def decode_in_batches(decoder, z: torch.Tensor, bos: int, eos: int, batch_size: 
 
 
 def choose(logits: torch.Tensor, method: str, k: int | None = None, p: float | None = None,
-           generator: torch.Generator | None = None) -> torch.Tensor:
+           generator: torch.Generator | None = None, crossing: str = "keep") -> torch.Tensor:
     """One token per row of logits (B, V) by `method` (greedy, topk, nucleus, sample)."""
     if method == "greedy":
         return logits.argmax(-1)
@@ -66,17 +68,19 @@ def choose(logits: torch.Tensor, method: str, k: int | None = None, p: float | N
         top, index = logits.topk(k, dim=-1)
         return index.gather(1, _inverse_cdf(top.softmax(-1), generator)[:, None]).squeeze(1)
     if method == "nucleus":
-        return _nucleus_sample(logits.softmax(-1), p, generator)
+        return _nucleus_sample(logits.softmax(-1), p, generator, crossing == "keep")
     raise ValueError(f"unknown sampling method {method!r}")
 
 
-def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -> torch.Tensor:
+def _nucleus_sample(probs: torch.Tensor, p: float, generator, keep_crossing: bool = True,
+                    rounds: int = 8) -> torch.Tensor:
     """A sample from the nucleus, renormalised, by rejection.
 
     Token i is in it when the tokens more probable
     than i hold less than p in all, so it is the smallest set of most probable tokens whose
-    mass reaches p.  By rejection, which is exact: draw from the whole distribution and keep
-    the draw if it lies in the nucleus (probability >= p), else draw again; no sort of the
+    mass reaches p; without `keep_crossing`, when they hold with i at most p, or i is the most
+    probable.  By rejection, which is exact: draw from the whole distribution and keep
+    the draw if it lies in the nucleus, else draw again; no sort of the
     vocabulary, which costs several times the output layer.  Rows still rejected after
     `rounds` draws sample from their sorted nucleus instead."""
     chosen = torch.empty(len(probs), dtype=torch.long, device=probs.device)
@@ -84,13 +88,16 @@ def _nucleus_sample(probs: torch.Tensor, p: float, generator, rounds: int = 8) -
     for _ in range(rounds):
         draw = _inverse_cdf(probs, generator)
         p_draw = probs.gather(1, draw[:, None])
-        accept = torch.where(probs > p_draw, probs, 0.0).sum(-1) < p
+        above = torch.where(probs > p_draw, probs, 0.0).sum(-1)
+        accept = above < p if keep_crossing else (above + p_draw.squeeze(1) <= p) | (above == 0)
         chosen[rows[accept]] = draw[accept]
         if accept.all():
             return chosen
         rows, probs = rows[~accept], probs[~accept]
     top, index = probs.sort(dim=-1, descending=True)
-    top = top.masked_fill(top.cumsum(-1) - top >= p, 0.0)
+    outside = top.cumsum(-1) - top >= p if keep_crossing else top.cumsum(-1) > p
+    outside[:, 0] = False
+    top = top.masked_fill(outside, 0.0)
     chosen[rows] = index.gather(1, _inverse_cdf(top, generator)[:, None]).squeeze(1)
     return chosen
 

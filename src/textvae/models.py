@@ -3,9 +3,11 @@
 Architectures (paper A): `lstm` = LSTM encoder + LSTM decoder; `gru` = GRU encoder + GRU
 decoder; `cnn` = LSTM encoder + the authors' gated convolutional decoder (their `ConvLM` blocks,
 after Dauphin et al. 2017).
-The encoder reads the whole sentence; mu and log sigma^2 are linear maps of its last state.
-The decoder sees z concatenated to the word embedding at every step; RNN decoders start from
-a zero state.
+The encoder reads the whole sentence (and </s> after it with `encoder_eos`, as the authors'
+code); mu and log sigma^2 are linear maps of its last state.  z enters the decoder as the
+`z_input` setting says: `every_step`, concatenated to the word embedding at every step with a
+zero initial state (paper A); or `initial_state`, through a linear map to an RNN decoder's
+initial hidden (and cell) state and nowhere else (Bowman et al. 2016, on which paper B builds).
 """
 
 from __future__ import annotations
@@ -15,23 +17,32 @@ import torch.nn.functional as F
 from torch import nn
 
 from .objectives import gaussian_kl
-from .settings import ARCHS
+from .settings import ARCHS, Z_INPUTS
+
+EOS_ID = 3  # the id of </s> in every vocabulary (textvae.corpora.SPECIALS)
 
 _RNN = {"lstm": nn.LSTM, "gru": nn.GRU}
 
 
 class Encoder(nn.Module):
-    """q(z|x) = N(mu(x), diag(exp(logvar(x)))) from the RNN state after the last token."""
+    """q(z|x) = N(mu(x), diag(exp(logvar(x)))) from the RNN state after the last token.
 
-    def __init__(self, vocab_size: int, emb: int, hidden: int, z: int, cell: str = "lstm"):
+    With `eos`, the sentence is read with </s> after it."""
+
+    def __init__(self, vocab_size: int, emb: int, hidden: int, z: int, cell: str = "lstm", eos: bool = False):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
         self.rnn = _RNN[cell](emb, hidden, batch_first=True)
         self.to_mu = nn.Linear(hidden, z)
         self.to_logvar = nn.Linear(hidden, z)
+        self.eos = eos
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor):
         """tokens (B, T) right-padded, lengths (B,) -> mu, logvar (B, z)."""
+        if self.eos:
+            tokens = F.pad(tokens, (0, 1)).index_put((torch.arange(tokens.size(0), device=tokens.device), lengths),
+                                                      torch.tensor(EOS_ID, device=tokens.device))
+            lengths = lengths + 1
         out, _ = self.rnn(self.embed(tokens))
         # a unidirectional RNN's output at position len-1 depends on no padding after it
         last = out[torch.arange(tokens.size(0), device=tokens.device), lengths - 1]
@@ -39,18 +50,34 @@ class Encoder(nn.Module):
 
 
 class RNNDecoder(nn.Module):
-    """p(x_t | x_<t, z): RNN over [embedding(x_{t-1}); z], zero initial state."""
+    """p(x_t | x_<t, z): an RNN over the embeddings of x_<t, given z as `z_input` says.
 
-    def __init__(self, vocab_size: int, emb: int, hidden: int, z: int, cell: str = "lstm"):
+    every_step: the input at t is [embedding(x_{t-1}); z], the initial state zero;
+    initial_state: the input is embedding(x_{t-1}), the initial state (h_0, c_0) = W z + b."""
+
+    def __init__(self, vocab_size: int, emb: int, hidden: int, z: int, cell: str = "lstm",
+                 z_input: str = "every_step"):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
-        self.rnn = _RNN[cell](emb + z, hidden, batch_first=True)
+        self.every_step = z_input == "every_step"
+        self.rnn = _RNN[cell](emb + z if self.every_step else emb, hidden, batch_first=True)
+        self.to_state = None if self.every_step else nn.Linear(z, hidden * (2 if cell == "lstm" else 1))
         self.out = nn.Linear(hidden, vocab_size)
 
+    def initial_state(self, z: torch.Tensor):
+        """The RNN's initial state from z (initial_state): W z + b, split into h_0 and c_0 for an LSTM."""
+        state = self.to_state(z).unsqueeze(0)
+        return tuple(part.contiguous() for part in state.chunk(2, dim=-1)) if isinstance(self.rnn, nn.LSTM) else state
+
     def features(self, inputs: torch.Tensor, z: torch.Tensor, state=None):
-        """inputs (B, T), z (B, z) -> hidden features (B, T, hidden) and the final state."""
+        """inputs (B, T), z (B, z) -> hidden features (B, T, hidden) and the final state.
+
+        A given `state` carries on from earlier steps (initial_state: z is then not read)."""
         x = self.embed(inputs)
-        x = torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1)
+        if self.every_step:
+            x = torch.cat([x, z.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1)
+        elif state is None:
+            state = self.initial_state(z)
         return self.rnn(x, state)
 
     def step(self, prefix: torch.Tensor, z: torch.Tensor, state=None):
@@ -71,13 +98,17 @@ class GatePath(nn.Module):
     convolutions are linear maps over (B, T, channels), the same functions as conv1d of width 1
     and faster on a CPU."""
 
-    def __init__(self, channels: int, inner: int, width: int, dropout: float):
+    def __init__(self, channels: int, inner: int, width: int, dropout: float, at_eval: bool = False):
         super().__init__()
         self.width = width
         self.down = nn.Linear(channels, inner)
         self.conv = nn.Conv1d(inner, inner, width)
         self.up = nn.Linear(inner, channels)
-        self.dropout = nn.Dropout(dropout)
+        self.p, self.at_eval = dropout, at_eval
+
+    def dropout(self, h: torch.Tensor) -> torch.Tensor:
+        """Dropout in training, and at evaluation too with `at_eval` (the authors' tf.nn.dropout)."""
+        return F.dropout(h, self.p, self.training or self.at_eval)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, T, channels)
         h = self.dropout(self.down(x)).transpose(1, 2)
@@ -92,14 +123,14 @@ class ConvLMBlock(nn.Module):
     a 1x1 convolution to `channels`; then
     A(x') * sigmoid(B(x')) + x', with A and B two GatePaths.  Kernels start He-uniform and
     biases zero, as the authors' Keras layers.  The authors' dropout (keep 0.9) runs at
-    evaluation too (tf.nn.dropout has no training switch); here, as a dropout layer, only in
-    training."""
+    evaluation too (tf.nn.dropout has no training switch): `at_eval`."""
 
-    def __init__(self, in_channels: int, channels: int, inner: int, width: int, dropout: float):
+    def __init__(self, in_channels: int, channels: int, inner: int, width: int, dropout: float,
+                 at_eval: bool = False):
         super().__init__()
         self.project = nn.Linear(in_channels, channels)
-        self.a = GatePath(channels, inner, width, dropout)
-        self.b = GatePath(channels, inner, width, dropout)
+        self.a = GatePath(channels, inner, width, dropout, at_eval)
+        self.b = GatePath(channels, inner, width, dropout, at_eval)
         for module in self.modules():
             if isinstance(module, (nn.Linear, nn.Conv1d)):
                 nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")  # Keras he_uniform
@@ -117,11 +148,11 @@ class CNNDecoder(nn.Module):
     the first reading the embedding and z, then the output layer."""
 
     def __init__(self, vocab_size: int, emb: int, z: int, channels: int, inner: int,
-                 width: int, blocks: int, dropout: float = 0.0):
+                 width: int, blocks: int, dropout: float = 0.0, dropout_at_eval: bool = False):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, emb, padding_idx=0)
-        self.blocks = nn.ModuleList(ConvLMBlock(emb + z if i == 0 else channels, channels, inner, width, dropout)
-                                    for i in range(blocks))
+        self.blocks = nn.ModuleList(ConvLMBlock(emb + z if i == 0 else channels, channels, inner, width, dropout,
+                                                dropout_at_eval) for i in range(blocks))
         self.out = nn.Linear(channels if blocks else emb + z, vocab_size)
         # the output at t sees the inputs t - receptive_field + 1 .. t, and nothing earlier
         self.receptive_field = (width - 1) * blocks + 1
@@ -260,14 +291,24 @@ class VAE(nn.Module):
 
 def build_vae(arch: str, vocab_size: int, emb: int, hidden: int, z: int,
               cnn_channels: int = 512, cnn_inner: int = 128, cnn_width: int = 20,
-              cnn_blocks: int = 2, cnn_dropout: float = 0.0, word_dropout: float = 0.0) -> VAE:
-    """The model of paper A for `arch` in ARCHS; z = 0 gives the decoder alone, a language model."""
+              cnn_blocks: int = 2, cnn_dropout: float = 0.0, word_dropout: float = 0.0,
+              z_input: str = "every_step", shared_embedding: bool = False, encoder_eos: bool = False,
+              cnn_eval_dropout: bool = False) -> VAE:
+    """The model of paper A for `arch` in ARCHS; z = 0 gives the decoder alone, a language model.
+
+    `shared_embedding`: the encoder and decoder read one embedding table (the authors' code)."""
     if arch not in ARCHS:
         raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHS}")
+    if z_input not in Z_INPUTS or (arch == "cnn" and z_input != "every_step"):
+        raise ValueError(f"z_input {z_input!r}: expected one of {Z_INPUTS} (every_step for the cnn decoder, "
+                         "which has no state)")
     cell = "gru" if arch == "gru" else "lstm"
-    encoder = Encoder(vocab_size, emb, hidden, z, cell) if z > 0 else None
+    encoder = Encoder(vocab_size, emb, hidden, z, cell, encoder_eos) if z > 0 else None
     if arch == "cnn":
-        decoder = CNNDecoder(vocab_size, emb, z, cnn_channels, cnn_inner, cnn_width, cnn_blocks, cnn_dropout)
+        decoder = CNNDecoder(vocab_size, emb, z, cnn_channels, cnn_inner, cnn_width, cnn_blocks, cnn_dropout,
+                             cnn_eval_dropout)
     else:
-        decoder = RNNDecoder(vocab_size, emb, hidden, z, cell)
+        decoder = RNNDecoder(vocab_size, emb, hidden, z, cell, z_input if z > 0 else "every_step")
+    if shared_embedding and encoder is not None:
+        decoder.embed = encoder.embed
     return VAE(encoder, decoder, word_dropout)

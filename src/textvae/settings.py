@@ -22,6 +22,7 @@ PRECISIONS = ("fp32", "tf32", "bf16")  # of the training steps (textvae.precisio
 LR_SCHEDULES = ("constant", "cosine")  # textvae.training.learning_rate
 ANNEAL_SCHEDULES = ("linear", "sigmoid")  # textvae.objectives.kl_weight
 BATCHES = ("bucketed", "random")  # textvae.batching.epoch_batches
+Z_INPUTS = ("every_step", "initial_state")  # how z enters the decoder (textvae.models.RNNDecoder)
 # textvae.decoding's methods, each with the keys its scheme needs besides the method
 DECODING_METHODS = {"greedy": (), "topk": ("k",), "nucleus": ("p",), "sample": (), "beam": ("width",)}
 
@@ -51,7 +52,11 @@ class Settings:
     cnn_width: int
     cnn_blocks: int
     cnn_dropout: float  # after each convolution of a ConvLM block, in training
+    cnn_eval_dropout: bool  # ... and at evaluation and decoding too (the authors' code)
     word_dropout: float
+    z_input: str  # one of Z_INPUTS
+    shared_embedding: bool  # one embedding table for the encoder and the decoder (the authors' code)
+    encoder_eos: bool  # the encoder reads </s> after the sentence (the authors' code)
     # training (textvae.training.train_cell)
     epochs: int
     batch_size: int
@@ -68,13 +73,14 @@ class Settings:
     def __post_init__(self):
         for name, allowed in (("arch", ARCHS), ("objective", OBJECTIVES), ("precision", PRECISIONS),
                               ("lr_schedule", LR_SCHEDULES), ("anneal", (None, *ANNEAL_SCHEDULES)),
-                              ("batches", BATCHES)):
+                              ("batches", BATCHES), ("z_input", Z_INPUTS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"settings: {name} {getattr(self, name)!r} is not one of {allowed}")
 
 
 # what a model file written before a setting existed was trained with
-EARLIER = {"batches": "bucketed", "cnn_dropout": 0.0}
+EARLIER = {"batches": "bucketed", "cnn_dropout": 0.0, "cnn_eval_dropout": False, "z_input": "every_step",
+           "shared_embedding": False, "encoder_eos": False}
 
 
 def saved_settings(saved: dict) -> Settings:

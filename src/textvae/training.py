@@ -37,8 +37,8 @@ from .precision import autocast, check_precision, set_precision
 from .settings import LR_SCHEDULES, Settings, saved_settings
 from .tables import write_parquet
 
-MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width",
-              "cnn_blocks", "cnn_dropout", "word_dropout")
+MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width", "cnn_blocks", "cnn_dropout",
+              "cnn_eval_dropout", "word_dropout", "z_input", "shared_embedding", "encoder_eos")
 
 
 class NonFiniteLoss(RuntimeError):

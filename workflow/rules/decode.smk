@@ -15,7 +15,7 @@ RECONSTRUCTION = {
     ),
 }
 # how many z ~ p(z) each experiment decodes: two ends per homotopy path (A4), the samples (B4)
-PRIOR_DRAWS = {"A4": lambda keys: 2 * keys["paths"], "B4": lambda keys: keys["samples"]}
+PRIOR_DRAWS = {"A4": lambda keys: 2 * keys["paths"], "B4": lambda keys: keys["draws"]}
 
 
 rule reconstruct:
@@ -231,6 +231,9 @@ rule prior_samples:
         gpu=1,
     params:
         scheme=setting("B4", "scheme", scheme),
+        samples=setting("B4", "samples"),
+        min_len=setting("B4", "min_len"),
+        max_len=setting("B4", "max_len"),
         split_at=setting("B4", "split_at"),
         grammar=lambda w: config["corpora"][w.corpus].get("grammar"),
         seed=setting("B4", "seed"),

@@ -1,4 +1,6 @@
-"""B2: the reconstructions of the same test sentences by every model, side by side."""
+"""B2: the reconstructions of the same test sentences by every model, side by side: the first N
+that pass paper B's filter (min_len-max_len tokens, no <unk>), with how many test sentences were
+read to find them (`drawn`) and how many passed (`kept`)."""
 
 import pandas as pd
 
@@ -13,6 +15,9 @@ def main(smk):
             .reindex(columns=list(dict.fromkeys(frame["model"])))
             .reset_index())
     wide.columns.name = None
+    per_corpus = wide.groupby("corpus")["test_index"]
+    wide.insert(1, "drawn", per_corpus.transform("max") + 1)
+    wide.insert(2, "kept", per_corpus.transform("size"))
     write_table(wide, smk.output.parquet, smk.output.md, smk.params.title)
     print(f"{len(wide)} sentences x {wide.shape[1] - 3} models")
 

@@ -1,7 +1,10 @@
-"""B4: decode the corpus's prior draws with one cell's VAE and judge whether each sample
+"""B4: decode the corpus's prior draws with one cell's VAE, keep the samples that pass paper B's
+filter (min_len-max_len tokens, no <unk>) until `samples` are kept, and judge whether each
 "makes sense" (textvae.judges): on a built-in corpus whether its grammar derives it, on a real
 corpus whether the reference language model finds it as fluent as the real test sentences of
-its length group; and, as its own column, whether it is typical of the corpus."""
+its length group; and, as its own column, whether it is typical of the corpus.  The draws are
+decoded in their order, `samples` at a time, so every model's samples of z number i decode the
+same z."""
 
 import numpy as np
 import pandas as pd
@@ -11,7 +14,7 @@ from textvae.corpora import Vocab
 from textvae.decoding import decode_in_batches
 from textvae.english import english_grammar
 from textvae.evaluation import log_likelihoods
-from textvae.generation import load_cell, read_prior
+from textvae.generation import eligible, load_cell, read_prior
 from textvae.judges import derivable, fluent, length_groups, typical
 from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
@@ -43,23 +46,40 @@ def judged(smk, sentences: list[list[str]], decoded: list[list[int]], vocab: Voc
     return information, meaningful, is_typical, f"{judge}; typical: {typical_judge} under the reference LM"
 
 
+def filtered_samples(decoder, z: torch.Tensor, vocab: Vocab, p) -> tuple[list[list[int]], np.ndarray]:
+    """The draws decoded in order, `samples` at a time, until `samples` pass the filter.
+
+    (every decoded sample, whether each is kept: it passes and is among the first `samples` that do)."""
+    decoded, passing = [], []
+    with torch.no_grad():
+        while len(passing) < p.samples and len(decoded) < len(z):
+            chunk = z[len(decoded):len(decoded) + p.samples]
+            new = decode_in_batches(decoder, chunk, vocab.bos, vocab.eos, p.batch_size, seed=p.seed + len(decoded),
+                                    **p.scheme)
+            texts = [" ".join(vocab.decode(s)) for s in new]
+            passing += [len(decoded) + i for i in eligible(texts, vocab, p.min_len, p.max_len)]
+            decoded += new
+    kept = np.zeros(len(decoded), dtype=bool)
+    kept[passing[:p.samples]] = True
+    return decoded, kept
+
+
 def main(smk):
     p = smk.params
     model, _, vocab, device = load_cell(smk.input.model, smk.input.vocab)
-    z = read_prior(smk.input.prior, device)
-    with torch.no_grad():
-        decoded = decode_in_batches(model.decoder, z, vocab.bos, vocab.eos, p.batch_size,
-                                    seed=p.seed, **p.scheme)
+    decoded, kept = filtered_samples(model.decoder, read_prior(smk.input.prior, device), vocab, p)
     sentences = [vocab.decode(s) for s in decoded]
     information, meaningful, is_typical, judge = judged(smk, sentences, decoded, vocab, device)
     lengths = np.array([len(s) for s in sentences])
     frame = pd.DataFrame({"corpus": smk.wildcards.corpus, "model": smk.wildcards.model, "sample": range(len(sentences)),
-                          "sentence": [" ".join(s) for s in sentences], "n_tokens": lengths,
+                          "sentence": [" ".join(s) for s in sentences], "n_tokens": lengths, "kept": kept,
                           "group": length_groups(lengths, p.split_at), "score": information,
                           "meaningful": meaningful, "typical": is_typical, "judge": judge})
     write_parquet(frame, smk.output[0])
-    print(f"{cell_name(smk)}: {100 * frame['meaningful'].mean():.1f} % judged meaningful, "
-          f"{100 * frame['typical'].mean():.1f} % typical ({judge})")
+    shown = frame[frame["kept"]]
+    print(f"{cell_name(smk)}: {len(frame)} z drawn, {len(shown)} samples kept by the filter; of them "
+          f"{100 * shown['meaningful'].mean():.1f} % judged meaningful, {100 * shown['typical'].mean():.1f} % typical "
+          f"({judge})")
 
 
 if "snakemake" in globals():

@@ -13,8 +13,8 @@ another (textvae.claims.evidence); with one run a model, the verdicts are about 
   highest after the first EARLY share).
 - B3: each pair's first model wins more than half of the decided sentences (exact sign test).
 - B4, per length group (the paper's Tables 3-4): m = 2's samples make sense less often than
-  every other model's, on the same z (McNemar's exact test per other model, an
-  intersection-union test over them).
+  every other model's, on the same z whose two samples both pass paper B's filter (McNemar's
+  exact test per other model, an intersection-union test over them).
 - B5, over the interpolation paths (the exact sign-flip test): m = 1 repeats neighbouring
   sentences less often than the annealed VAE, and its differing neighbours are more alike than
   the annealed VAE's and m = 2's (the paper: "while neighbouring sentences are more similar,
@@ -225,7 +225,7 @@ def b4(tables: dict, **_) -> list[dict]:
 
 
 def _m2_worst(corpus, part, have, group, statement) -> dict:
-    """B4's verdict in one length group, over the z whose two samples both fall in the group.
+    """B4's verdict in one length group, over the z whose two samples both pass the filter and fall in the group.
 
     Against each other model: of one run, McNemar's exact test (the share of the discordant z
     where only the other model's sample makes sense, against 1/2); over training seeds, the
@@ -236,7 +236,8 @@ def _m2_worst(corpus, part, have, group, statement) -> dict:
         if role == "m2":
             continue
         paired = worst.merge(part[part["base"] == model], on=["run", "sample"], suffixes=("", "_other"))
-        paired = paired[(paired["group"] == group) & (paired["group_other"] == group)]
+        paired = paired[paired["kept"] & paired["kept_other"] & (paired["group"] == group)
+                        & (paired["group_other"] == group)]
         wins = int((paired["meaningful_other"] & ~paired["meaningful"]).sum())
         losses = int((paired["meaningful"] & ~paired["meaningful_other"]).sum())
         shares = f"{100 * paired['meaningful_other'].mean():.1f} % vs {100 * paired['meaningful'].mean():.1f} %"

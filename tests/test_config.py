@@ -179,9 +179,9 @@ def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch)
     tvc.check_config(cfg)
     if name == "configs/paper.yaml":
         # A1: 2 corpora x 3 archs x 10 C; A2: 3 corpora x 3 C; A3 adds gru-C5 (gru-C100 is
-        # A1's); A4 and A6 use A2's cells on CBT and WIKI; B1-B5: 4 models; each 3 training
-        # seeds; and B4's reference LM on BookCorpus
-        assert len(tvc.all_cells(cfg)) == 3 * (60 + 9 + 2 + 4) + 1
+        # A1's); A4 uses A2's cells on CBT; A6 its own 2 C on its Wikipedia; B1-B5: 4 models;
+        # each 3 training seeds; and B4's reference LM on BookCorpus
+        assert len(tvc.all_cells(cfg)) == 3 * (60 + 9 + 2 + 2 + 4) + 1
         assert tvc.cell_settings(cfg, "yahoo", "cnn-betac-C100-s2").cnn_width == 20
 
 

@@ -15,7 +15,8 @@ from textvae.settings import Settings
 
 SETTINGS = Settings(arch="lstm", objective="betac", C=2.0, beta=1.0, m=0.0, anneal=None, anneal_epochs=0,
                     c_ramp_epochs=0.5, emb=8, hidden=16, z=4, cnn_channels=8, cnn_inner=4, cnn_width=3,
-                    cnn_blocks=1, cnn_dropout=0.1, word_dropout=0.1, epochs=2, batch_size=8, batches="bucketed",
+                    cnn_blocks=1, cnn_dropout=0.1, cnn_eval_dropout=False, word_dropout=0.1, z_input="every_step",
+                    shared_embedding=False, encoder_eos=False, epochs=2, batch_size=8, batches="bucketed",
                     lr=0.01, lr_schedule="cosine",
                     grad_clip=5.0, history_every=3, held_out_sentences=2000, precision="fp32", seed=7)
 

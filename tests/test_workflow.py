@@ -325,6 +325,23 @@ def test_the_paper_config_takes_schema_defaults_not_the_default_configs(tmp_path
     assert "A6" in effective["experiments"] and effective["experiments"]["A6"]["per_subcase"] is None
 
 
+def test_the_paper_config_plans_a6_on_its_own_wikipedia_and_cbt_as_the_authors_prepared_it(tmp_path):
+    """A dry run of configs/paper.yaml: A6's cells train on the lower-cased Wikipedia of at most
+    50 tokens, apart from A2's WIKI; CBT is prepared lower-cased with apostrophes split off."""
+    paper = yaml.safe_load((REPO / "configs" / "paper.yaml").read_text())
+    stub_corpora(paper, tmp_path)
+    run = snakemake(tmp_path, "-n", "tables", config=paper, configname="paper.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    jobs = planned_jobs(run.stdout)
+    trained = {w for r, w in jobs if r == "train"}
+    assert {f"corpus=wiki_syntax, model=lstm-betac-C{C}-s{s}" for C in (3, 100) for s in (1, 2, 3)} <= trained
+    assert ("prepare_corpus", "corpus=wiki_syntax") in jobs and ("prepare_corpus", "corpus=cbt") in jobs
+    effective = tvconfig.prepare(yaml.safe_load(yaml.safe_dump(paper)), files=False)
+    assert effective["corpora"]["wiki_syntax"]["max_len"] == 50 and effective["corpora"]["wiki"]["max_len"] == 200
+    assert effective["corpora"]["cbt"]["lowercase"] and effective["corpora"]["cbt"]["split_chars"] == "'`"
+    assert tvconfig.cell_settings(effective, "bookcorpus", "lstm-autogen-m1-s1").z_input == "initial_state"
+
+
 def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(tmp_path):
     """A3 and the AutoGen experiments with train_seeds [1, 2, 3]: one run per model and seed, the
     seed in the run's settings; the tables show the mean and sd over the seeds, and the claims

@@ -503,8 +503,9 @@ def test_b4_says_why_a_group_cannot_decide():
     rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
     long = rows[SHORT.replace("<=10", ">10")]
     assert long["outcome"] == "undecided"
-    assert long["reason"] == ("lstm-autogen-m1 vs m = 2: no z whose samples from m = 2 and lstm-autogen-m1 both have "
-                              "length >10")
+    assert long["reason"] == ("lstm-autogen-m1 vs m = 2: no z whose samples from m = 2 and lstm-autogen-m1 both pass "
+                              "the filter with length >10")
+    assert "lstm-autogen-m1: no z kept by both" in long["evidence"]
     assert rows[SHORT]["reason"] == "lstm-autogen-m1 vs m = 2: no z where only one of the two samples makes sense"
 
 

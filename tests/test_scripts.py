@@ -378,22 +378,28 @@ def test_preference_judge_by_sentence_bleu(tmp_path):
 
 
 def test_samples_table_by_length_group(tmp_path):
-    """Five z drawn, four samples kept by the filter: the shares are over the kept ones."""
+    """Five z drawn, four samples kept by the filter: the shares are over the kept ones; a model
+    whose samples all fail the filter keeps its row of 0 samples."""
     frame = pd.DataFrame(dict(corpus="c", model="m", sample=range(5), sentence=["a", "b", "c", "d", "e"],
                               n_tokens=[3, 12, 5, 15, 2], group=["<=10", ">10", "<=10", ">10", "<=10"],
                               kept=[True, True, True, True, False], score=0.0,
                               meaningful=[True, False, True, True, False], typical=[False, False, True, True, False],
                               judge="grammar"))
+    frame = pd.concat([frame, frame.assign(model="none", kept=False)], ignore_index=True)
     frame.to_parquet(tmp_path / "s.parquet")
     out = dict(parquet=str(tmp_path / "t.parquet"), sentences=str(tmp_path / "all.parquet"), md=str(tmp_path / "t.md"))
     load_script("autogen_samples_table").main(job(input=[str(tmp_path / "s.parquet")], output=out,
                                                    params=dict(shown=2, title="B4")))
-    table = pd.read_parquet(out["parquet"]).set_index("group")
+    table = pd.read_parquet(out["parquet"])
+    none = table[table["model"] == "none"]
+    assert none[["drawn", "kept", "group", "samples"]].values.tolist() == [[5, 0, "all", 0]]
+    assert none["pct_meaningful"].isna().all() and none["judge"].tolist() == ["grammar"]
+    table = table[table["model"] == "m"].set_index("group")
     assert table.loc["<=10", "pct_meaningful"] == 100 and table.loc[">10", "pct_meaningful"] == 50
     assert table.loc["<=10", "pct_typical"] == 50 and table.loc["all", "pct_typical"] == 50
     assert table.loc["all", "pct_meaningful"] == 75 and table.loc["all", "mean_length"] == 8.75
     assert (table["drawn"] == 5).all() and (table["kept"] == 4).all() and table.loc["all", "samples"] == 4
-    assert len(pd.read_parquet(out["sentences"])) == 5
+    assert len(pd.read_parquet(out["sentences"])) == 10
 
 
 def test_prior_samples_are_decoded_until_enough_pass_the_filter(corpus, trained):

@@ -240,8 +240,11 @@ def _m2_worst(corpus, part, have, group, statement) -> dict:
                         & (paired["group_other"] == group)]
         wins = int((paired["meaningful_other"] & ~paired["meaningful"]).sum())
         losses = int((paired["meaningful"] & ~paired["meaningful_other"]).sum())
-        shares = f"{100 * paired['meaningful_other'].mean():.1f} % vs {100 * paired['meaningful'].mean():.1f} %"
-        text.append(f"{model} {shares} on {len(paired)} z, only it {wins}, only m = 2 {losses}")
+        if paired.empty:
+            text.append(f"{model}: no z kept by both")
+        else:
+            shares = f"{100 * paired['meaningful_other'].mean():.1f} % vs {100 * paired['meaningful'].mean():.1f} %"
+            text.append(f"{model} {shares} on {len(paired)} z, only it {wins}, only m = 2 {losses}")
         parts.append((f"{model} vs m = 2", *_against_m2(paired, model, wins, losses, group)))
     return conjunction("B4.m2_worst", "B4", corpus, statement, parts, "; ".join(text), cells_of(part), "models")
 
@@ -254,7 +257,7 @@ def _against_m2(paired: pd.DataFrame, model: str, wins: int, losses: int, group:
                    .groupby("run")["gap"].mean().rename("gap").to_frame())
         return level(per_run, "gap"), 0.0, np.inf
     if paired.empty:
-        return f"no z whose samples from m = 2 and {model} both have length {group}", 0.5, np.inf
+        return f"no z whose samples from m = 2 and {model} both pass the filter with length {group}", 0.5, np.inf
     if not wins + losses:
         return "no z where only one of the two samples makes sense", 0.5, np.inf
     return stats.sign_test(wins, losses, "prior z", f"exact McNemar test on the same z ({model} vs m = 2)"), 0.5, np.inf

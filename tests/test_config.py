@@ -78,15 +78,15 @@ def test_a_patterns_change_changes_the_settings_of_its_cells_only():
 
 
 def test_the_paper_config_trains_the_authors_cnn_and_batches():
-    """configs/paper.yaml: the cnn cells build the authors' ConvLM decoder and train at 1e-4, the
-    LSTM and GRU cells at the public code's 7.5e-4; beta_C cells on random batches, the others,
+    """configs/paper.yaml: the cnn cells build the authors' ConvLM decoder, with its dropout on at
+    evaluation, and train at the public code's 7.5e-4 as the LSTM and GRU cells do; beta_C cells on random batches, the others,
     and A5's language models (which have no KL term), on bucketed ones."""
     from textvae.models import ConvLMBlock
     from textvae.training import new_model
 
     paper = tvc.prepare(yaml.safe_load((REPO / "configs" / "paper.yaml").read_text()), files=False)
     cnn = tvc.cell_settings(paper, "yahoo", "cnn-betac-C10")
-    assert (cnn.lr, cnn.batches, cnn.cnn_dropout) == (0.0001, "random", 0.1)
+    assert (cnn.lr, cnn.batches, cnn.cnn_dropout, cnn.cnn_eval_dropout) == (0.00075, "random", 0.1, True)
     decoder = new_model(cnn, vocab_size=100).decoder
     assert [type(b) for b in decoder.blocks] == [ConvLMBlock, ConvLMBlock] and decoder.receptive_field == 39
     for arch in ("lstm", "gru"):

@@ -79,8 +79,8 @@ def test_a_patterns_change_changes_the_settings_of_its_cells_only():
 
 def test_the_paper_config_trains_the_authors_cnn_and_batches():
     """configs/paper.yaml: the cnn cells build the authors' ConvLM decoder, with its dropout on at
-    evaluation, and train at the public code's 7.5e-4 as the LSTM and GRU cells do; beta_C cells on random batches, the others,
-    and A5's language models (which have no KL term), on bucketed ones."""
+    evaluation, and train at the public code's 7.5e-4 as the LSTM and GRU cells do; beta_C cells
+    on random batches, the others, and A5's language models (which have no KL term), on bucketed ones."""
     from textvae.models import ConvLMBlock
     from textvae.training import new_model
 

@@ -463,7 +463,7 @@ def _samples(meaningful: dict, lengths: dict, split_at=10):
     for model, flags in meaningful.items():
         for i, (ok, n) in enumerate(zip(flags, lengths[model])):
             rows.append(dict(corpus="c", model=model, sample=i, n_tokens=n, meaningful=bool(ok), kept=n >= 4,
-                             group=f"<={split_at}" if n <= split_at else f">{split_at}"))
+                             group=f"<={split_at}" if n <= split_at else f">{split_at}", split_at=split_at))
     return pd.DataFrame(rows)
 
 
@@ -507,6 +507,16 @@ def test_b4_says_why_a_group_cannot_decide():
                               "the filter with length >10")
     assert "lstm-autogen-m1: no z kept by both" in long["evidence"]
     assert rows[SHORT]["reason"] == "lstm-autogen-m1 vs m = 2: no z where only one of the two samples makes sense"
+
+
+def test_b4_keeps_a_length_group_no_sample_falls_in():
+    """Every sample is short: the longer group still has its row, undecided for want of z."""
+    frame = _samples({"lstm-autogen-m1": [1, 1, 0, 1], "lstm-autogen-m2": [1, 0, 1, 1]},
+                     {"lstm-autogen-m1": [5, 5, 5, 5], "lstm-autogen-m2": [5, 5, 5, 5]})
+    rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
+    long = rows[SHORT.replace("<=10", ">10")]
+    assert long["outcome"] == "undecided" and "both pass the filter with length >10" in long["reason"]
+    assert rows[SHORT]["outcome"] == "undecided"
 
 
 def test_b4_over_training_seeds():

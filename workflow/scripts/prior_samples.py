@@ -73,7 +73,7 @@ def main(smk):
     lengths = np.array([len(s) for s in sentences])
     frame = pd.DataFrame({"corpus": smk.wildcards.corpus, "model": smk.wildcards.model, "sample": range(len(sentences)),
                           "sentence": [" ".join(s) for s in sentences], "n_tokens": lengths, "kept": kept,
-                          "group": length_groups(lengths, p.split_at), "score": information,
+                          "group": length_groups(lengths, p.split_at), "split_at": p.split_at, "score": information,
                           "meaningful": meaningful, "typical": is_typical, "judge": judge})
     write_parquet(frame, smk.output[0])
     shown = frame[frame["kept"]]

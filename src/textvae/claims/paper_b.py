@@ -31,6 +31,7 @@ import pandas as pd
 
 from .. import model_ids, stats
 from ..bootstrap import resample_counts
+from ..judges import length_groups
 from . import lacking, verdict
 from .evidence import PATHS, SENTENCES, Items, cell, cells_of, conjunction, decide, difference, level, with_runs
 
@@ -214,7 +215,7 @@ def b4(tables: dict, **_) -> list[dict]:
     rows = []
     for corpus, part in samples.groupby("corpus", sort=False):
         have = roles(part["base"].unique())
-        for group in sorted(set(part["group"])):
+        for group in groups(part):
             statement = f"{ROLES['m2']}'s prior samples make sense least often (length {group})"
             lacked = missing(have, ("m2",)) or ("" if len(have) > 1 else "the experiment has no other model")
             if lacked:
@@ -222,6 +223,12 @@ def b4(tables: dict, **_) -> list[dict]:
                 continue
             rows.append(_m2_worst(corpus, part, have, group, statement))
     return rows
+
+
+def groups(samples: pd.DataFrame) -> list[str]:
+    """B4's length groups, both of them whether or not any sample falls in one."""
+    split_at = int(samples["split_at"].iloc[0])
+    return sorted(set(length_groups([split_at, split_at + 1], split_at)))
 
 
 def _m2_worst(corpus, part, have, group, statement) -> dict:

@@ -129,7 +129,8 @@ def test_a_raw_text_corpus_model_prepares_new_text_as_its_corpus_was(real_run):
 
     vae = textvae.load(real_run / "models" / "webtext" / "lstm-betac-C10", device="cpu", log=lambda note: None)
     markers = ["_UNK", "<unk>", "<UNK>"]
-    assert vae.card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=markers)
+    assert vae.card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=markers,
+                                           split_chars="")
     corpus = {text for split in ("train", "valid", "test")
               for text in pd.read_parquet(real_run / "data" / "webtext" / f"{split}.parquet")["text"]}
     found = 0

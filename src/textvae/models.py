@@ -16,10 +16,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .corpora import EOS, SPECIALS
 from .objectives import gaussian_kl
 from .settings import ARCHS, Z_INPUTS
 
-EOS_ID = 3  # the id of </s> in every vocabulary (textvae.corpora.SPECIALS)
+EOS_ID = SPECIALS.index(EOS)  # the id of </s> in every vocabulary
 
 _RNN = {"lstm": nn.LSTM, "gru": nn.GRU}
 

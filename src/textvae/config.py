@@ -3,10 +3,10 @@
 The checks are those a config must pass before any job starts.
 
 A cell is (corpus, model id) (textvae.model_ids).  Its settings (textvae.settings.Settings) are
-what its model id names and, from lowest to highest precedence, the config's `defaults`, the
-`patterns` its model id matches (e.g. `cnn-*` for an architecture, `*-betac-*` for an objective;
-in the config's order, a later pattern over an earlier), the `settings` of the experiments that
-list it (which must agree), and `cells["{corpus}/{model id}"]`.
+what its model id names and, from lowest to highest precedence, the config's `defaults`, its
+corpus's `settings`, the `patterns` its model id matches (e.g. `cnn-*` for an architecture,
+`*-betac-*` for an objective; in the config's order, a later pattern over an earlier), the
+`settings` of the experiments that list it (which must agree), and `cells["{corpus}/{model id}"]`.
 """
 
 from __future__ import annotations
@@ -158,9 +158,10 @@ def cell_values(config: dict, corpus: str, model_id: str) -> dict:
     """The setting values of a cell.
 
     Keys of the config's `defaults`: the defaults, updated by
-    the `patterns` that its model id matches (in order), by the `settings` of the experiments
+    the corpus's `settings`, the `patterns` that its model id matches (in order), by the `settings` of the experiments
     that list the cell (which must agree), then by `cells["{corpus}/{model id}"]`."""
     values = dict(config["defaults"])
+    values.update(config["corpora"][corpus].get("settings", {}))
     for pattern, mine in config.get("patterns", {}).items():
         if fnmatch.fnmatchcase(model_id, pattern):
             values.update(mine)
@@ -234,6 +235,7 @@ def prepare(config: dict, files: bool = True) -> dict:
     tests call it for a config outside a run (`files=False` where its corpora are not at hand)."""
     from snakemake.utils import validate  # not at import: jobs that read a config do without it
 
+    drop_switched_off(config)
     schema = read_schema()
     problem = schema_error(config, schema)
     if problem:
@@ -242,6 +244,16 @@ def prepare(config: dict, files: bool = True) -> dict:
     fill_defaults(config, schema)
     check_config(config, files=files)
     return config
+
+
+def drop_switched_off(config: dict) -> None:
+    """Remove the experiments whose entry is null: a later --configfile runs a part of a
+    config by setting the experiments it leaves out to null (Snakemake merges configs key by key,
+    so a key cannot be removed otherwise)."""
+    experiments = config.get("experiments")
+    if isinstance(experiments, dict):
+        for name in [n for n, entry in experiments.items() if entry is None]:
+            del experiments[name]
 
 
 def schema_error(config: dict, schema: dict) -> str | None:
@@ -342,5 +354,12 @@ def _check_files(config: dict) -> None:
                               "builtin or a folder of Marvin & Linzen *.pickle files")
     for name, corpus in config["corpora"].items():
         for split in ("path", "train", "valid", "test"):
-            if split in corpus and not os.path.exists(corpus[split]):
-                raise ConfigError(f"corpora.{name}.{split}: file {corpus[split]!r} does not exist")
+            for path in corpus_files(corpus, split):
+                if not os.path.exists(path):
+                    raise ConfigError(f"corpora.{name}.{split}: file {path!r} does not exist")
+
+
+def corpus_files(corpus: dict, key: str) -> list[str]:
+    """The files a corpus entry names under `key` (train, valid, test or path: one or a list)."""
+    files = corpus.get(key, [])
+    return [files] if isinstance(files, str) else list(files)

@@ -267,7 +267,8 @@ def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list
     """A real corpus's train, valid and test splits, read as its config entry `spec` says.
 
     `files` maps train/valid/test to
-    their files, or `all` to one file cut by the fractions of spec["split"]."""
+    their files, or `all` to a list of files, read one after the other and cut by the fractions
+    of spec["split"]."""
     read = dict(fmt=spec["format"], text_field=spec["text_field"], lowercase=spec["lowercase"],
                 tokenized=spec["tokenized"], split_sentences=spec["split_sentences"],
                 unk_markers=spec["unk_markers"], encoding_errors=spec["encoding_errors"],
@@ -278,7 +279,8 @@ def text_corpus_splits(spec: dict, files: dict[str, str]) -> dict[str, list[list
 
     if "all" in files:
         fractions = spec["split"]
-        splits = split_by_fractions(load(files["all"]), fractions.get("valid", 0.1),
+        paths = [files["all"]] if isinstance(files["all"], (str, Path)) else files["all"]
+        splits = split_by_fractions([s for path in paths for s in load(path)], fractions.get("valid", 0.1),
                                     fractions.get("test", 0.1), spec["seed"])
     else:
         splits = {split: load(files[split]) for split in ("train", "valid", "test")}

@@ -70,8 +70,8 @@ def card_summary(wildcards):
 
 
 def corpus_entry(wildcards):
-    """The corpus's entry of the config."""
-    return config["corpora"][wildcards.corpus]
+    """The corpus's entry of the config, but for its cells' settings (which train, not prepare)."""
+    return {k: v for k, v in config["corpora"][wildcards.corpus].items() if k != "settings"}
 
 
 def corpus_inputs(wildcards):
@@ -79,7 +79,7 @@ def corpus_inputs(wildcards):
     corpus = config["corpora"][wildcards.corpus]
     if "url" in corpus:
         return [f"{RESULTS}/downloads/{wildcards.corpus}/{os.path.basename(corpus['url'])}"]
-    return [corpus[k] for k in ("train", "valid", "test", "path") if k in corpus]
+    return [f for k in ("train", "valid", "test", "path") for f in tvconfig.corpus_files(corpus, k)]
 
 
 # decoding experiments (workflow/rules/decode.smk)

@@ -15,8 +15,7 @@ def main(smk):
         # every word of the grammar is in the vocabulary: no <unk>, so D + R >= H holds
         vocab = corpora.build_vocab(train, None, extra=grammar.terminals)
     else:
-        files = dict(zip(("train", "valid", "test"), smk.input)) if len(smk.input) == 3 \
-            else {"all": smk.input[0]}
+        files = dict(zip(("train", "valid", "test"), smk.input)) if "train" in spec else {"all": list(smk.input)}
         splits = corpora.text_corpus_splits(spec, files)
         frames = {split: corpora.sentences_frame(s) for split, s in splits.items()}
         vocab = corpora.build_vocab(splits["train"], spec["vocab_size"])

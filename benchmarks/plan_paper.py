@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from textvae.config import corpus_files
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -27,9 +29,9 @@ def stub_corpora(config: dict, folder: Path) -> None:
     """Empty stand-ins for every file the config names (planning never reads them)."""
     for corpus in config["corpora"].values():
         for key in ("train", "valid", "test", "path"):
-            if key in corpus:
-                (folder / corpus[key]).parent.mkdir(parents=True, exist_ok=True)
-                (folder / corpus[key]).write_text("a b c\n")
+            for path in corpus_files(corpus, key):
+                (folder / path).parent.mkdir(parents=True, exist_ok=True)
+                (folder / path).write_text("a b c\n")
     pairs = config["experiments"].get("A6", {}).get("pairs", "builtin")
     if pairs != "builtin":
         (folder / pairs).mkdir(parents=True, exist_ok=True)

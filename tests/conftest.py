@@ -14,6 +14,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "benchmarks"))  # the benchmarks' helpers (plan_paper.stub_corpora, ...)
 SMOKE = yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text())
 # the rules profiles/slurm gives a GPU
 SLURM_GPU_RULES = {rule for rule, resources in yaml.safe_load(

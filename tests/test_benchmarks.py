@@ -4,12 +4,10 @@ import re
 import subprocess
 import sys
 
+import paper_cost  # noqa: E402
 import pytest
 import yaml
 from conftest import REPO
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-import paper_cost  # noqa: E402
 
 from textvae.config import prepare  # noqa: E402
 from textvae.precision import bf16_rnn_runs  # noqa: E402

@@ -3,6 +3,8 @@ import copy
 import pytest
 import yaml
 from conftest import REPO
+from plan_paper import stub_corpora
+from snakemake.utils import update_config
 
 from textvae import config as tvc
 from textvae.config import ConfigError
@@ -165,24 +167,75 @@ def test_tensorboard_without_its_package_is_refused_before_any_job(monkeypatch):
     tvc.check_config(dict(cfg, tensorboard=False))
 
 
-@pytest.mark.parametrize("name", ["config.yaml", "configs/smoke.yaml", "configs/paper.yaml"])
-def test_shipped_configs_pass_the_schema_and_checks(name, tmp_path, monkeypatch):
-    cfg = tvc.prepare(yaml.safe_load((REPO / name).read_text()), files=False)
-    monkeypatch.chdir(tmp_path)  # the paper's corpus files, stubbed where the config expects them
-    for corpus in cfg["corpora"].values():
-        for key in ("train", "valid", "test", "path"):
-            if key in corpus:
-                (tmp_path / corpus[key]).parent.mkdir(parents=True, exist_ok=True)
-                (tmp_path / corpus[key]).write_text("a b c\n")
-    if cfg["experiments"]["A6"]["pairs"] != "builtin":
-        (tmp_path / cfg["experiments"]["A6"]["pairs"]).mkdir(parents=True)
+def shipped(*names: str) -> dict:
+    """The configs `names` merged in order, as `--configfile a.yaml b.yaml` merges them."""
+    cfg = {}
+    for name in names:
+        update_config(cfg, yaml.safe_load((REPO / name).read_text()))
+    return cfg
+
+
+@pytest.mark.parametrize("names", [["config.yaml"], ["configs/smoke.yaml"], ["configs/paper.yaml"],
+                                   ["configs/budget.yaml"], ["configs/budget.yaml", "configs/budget-cpu.yaml"]])
+def test_shipped_configs_pass_the_schema_and_checks(names, tmp_path, monkeypatch):
+    cfg = tvc.prepare(shipped(*names), files=False)
+    run = tmp_path / "run"  # the corpus files, stubbed where the config expects them (../shared too)
+    run.mkdir()
+    monkeypatch.chdir(run)
+    stub_corpora(cfg, run)
     tvc.check_config(cfg)
+    name = names[-1]
     if name == "configs/paper.yaml":
         # A1: 2 corpora x 3 archs x 10 C; A2: 3 corpora x 3 C; A3 adds gru-C5 (gru-C100 is
         # A1's); A4 uses A2's cells on CBT; A6 its own 2 C on its Wikipedia; B1-B5: 4 models;
         # each 3 training seeds; and B4's reference LM on BookCorpus
         assert len(tvc.all_cells(cfg)) == 3 * (60 + 9 + 2 + 2 + 4) + 1
         assert tvc.cell_settings(cfg, "yahoo", "cnn-betac-C100-s2").cnn_width == 20
+    if name == "configs/budget.yaml":
+        # A1: 2 corpora x 3 archs x 4 C; A2: 3 corpora x 3 C (A4, A5 reuse CBT's and all); A3's
+        # gru cells are A1's; A6 2 C on its own corpus; B1-B5: 4 models; 3 seeds; B4's LM on CBT
+        assert len(tvc.all_cells(cfg)) == 3 * (24 + 9 + 2 + 4) + 1
+        assert tvc.cell_settings(cfg, "yahoo", "cnn-betac-C30-s2").epochs == 2
+    if name == "configs/budget-cpu.yaml":  # A1 and A3 on Yahoo, A2 on CBT, the B models, one seed
+        assert set(cfg["experiments"]) == {"A1", "A2", "A3", "B1", "B2", "B3", "B4", "B5"}
+        assert sorted(tvc.all_cells(cfg)) == sorted(
+            [("yahoo", f"lstm-betac-C{C}-s1") for C in (10, 50, 100)]
+            + [("cbt", f"lstm-betac-C{C}-s1") for C in (3, 15, 100)]
+            + [("cbt", f"lstm-{m}-s1") for m in ("vae", "vae-anneal", "autogen-m1", "autogen-m2")]
+            + [("cbt", "lstm-lm")])
+
+
+def test_c_ramps_over_at_least_1300_steps_of_64_on_every_corpus_of_the_budget_config(tmp_path):
+    """configs/budget.yaml's corpus settings: each corpus's training split (its sentence count
+    measured on ../shared/corpora) gives C's ramp at least 1,300 steps of 64 sentences."""
+    cfg = tvc.prepare(shipped("configs/budget.yaml"), files=False)
+    train_sentences = {"yahoo": 76_300, "yelp": 16_050, "cbt": 13_570, "wiki": 14_460, "wiki_syntax": 14_460,
+                       "webtext": 24_870}  # 85 % of the sentences within each corpus's lengths
+    for corpus, model_id in tvc.all_cells(cfg):
+        settings = tvc.cell_settings(cfg, corpus, model_id)
+        if settings.objective == "betac":
+            assert train_sentences[corpus] / 64 * settings.c_ramp_epochs >= 1300, (corpus, model_id)
+            assert settings.epochs >= settings.c_ramp_epochs
+
+
+def test_a_corpus_settings_sit_over_the_defaults_and_under_patterns_experiments_and_cells():
+    cfg = smoke()
+    cfg["corpora"]["short"]["settings"] = {"epochs": 7, "lr": 0.5, "batch_size": 3, "word_dropout": 0.1}
+    cfg["patterns"] = {"cnn-*": {"lr": 0.25}}
+    cfg["cells"] = {"short/lstm-betac-C3": {"batch_size": 9}}
+    lstm = tvc.cell_settings(cfg, "short", "lstm-betac-C3")
+    assert (lstm.epochs, lstm.lr, lstm.batch_size, lstm.word_dropout) == (7, 0.5, 9, 0.1)
+    assert tvc.cell_settings(cfg, "short", "cnn-betac-C3").lr == 0.25  # a pattern over the corpus
+    assert tvc.cell_settings(cfg, "short", "lstm-vae").word_dropout == 0.3  # B1's settings over the corpus
+    assert tvc.cell_settings(cfg, "long", "lstm-betac-C3").epochs == cfg["defaults"]["epochs"]
+
+
+def test_an_experiment_set_to_null_by_a_later_config_is_not_run():
+    cfg = shipped("configs/smoke.yaml")
+    update_config(cfg, {"experiments": {"A4": None, "A5": None, "B1": {"models": ["lstm-vae"]}}})
+    tvc.prepare(cfg)
+    assert "A4" not in cfg["experiments"] and "A5" not in cfg["experiments"]
+    assert cfg["experiments"]["B1"]["models"] == ["lstm-vae"] and "A6" in cfg["experiments"]
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -134,6 +134,18 @@ def test_split_fractions_and_limits(tmp_path):
     assert len(limited["train"]) == 3
 
 
+def test_files_of_one_corpus_are_read_one_after_the_other_then_split(tmp_path):
+    """`path: [a, b]`: the split of a and b's sentences together, the same as of one file holding
+    a's lines then b's."""
+    first = write(tmp_path, "a.txt", "".join(f"a{i} x\n" for i in range(12)))
+    second = write(tmp_path, "b.txt", "".join(f"b{i} y\n" for i in range(8)))
+    both = write(tmp_path, "both.txt", first.read_text() + second.read_text())
+    splits = corpora.text_corpus_splits(OPTIONS, {"all": [first, second]})
+    assert splits == corpora.text_corpus_splits(OPTIONS, {"all": both})
+    words = sorted(tokens[0] for split in splits.values() for tokens in split)
+    assert words == sorted([f"a{i}" for i in range(12)] + [f"b{i}" for i in range(8)])
+
+
 def test_vocabulary_size_order_and_encoding():
     frame = corpora.build_vocab([["b", "a", "b"], ["c", "b", "a"]], size=6, extra=["z"])
     assert list(frame["token"]) == ["<pad>", "<unk>", "<bos>", "<eos>", "b", "a", "z"]

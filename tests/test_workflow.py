@@ -9,11 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, SMOKE, assert_same_tables, snakemake, why_no_slurm
+from plan_paper import stub_corpora  # noqa: E402
 
 from textvae import config as tvconfig
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from plan_paper import stub_corpora  # noqa: E402
 
 
 def job_blocks(output: str) -> list[tuple[str, str]]:
@@ -340,6 +338,37 @@ def test_the_paper_config_plans_a6_on_its_own_wikipedia_and_cbt_as_the_authors_p
     assert effective["corpora"]["wiki_syntax"]["max_len"] == 50 and effective["corpora"]["wiki"]["max_len"] == 200
     assert effective["corpora"]["cbt"]["lowercase"] and effective["corpora"]["cbt"]["split_chars"] == "'`"
     assert tvconfig.cell_settings(effective, "bookcorpus", "lstm-autogen-m1-s1").z_input == "initial_state"
+
+
+def test_the_budget_config_and_its_cpu_part_dry_run(tmp_path):
+    """configs/budget.yaml plans every cell; given after it, configs/budget-cpu.yaml plans its part
+    alone (A4-A6 set to null), whose cells the whole config reuses."""
+    budget = yaml.safe_load((REPO / "configs" / "budget.yaml").read_text())
+    run_dir = tmp_path / "run"  # the config reads ../shared/corpora: stubbed beside it
+    run_dir.mkdir()
+    stub_corpora(budget, run_dir)
+    (run_dir / "cpu.yaml").write_text((REPO / "configs" / "budget-cpu.yaml").read_text())
+    run = snakemake(run_dir, "-n", "tables", config=budget, configname="budget.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    whole = {w for r, w in planned_jobs(run.stdout) if r == "train"}
+    assert len(whole) == 3 * (24 + 9 + 2 + 4) + 1
+    part = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(run_dir),
+                           "--configfile", str(run_dir / "budget.yaml"), str(run_dir / "cpu.yaml"), "-n", "tables"],
+                          capture_output=True, text=True, timeout=300)
+    assert part.returncode == 0, part.stderr[-3000:]
+    jobs = planned_jobs(part.stdout)
+    trained = {w for r, w in jobs if r == "train"}
+    assert len(trained) == 11 and trained < whole
+    assert not {r for r, _ in jobs} & {"homotopy", "fce_generate", "syntax_scores"}  # A4-A6 are off
+
+
+def test_a_corpus_settings_retrain_its_cells_and_keep_its_preparation(smoke_run):
+    config = yaml.safe_load(yaml.safe_dump(SMOKE))
+    config["corpora"]["long"]["settings"] = {"epochs": 1}
+    jobs = planned_jobs(snakemake(smoke_run, "-n", "tables", config=config).stdout)
+    long_cells = sorted(f"corpus=long, model={m}" for c, m in tvconfig.all_cells(SMOKE) if c == "long")
+    assert long_cells and sorted(w for r, w in jobs if r == "train") == long_cells
+    assert "prepare_corpus" not in {r for r, _ in jobs}
 
 
 def test_train_seeds_train_each_model_per_seed_and_the_claims_decide_over_them(tmp_path):

@@ -196,11 +196,10 @@ def test_shipped_configs_pass_the_schema_and_checks(names, tmp_path, monkeypatch
         # gru cells are A1's; A6 2 C on its own corpus; B1-B5: 4 models; 3 seeds; B4's LM on CBT
         assert len(tvc.all_cells(cfg)) == 3 * (24 + 9 + 2 + 4) + 1
         assert tvc.cell_settings(cfg, "yahoo", "cnn-betac-C30-s2").epochs == 2
-    if name == "configs/budget-cpu.yaml":  # A1 and A3 on Yahoo, A2 on CBT, the B models, one seed
+    if name == "configs/budget-cpu.yaml":  # A1-A3 on Yahoo, the B models on CBT, one seed
         assert set(cfg["experiments"]) == {"A1", "A2", "A3", "B1", "B2", "B3", "B4", "B5"}
         assert sorted(tvc.all_cells(cfg)) == sorted(
-            [("yahoo", f"lstm-betac-C{C}-s1") for C in (10, 50, 100)]
-            + [("cbt", f"lstm-betac-C{C}-s1") for C in (3, 15, 100)]
+            [("yahoo", f"lstm-betac-C{C}-s1") for C in (5, 30, 100)]
             + [("cbt", f"lstm-{m}-s1") for m in ("vae", "vae-anneal", "autogen-m1", "autogen-m2")]
             + [("cbt", "lstm-lm")])
 

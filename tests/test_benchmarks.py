@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import paper_cost  # noqa: E402
 import pytest
 import yaml
@@ -58,6 +59,39 @@ def test_one_cells_cost_by_hand(paper):
     assert work["evaluation"] == pytest.approx((10_000 + 500 * 2000) * 79.0 / 3)
     assert paper_cost.cell_work(paper, "bookcorpus", "lstm-vae-s2")["training"] == pytest.approx(
         paper["experiments"]["B1"]["settings"]["epochs"] * 58_800_000 * 14.3)  # bucketed: no padding
+
+
+def fake_run(folder, lengths: dict, jobs: dict):
+    """A results folder with the splits' sentence lengths (data/short/) and one trained cell's
+    train and evaluate jobs of the given seconds."""
+    (folder / "data" / "short").mkdir(parents=True)
+    for split, n_tokens in lengths.items():
+        pd.DataFrame(dict(n_tokens=n_tokens)).to_parquet(folder / "data" / "short" / f"{split}.parquet")
+    (folder / "tables").mkdir()
+    pd.DataFrame(dict(corpus=["short"], model=["lstm-betac-C3"])).to_parquet(folder / "tables" / "runs.parquet")
+    for rule, seconds in jobs.items():
+        (folder / "benchmarks" / rule / "short").mkdir(parents=True)
+        (folder / "benchmarks" / rule / "short" / "lstm-betac-C3.tsv").write_text(f"s\tmax_rss\n{seconds}\t1\n")
+
+
+def test_a_runs_corpora_and_measured_rate_by_hand(tmp_path):
+    """Train sentences of 2 and 4 words (mean 3, so 4 tokens with </s>), one valid, one test:
+    lstm-betac-C3 of the smoke config trains `epochs` times over 2 sentences of 4 tokens in
+    bucketed batches (no padding), takes one step an epoch, scores the valid sentence every
+    `history_every` steps, and its evaluation passes the test sentence once and iw_samples
+    times, a third each; its jobs took 10 s and 5 s, so the rate is that work over 15 s."""
+    config = prepare(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()), files=False)
+    fake_run(tmp_path, dict(train=[2, 4], valid=[3], test=[5]), dict(train=10.0, evaluate=5.0))
+    corpora = paper_cost.run_corpora(config, tmp_path)
+    assert set(corpora) == {"short"}
+    short = corpora["short"]
+    assert (short.train, short.valid, short.test, short.words) == (2, 1, 1, 3.0)
+    assert short.random_positions == pytest.approx(2 * 5 / (3 + 5))  # one batch padded to 4 + </s>
+    settings = paper_cost.cell_settings(config, "short", "lstm-betac-C3")
+    rows = settings.epochs // settings.history_every  # held-out rows of the one valid sentence
+    work = settings.epochs * 2 * 4 + rows * 4 / 3 + (1 + config["evaluation"]["iw_samples"]) * 4 / 3
+    rate, cells = paper_cost.measured_rate(config, tmp_path, corpora)
+    assert cells == 1 and rate == pytest.approx(work / 15)
 
 
 def test_the_grid_charges_every_cell_once(paper):

@@ -145,6 +145,23 @@ rule tables:
     localrule: True
 
 
+rule results_real:
+    input:
+        rules.tables.input,
+        rules.figures.input,
+    log:
+        f"{RESULTS}/logs/results_real.log",
+    localrule: True
+    conda:
+        "../../envs/textvae.yaml"
+    params:
+        script=os.path.join(workflow.basedir, "workflow/scripts/results_real.py"),
+        results=RESULTS,
+        configfiles=" ".join(os.path.relpath(f) for f in workflow.overwrite_configfiles or ["config.yaml"]),
+    shell:
+        "python3 {params.script} {params.results} {params.configfiles} > {log} 2>&1"
+
+
 onsuccess:
     # the claims summary at the end of every successful run that has one
     summary = os.path.join(RESULTS, "tables", "claims_summary.txt")

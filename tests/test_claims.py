@@ -467,6 +467,18 @@ def _samples(meaningful: dict, lengths: dict, split_at=10):
     return pd.DataFrame(rows)
 
 
+def _judge_check(real: float, shuffled: float, corpus="c") -> pd.DataFrame:
+    """B4's judge check (autogen_judge) with the same % passed in both length groups."""
+    return pd.DataFrame([dict(corpus=corpus, kind=kind, group=group, pct_passed=pct) for group in ("<=10", ">10")
+                         for kind, pct in (("real", real), ("shuffled", shuffled))])
+
+
+def _b4(samples: pd.DataFrame, judge: pd.DataFrame | None = None) -> dict:
+    """B4's rows by statement; by default the judge passes its check (95 % of real, 5 % of shuffled)."""
+    return by(paper_b.b4({"autogen_samples_sentences": samples,
+                          "autogen_judge": _judge_check(95.0, 5.0) if judge is None else judge}))
+
+
 SHORT = "AutoGen m = 2's prior samples make sense least often (length <=10)"
 
 
@@ -477,7 +489,7 @@ def test_b4_mcnemar_on_the_same_z_per_length_group():
         others = [1] * 30 + [0] * 10
         frame = _samples({"lstm-vae-anneal": others, "lstm-autogen-m1": others, "lstm-autogen-m2": m2_flags},
                          {m: short for m in ("lstm-vae-anneal", "lstm-autogen-m1", "lstm-autogen-m2")})
-        return by(paper_b.b4({"autogen_samples_sentences": frame}))
+        return _b4(frame)
     worst = b4([1] * 10 + [0] * 30)[SHORT]
     assert worst["outcome"] == "holds" and "exact McNemar" in worst["test"] and worst["unit"] == "prior z"
     assert worst["test"].startswith("intersection-union over 2 models")
@@ -490,7 +502,7 @@ def test_b4_mcnemar_on_the_same_z_per_length_group():
 def test_b4_pairs_only_z_whose_samples_both_pass_the_filter_and_share_the_group():
     frame = _samples({"lstm-autogen-m1": [1, 1, 0, 1, 1], "lstm-autogen-m2": [0, 0, 0, 0, 0]},
                      {"lstm-autogen-m1": [5, 12, 5, 12, 5], "lstm-autogen-m2": [5, 5, 12, 12, 2]})
-    rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
+    rows = _b4(frame)
     short = rows[SHORT]
     # z 0 only: both short; z 4's m = 2 sample (2 tokens) does not pass the filter
     assert "on 1 z, only it 1, only m = 2 0" in short["evidence"]
@@ -500,7 +512,7 @@ def test_b4_says_why_a_group_cannot_decide():
     """m = 2's samples are all short: the long group has no z; the short group no discordant z."""
     frame = _samples({"lstm-autogen-m1": [1, 1, 1, 1], "lstm-autogen-m2": [1, 1, 1, 1]},
                      {"lstm-autogen-m1": [5, 5, 12, 12], "lstm-autogen-m2": [5, 5, 5, 5]})
-    rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
+    rows = _b4(frame)
     long = rows[SHORT.replace("<=10", ">10")]
     assert long["outcome"] == "undecided"
     assert long["reason"] == ("lstm-autogen-m1 vs m = 2: no z whose samples from m = 2 and lstm-autogen-m1 both pass "
@@ -513,10 +525,26 @@ def test_b4_keeps_a_length_group_no_sample_falls_in():
     """Every sample is short: the longer group still has its row, undecided for want of z."""
     frame = _samples({"lstm-autogen-m1": [1, 1, 0, 1], "lstm-autogen-m2": [1, 0, 1, 1]},
                      {"lstm-autogen-m1": [5, 5, 5, 5], "lstm-autogen-m2": [5, 5, 5, 5]})
-    rows = by(paper_b.b4({"autogen_samples_sentences": frame}))
+    rows = _b4(frame)
     long = rows[SHORT.replace("<=10", ">10")]
     assert long["outcome"] == "undecided" and "both pass the filter with length >10" in long["reason"]
     assert rows[SHORT]["outcome"] == "undecided"
+
+
+def test_b4_is_undecided_where_its_judge_fails_its_check():
+    """m = 2 makes sense in 10 of 40 z, the other model in 30: it holds with a sound judge;
+    a judge that passes 85 % of real sentences, or 25 % of shuffled ones, leaves it undecided."""
+    frame = _samples({"lstm-autogen-m1": [1] * 30 + [0] * 10, "lstm-autogen-m2": [1] * 10 + [0] * 30},
+                     {"lstm-autogen-m1": [5] * 40, "lstm-autogen-m2": [5] * 40})
+    assert _b4(frame)[SHORT]["outcome"] == "holds"
+    lenient = _b4(frame, _judge_check(95.0, 25.0))[SHORT]
+    assert lenient["outcome"] == "undecided" and lenient["reason"] == (
+        "the judge fails its check at length <=10: it passes 95.0 % of real test sentences (at least 90 % needed) "
+        "and 25.0 % of shuffled ones (at most 20 %)")
+    assert _b4(frame, _judge_check(85.0, 5.0))[SHORT]["outcome"] == "undecided"
+    assert _b4(frame, _judge_check(90.0, 20.0))[SHORT]["outcome"] == "holds"  # the bounds pass
+    unchecked = _b4(frame, _judge_check(95.0, 5.0, corpus="other"))[SHORT]
+    assert unchecked["reason"] == "the judge's check has no real test sentence of length <=10"
 
 
 def test_b4_over_training_seeds():
@@ -526,7 +554,7 @@ def test_b4_over_training_seeds():
     for s, extra in ((1, 8), (2, 7), (3, 9)):
         frames.append(_samples({f"lstm-autogen-m1-s{s}": [1] * 10, f"lstm-autogen-m2-s{s}": [1] * (10 - extra) +
                                 [0] * extra}, {f"lstm-autogen-m1-s{s}": [5] * 10, f"lstm-autogen-m2-s{s}": [5] * 10}))
-    row = by(paper_b.b4({"autogen_samples_sentences": pd.concat(frames, ignore_index=True)}))[SHORT]
+    row = _b4(pd.concat(frames, ignore_index=True))[SHORT]
     assert row["outcome"] == "holds" and row["unit"] == "training seeds" and row["estimate"] == pytest.approx(0.8)
 
 

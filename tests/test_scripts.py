@@ -422,6 +422,28 @@ def test_prior_samples_are_decoded_until_enough_pass_the_filter(corpus, trained)
     assert alone[0] == decoded[-1]
 
 
+def test_judge_check_on_a_builtin_corpus(corpus, tmp_path):
+    """The grammar derives every real test sentence of 4-20 tokens and none of them shuffled; the
+    corruptions are seeded (the same file twice) and the table counts each kind."""
+    inputs = Files(test=str(corpus / "test.parquet"), train=str(corpus / "train.parquet"),
+                   vocab=str(corpus / "vocab.parquet"))
+    params = dict(min_len=4, max_len=20, split_at=10, grammar="short", seed=1)
+    for name in ("a", "b"):
+        load_script("judge_check").main(job(input=inputs, output=[str(tmp_path / f"{name}.parquet")], params=params,
+                                            wildcards=dict(corpus="short")))
+    checked = pd.read_parquet(tmp_path / "a.parquet")
+    assert checked.equals(pd.read_parquet(tmp_path / "b.parquet"))
+    texts = pd.read_parquet(corpus / "test.parquet")["text"]
+    n_real = int(texts.str.split().str.len().between(4, 20).sum())
+    out = dict(parquet=str(tmp_path / "t.parquet"), md=str(tmp_path / "t.md"))
+    load_script("autogen_judge_table").main(job(input=[str(tmp_path / "a.parquet")], output=out,
+                                                params=dict(title="B4's judge")))
+    table = pd.read_parquet(out["parquet"]).set_index(["kind", "group"])
+    assert table.loc[("real", "all"), ["n", "passed"]].tolist() == [n_real, n_real]
+    assert table.loc[("shuffled", "all"), "passed"] == 0
+    assert list(table.xs("all", level="group").index) == ["real", "shuffled", "1 swapped", "2 swapped", "3 swapped"]
+
+
 def test_syntax_pairs_and_scores(corpus, trained, tmp_path):
     from textvae.corpora import Vocab
     from textvae.evaluation import log_likelihoods

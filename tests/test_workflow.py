@@ -57,7 +57,7 @@ def test_smoke_tables_and_figures(smoke_run):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
     for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "autogen_evaluation", "capacity",
                  "homotopy",
-                 "autogen_reconstructions", "autogen_preference", "autogen_samples",
+                 "autogen_reconstructions", "autogen_preference", "autogen_samples", "autogen_judge",
                  "autogen_interpolation", "syntax", "fce", "claims", "runs", "capacity_paper", "fce_paper",
         "syntax_paper", "autogen_preference_paper", "autogen_samples_paper"):
         assert (tables / f"{name}.md").read_text().startswith("# ")
@@ -246,11 +246,12 @@ def test_default_config_plans_every_cell(tmp_path):
     # A2: 2 corpora x 3 C; B2: B1's 4 models; A4: A2's cells; B4, B5: B2's models; one prior per corpus
     assert rules.count("reconstruct") == 6 + 4 and rules.count("homotopy") == 6
     assert rules.count("prior_samples") == 4 and rules.count("interpolate") == 4
+    assert rules.count("judge_check") == 1  # B4's judge checked on its corpus
     assert rules.count("prior_draws") == 2 + 1
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 3 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 27 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 3
-    assert len(jobs) == 163
+    assert len(jobs) == 165
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 7
 
 

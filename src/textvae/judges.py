@@ -2,24 +2,38 @@
 
 For B4, in place of Mansbridge et al.'s survey, whose Tables 3-4 split the answers at 10 tokens.
 
-
 - On a built-in corpus, `derivable`: the corpus's own grammar derives the sentence (its exact
   probability is above 0). Exact, and what the survey asked of a language the grammar defines.
-- On a real corpus, `fluent`: the reference language model (trained on the corpus) gives the
-  sentence a per-token NLL no higher than the FLUENT quantile of the real test sentences of the
-  same length group. It sees fluency as the corpus's LM knows it, not meaning: a fluent
-  sentence that says nothing sensible passes, and text the LM finds likely (short, generic,
-  frequent words) passes easily.
+- On a real corpus, `acceptable`: the sentence's SLOR (`slor`; Pauls & Klein 2012, Lau, Clark &
+  Lappin 2017) under the reference language model (trained on the corpus) is at least the
+  ACCEPTABLE quantile of the real valid sentences' of the same length group. SLOR subtracts from
+  log p_LM(x) what the frequency of its words alone explains, log p_unigram(x): what remains is
+  how much better the words fit together in this order than as a bag of words, which is the
+  survey's "makes sense" (acceptability) rather than typicality.  A sentence of frequent,
+  generic words gains nothing from its words being frequent, and a rare word in a fitting
+  place costs nothing for being rare; word salad of likely words fails. The raw per-token NLL
+  judged typicality instead: on Yahoo it passed 24 % of shuffled test sentences (docs/experiments.md).
 - Beside them, as its own column, `typical`: the sentence's information -log p(x) lies within
   the central TYPICAL share of the test sentences'. It fails an improbable sentence and also a
   short generic one the language finds too likely, so it is not the survey's question.
+
+`corrupted` makes the known answers the judge is checked on (`check_failure`): real test
+sentences should pass (at least REAL_PASS of them), the same sentences with their words
+shuffled should not (at most SHUFFLED_PASS pass), and those with 1..SWAPS words swapped for
+random words of the corpus are reported beside them.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-FLUENT, TYPICAL = 0.95, 0.95
+# ACCEPTABLE 5 %: about 95 % of real sentences pass, clear of the check's REAL_PASS (at 10 % the
+# check would be decided by the noise of the valid quantile)
+ACCEPTABLE, TYPICAL = 0.05, 0.95
+REAL_PASS, SHUFFLED_PASS = 0.90, 0.20  # the judge's own check: real sentences pass, shuffled ones do not
+SWAPS = 3  # the check's swapped sentences: 1, 2, ... SWAPS words replaced
+REAL, SHUFFLED = "real", "shuffled"
 
 
 def length_groups(lengths, split_at: int) -> np.ndarray:
@@ -36,23 +50,40 @@ def derivable(sentences: list[list[str]], grammar) -> tuple[np.ndarray, np.ndarr
     return np.isfinite(information), information
 
 
-def fluent(nll_per_token, groups, test_nll_per_token, test_groups) -> tuple[np.ndarray, str]:
-    """Whether each sentence is fluent for its length.
+def unigram_logprobs(train: list[list[int]], size: int, eos: int) -> np.ndarray:
+    """log p_unigram(w) = log c(w) / N of each of the `size` token ids.
 
-    Fluent: its per-token NLL is at most the FLUENT quantile of the test
-    sentences' of its length group, and the judge's description (the quantile per group)."""
-    nll, groups = np.asarray(nll_per_token, dtype=float), np.asarray(groups)
-    test_nll, test_groups = np.asarray(test_nll_per_token, dtype=float), np.asarray(test_groups)
-    passes, limits = np.zeros(len(nll), dtype=bool), []
-    for group in sorted(set(groups)):
-        reference = test_nll[test_groups == group]
-        if not len(reference):
-            continue  # no test sentence of this length: no sample of it can be judged fluent
-        limit = float(np.quantile(reference, FLUENT))
-        passes[groups == group] = nll[groups == group] <= limit
+    c(w): w's count in the training sentences as the LM sees them (every unknown word as
+    <unk>, one </s> a sentence), N: their sum; -inf for an id never seen."""
+    counts = np.bincount(np.concatenate([*map(np.asarray, train), np.full(len(train), eos)]).astype(int),
+                         minlength=size)
+    with np.errstate(divide="ignore"):
+        return np.log(counts / counts.sum())
+
+
+def slor(logp, sentences: list[list[int]], unigram: np.ndarray, eos: int) -> np.ndarray:
+    """SLOR of each sentence: (log p_LM(x) - log p_unigram(x)) / (|x| + 1).
+
+    log p_LM(x) (`logp`) and log p_unigram(x) = sum_t log p_unigram(x_t) count the </s> that
+    ends x, as its |x| + 1 tokens do."""
+    unigram_logp = np.array([unigram[s].sum() for s in sentences]) + unigram[eos]
+    return (np.asarray(logp, dtype=float) - unigram_logp) / np.array([len(s) + 1 for s in sentences])
+
+
+def acceptable(scores, groups, valid_scores, valid_groups) -> tuple[np.ndarray, str]:
+    """Whether each sentence is acceptable for its length, and the judge's description.
+
+    Acceptable: its SLOR is at least the ACCEPTABLE quantile of the valid sentences' of its
+    length group (a group no valid sentence falls in cannot pass)."""
+    scores, groups = np.asarray(scores, dtype=float), np.asarray(groups)
+    valid_scores, valid_groups = np.asarray(valid_scores, dtype=float), np.asarray(valid_groups)
+    passes, limits = np.zeros(len(scores), dtype=bool), []
+    for group in sorted(set(groups) & set(valid_groups)):
+        limit = float(np.quantile(valid_scores[valid_groups == group], ACCEPTABLE))
+        passes[groups == group] = scores[groups == group] >= limit
         limits.append(f"{group}: {limit:.2f}")
-    return passes, (f"per-token NLL under the reference LM at most the test sentences' {100 * FLUENT:g} % "
-                    f"quantile of the same length group ({', '.join(limits)})")
+    return passes, (f"SLOR (log p_LM(x) - log p_unigram(x)) / (|x| + 1) under the reference LM at least the valid "
+                    f"sentences' {100 * ACCEPTABLE:g} % quantile of the same length group ({', '.join(limits)})")
 
 
 def typical(information, test_information) -> tuple[np.ndarray, str]:
@@ -65,3 +96,56 @@ def typical(information, test_information) -> tuple[np.ndarray, str]:
     information = np.asarray(information, dtype=float)
     return ((information >= low) & (information <= high),
             f"-log p(x) within the test set's central {100 * TYPICAL:g} %: [{low:.2f}, {high:.2f}]")
+
+
+def swapped(sentence: list[int], k: int, words: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> list[int]:
+    """The sentence with min(k, |x|) of its positions, drawn without replacement, holding words drawn from `words`
+    with probabilities `p`."""
+    out = np.array(sentence)
+    positions = rng.choice(len(out), size=min(k, len(out)), replace=False)
+    out[positions] = rng.choice(words, size=len(positions), p=p)
+    return out.tolist()
+
+
+def corrupted(sentences: list[list[int]], unigram: np.ndarray, specials, seed: int) -> dict[str, list[list[int]]]:
+    """The judge's known answers: {kind: sentences} of the real sentences, them shuffled, and with 1..SWAPS words
+    swapped.
+
+    Shuffled: a random permutation of each sentence's words. Swapped: k of its positions get
+    words drawn by their training frequency exp(unigram) among the ids not in `specials`, so
+    rarity alone does not give them away.  Seeded: the same seed, the same sentences."""
+    rng = np.random.default_rng(seed)
+    words = np.setdiff1d(np.flatnonzero(np.isfinite(unigram)), list(specials))
+    p = np.exp(unigram[words]) / np.exp(unigram[words]).sum()
+    kinds = {REAL: [list(s) for s in sentences], SHUFFLED: [rng.permutation(s).tolist() for s in sentences]}
+    return kinds | {f"{k} swapped": [swapped(s, k, words, p, rng) for s in sentences] for k in range(1, SWAPS + 1)}
+
+
+def pass_rates(checked: pd.DataFrame) -> pd.DataFrame:
+    """How often the judge passes each kind of sentence, per corpus and length group (and `all`).
+
+    `checked` has a row a sentence: corpus, kind, sentence (its real sentence's index),
+    group, changed (whether it differs from its real sentence), passes, judge.  A corrupted
+    sentence equal to its real one is left out (it is a real sentence); the real ones are all
+    counted. Columns: corpus, kind, group, n, passed, pct_passed, judge."""
+    counted = checked[(checked["kind"] == REAL) | checked["changed"]]
+    rows = pd.concat([counted, counted.assign(group="all")])
+    table = (rows.groupby(["corpus", "kind", "group", "judge"], sort=False)
+             .agg(n=("passes", "size"), passed=("passes", "sum")).reset_index())
+    table["pct_passed"] = 100 * table["passed"] / table["n"]
+    return table[["corpus", "kind", "group", "n", "passed", "pct_passed", "judge"]]
+
+
+def check_failure(rates: pd.DataFrame, corpus: str, group: str) -> str:
+    """Why the judge fails its own check on a corpus's length group ('' if it passes it).
+
+    It fails where it passes fewer than REAL_PASS of the real test sentences or more than
+    SHUFFLED_PASS of the shuffled ones, or where the check has no real sentence of the group."""
+    mine = rates[(rates["corpus"] == corpus) & (rates["group"] == group)].set_index("kind")
+    if REAL not in mine.index:
+        return f"the judge's check has no real test sentence of length {group}"
+    real, shuffled = mine.loc[REAL, "pct_passed"], mine["pct_passed"].get(SHUFFLED, np.nan)
+    if real >= 100 * REAL_PASS and shuffled <= 100 * SHUFFLED_PASS:
+        return ""
+    return (f"the judge fails its check at length {group}: it passes {real:.1f} % of real test sentences (at least "
+            f"{100 * REAL_PASS:g} % needed) and {shuffled:.1f} % of shuffled ones (at most {100 * SHUFFLED_PASS:g} %)")

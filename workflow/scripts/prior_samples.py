@@ -1,10 +1,10 @@
 """B4: decode the corpus's prior draws with one cell's VAE, keep the samples that pass paper B's
 filter (min_len-max_len tokens, no <unk>) until `samples` are kept, and judge whether each
 "makes sense" (textvae.judges): on a built-in corpus whether its grammar derives it, on a real
-corpus whether the reference language model finds it as fluent as the real test sentences of
-its length group; and, as its own column, whether it is typical of the corpus.  The draws are
-decoded in their order, `samples` at a time, so every model's samples of z number i decode the
-same z."""
+corpus whether its SLOR under the reference language model is at least the valid sentences' low
+quantile of its length group; and, as its own column, whether it is typical of the corpus.  The
+draws are decoded in their order, `samples` at a time, so every model's samples of z number i
+decode the same z."""
 
 import numpy as np
 import pandas as pd
@@ -12,38 +12,27 @@ import torch
 
 from textvae.corpora import Vocab
 from textvae.decoding import decode_in_batches
-from textvae.english import english_grammar
-from textvae.evaluation import log_likelihoods
 from textvae.generation import eligible, load_cell, read_prior
-from textvae.judges import derivable, fluent, length_groups, typical
+from textvae.judges import length_groups, typical
+from textvae.judging import corpus_judge, split_ids
 from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
-from textvae.training import load_model
 
 
-def lm_nll(lm, sentences: list[list[int]], vocab: Vocab, device) -> np.ndarray:
-    """-log p(x) of each sentence under a language model."""
-    no_z = torch.zeros(len(sentences), 0, device=device)
-    return -log_likelihoods(lm, sentences, no_z, vocab.bos, vocab.eos)
+def judged(smk, decoded: list[list[int]], vocab: Vocab, device):
+    """(information -log p(x), meaningful, typical, description of the judges) of each sample.
 
-
-def judged(smk, sentences: list[list[str]], decoded: list[list[int]], vocab: Vocab, device):
-    """(information -log p(x), meaningful, typical, description of the judges) of each sample."""
+    Typical against the test sentences' -log p(x): exact on a built-in corpus, under the
+    reference LM on a real one."""
+    judge = corpus_judge(smk.input, smk.params, vocab, device)
+    meaningful, information, description = judge(decoded)
     test = pd.read_parquet(smk.input.test)
     if smk.params.grammar is not None:
-        meaningful, information = derivable(sentences, english_grammar(smk.params.grammar))
-        is_typical, judge = typical(information, -test["logp_true"].to_numpy())
-        return information, meaningful, is_typical, f"derivable by the corpus's grammar; typical: {judge}"
-    lm, _ = load_model(smk.input.lm, device)
-    test_tokens = [vocab.encode(t.split()) for t in test["text"]]
-    information, test_information = lm_nll(lm, decoded, vocab, device), lm_nll(lm, test_tokens, vocab, device)
-    per_token = information / np.array([len(s) + 1 for s in decoded])  # </s> counts
-    test_per_token = test_information / np.array([len(s) + 1 for s in test_tokens])
-    split_at = smk.params.split_at
-    meaningful, judge = fluent(per_token, length_groups([len(s) for s in decoded], split_at), test_per_token,
-                               length_groups([len(s) for s in test_tokens], split_at))
+        test_information, under = -test["logp_true"].to_numpy(), ""
+    else:
+        test_information, under = judge(split_ids(smk.input.test, vocab))[1], " under the reference LM"
     is_typical, typical_judge = typical(information, test_information)
-    return information, meaningful, is_typical, f"{judge}; typical: {typical_judge} under the reference LM"
+    return information, meaningful, is_typical, f"{description}; typical: {typical_judge}{under}"
 
 
 def filtered_samples(decoder, z: torch.Tensor, vocab: Vocab, p) -> tuple[list[list[int]], np.ndarray]:
@@ -69,7 +58,7 @@ def main(smk):
     model, _, vocab, device = load_cell(smk.input.model, smk.input.vocab)
     decoded, kept = filtered_samples(model.decoder, read_prior(smk.input.prior, device), vocab, p)
     sentences = [vocab.decode(s) for s in decoded]
-    information, meaningful, is_typical, judge = judged(smk, sentences, decoded, vocab, device)
+    information, meaningful, is_typical, judge = judged(smk, decoded, vocab, device)
     lengths = np.array([len(s) for s in sentences])
     frame = pd.DataFrame({"corpus": smk.wildcards.corpus, "model": smk.wildcards.model, "sample": range(len(sentences)),
                           "sentence": [" ".join(s) for s in sentences], "n_tokens": lengths, "kept": kept,

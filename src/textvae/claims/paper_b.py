@@ -14,7 +14,8 @@ another (textvae.claims.evidence); with one run a model, the verdicts are about 
 - B3: each pair's first model wins more than half of the decided sentences (exact sign test).
 - B4, per length group (the paper's Tables 3-4): m = 2's samples make sense less often than
   every other model's, on the same z whose two samples both pass paper B's filter (McNemar's
-  exact test per other model, an intersection-union test over them).
+  exact test per other model, an intersection-union test over them); undecided where the
+  judge fails its own check on the corpus's test sentences in the group.
 - B5, over the interpolation paths (the exact sign-flip test): m = 1 repeats neighbouring
   sentences less often than the annealed VAE, and its differing neighbours are more alike than
   the annealed VAE's and m = 2's (the paper: "while neighbouring sentences are more similar,
@@ -31,7 +32,7 @@ import pandas as pd
 
 from .. import model_ids, stats
 from ..bootstrap import resample_counts
-from ..judges import length_groups
+from ..judges import check_failure, length_groups
 from . import lacking, verdict
 from .evidence import PATHS, SENTENCES, Items, cell, cells_of, conjunction, decide, difference, level, with_runs
 
@@ -210,14 +211,18 @@ def b3(tables: dict, **_) -> list[dict]:
 
 
 def b4(tables: dict, **_) -> list[dict]:
-    """m = 2's prior samples make sense least often, per length group, on the same z."""
+    """m = 2's prior samples make sense least often, per length group, on the same z.
+
+    Undecided in a length group where the judge fails its own check there (autogen_judge:
+    textvae.judges.check_failure)."""
     samples = with_runs(tables["autogen_samples_sentences"])
     rows = []
     for corpus, part in samples.groupby("corpus", sort=False):
         have = roles(part["base"].unique())
         for group in groups(part):
             statement = f"{ROLES['m2']}'s prior samples make sense least often (length {group})"
-            lacked = missing(have, ("m2",)) or ("" if len(have) > 1 else "the experiment has no other model")
+            lacked = (missing(have, ("m2",)) or ("" if len(have) > 1 else "the experiment has no other model")
+                      or check_failure(tables["autogen_judge"], corpus, group))
             if lacked:
                 rows.append(lacking("B4.m2_worst", "B4", corpus, statement, lacked))
                 continue

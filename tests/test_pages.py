@@ -82,7 +82,8 @@ def test_the_real_text_page_has_the_scorecard_the_run_the_claims_and_the_tables(
     run_claims = pd.read_parquet(smoke_run / "results" / "tables" / "claims.parquet")
     card = pages.scorecard(pages.read_claims_csv(page / "docs" / "claims-default.csv"), run_claims)
     assert f"- real text at budget: {pages.scorecard_counts(card, 'real')}" in text
-    assert text.index("## Reproduction scorecard") < text.index("## The run") < text.index("## Claims")
+    assert text.index("## Reproduction scorecard") < text.index("## The run") < text.index("## Claims") < text.index(
+        "## B4's judge: its known-answer check") < text.index("## Tables beside the papers' values")
     assert (smoke_run / "results" / "tables" / "claims_summary.txt").read_text().splitlines()[0] in text
     assert "### A2 capacity and reconstructions (Table 1)" in text and "B4 prior samples" in text
     assert sorted(p.name for p in (page / "docs" / "figures" / "real").glob("*.png"))

@@ -30,6 +30,7 @@ from textvae.pages import (
 
 REPO = Path(__file__).resolve().parents[2]
 START, END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
+JUDGE_CHECK = "autogen_judge"  # B4's table of its judge's known-answer check
 
 
 def hours(seconds: float) -> str:
@@ -86,6 +87,15 @@ def claims_section(results: Path, claims: pd.DataFrame) -> list[str]:
     return ["## Claims", "", "```", summary, "```", "", shown_claims(claims).to_markdown(index=False), ""]
 
 
+def judge_section(results: Path) -> list[str]:
+    """B4's judge's known-answer check: how often it passes real, shuffled and word-swapped test
+    sentences (the tables section leaves it out)."""
+    check = results / "tables" / f"{JUDGE_CHECK}.md"
+    if not check.exists():
+        return []
+    return ["## B4's judge: its known-answer check", "", check.read_text().rstrip(), ""]
+
+
 def tables_section(results: Path, run_config: dict) -> list[str]:
     """Each experiment's tables, with the papers' values where it has them."""
     lines = ["## Tables beside the papers' values", ""]
@@ -95,7 +105,8 @@ def tables_section(results: Path, run_config: dict) -> list[str]:
         lines += [f"### {experiment.title}", ""]
         names = [*experiment.tables, *([f"{experiment.paper_table}_paper"] if experiment.paper_table else [])]
         for name in names:
-            lines += [(results / "tables" / f"{name}.md").read_text().rstrip(), ""]
+            if name != JUDGE_CHECK:
+                lines += [(results / "tables" / f"{name}.md").read_text().rstrip(), ""]
     return lines
 
 
@@ -133,7 +144,7 @@ def main(results: Path, configfiles: list[str], repo: Path = REPO) -> None:
              f"Generated from the run's outputs by `{command('results_real', configfiles)}` "
              "(`workflow/scripts/results_real.py`); do not edit by hand.", ""]
     lines += scorecard_section(card) + run_section(results, configfiles, missing(run_config, whole))
-    lines += claims_section(results, claims) + tables_section(results, run_config)
+    lines += claims_section(results, claims) + judge_section(results) + tables_section(results, run_config)
     lines += figures_section(results, run_config, docs)
     (docs / "results-real.md").write_text("\n".join(lines))
     readme = repo / "README.md"

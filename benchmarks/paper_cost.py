@@ -40,7 +40,6 @@ target (baseline), and the throughput that would meet it.
 from __future__ import annotations
 
 import argparse
-import functools
 import math
 import re
 from pathlib import Path
@@ -112,13 +111,21 @@ def throughput_from_results(path: Path) -> tuple[float, str]:
     return float(value), device
 
 
-@functools.cache
+# the settings that shape a model's weight matrices: cells that agree on them share s
+SHAPE_FIELDS = ("arch", "objective", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width", "cnn_blocks",
+                "z_input", "shared_embedding")
+_SHARES: dict[tuple, float] = {}  # s by (shape fields, vocabulary size): one model built per shape, not per cell
+
+
 def share_outside_output_layer(settings, vocab_size: int) -> float:
     """s: the multiply-adds per position of the model's weight matrices other than the output
     layer's, over all of them (embeddings are lookups, biases not counted)."""
-    model = new_model(settings, vocab_size)
-    total = sum(p.numel() for name, p in model.named_parameters() if p.dim() >= 2 and "embed" not in name)
-    return 1 - model.decoder.out.weight.numel() / total
+    key = (*(getattr(settings, field) for field in SHAPE_FIELDS), vocab_size)
+    if key not in _SHARES:
+        model = new_model(settings, vocab_size)
+        total = sum(p.numel() for name, p in model.named_parameters() if p.dim() >= 2 and "embed" not in name)
+        _SHARES[key] = 1 - model.decoder.out.weight.numel() / total
+    return _SHARES[key]
 
 
 def padding_factor(config: dict, corpus: str, settings, corpora=CORPORA) -> float:

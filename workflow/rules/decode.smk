@@ -204,21 +204,6 @@ rule table_autogen_preference:
         "../scripts/autogen_preference_table.py"
 
 
-def judge_inputs(wildcards):
-    """B4's judge of a corpus (textvae.judging): the test split, and on a real corpus the
-    reference language model, the training split (its unigram) and the valid split (its
-    thresholds)."""
-    data = f"{RESULTS}/data/{wildcards.corpus}"
-    if tvconfig.is_builtin(config, wildcards.corpus):
-        return dict(test=f"{data}/test.parquet")
-    return dict(
-        test=f"{data}/test.parquet",
-        train=f"{data}/train.parquet",
-        valid=f"{data}/valid.parquet",
-        lm=f"{RESULTS}/models/{wildcards.corpus}/{tvconfig.REFERENCE_LM}/model.pt",
-    )
-
-
 rule prior_samples:
     input:
         unpack(judge_inputs),

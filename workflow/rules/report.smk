@@ -149,6 +149,7 @@ rule results_real:
     input:
         rules.tables.input,
         rules.figures.input,
+        claims=f"{RESULTS}/tables/claims.parquet",
     log:
         f"{RESULTS}/logs/results_real.log",
     localrule: True
@@ -156,7 +157,7 @@ rule results_real:
         "../../envs/textvae.yaml"
     params:
         script=os.path.join(workflow.basedir, "workflow/scripts/results_real.py"),
-        results=RESULTS,
+        results=lambda w, input: os.path.dirname(os.path.dirname(input.claims)),
         configfiles=" ".join(os.path.relpath(f) for f in workflow.overwrite_configfiles or ["config.yaml"]),
     shell:
         "python3 {params.script} {params.results} {params.configfiles} > {log} 2>&1"

@@ -27,6 +27,7 @@ from textvae.pages import (
     scorecard_counts,
     shown_claims,
 )
+from textvae.training import code_version
 
 REPO = Path(__file__).resolve().parents[2]
 START, END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
@@ -58,7 +59,8 @@ def run_section(results: Path, configfiles: list[str], left_out: list[str]) -> l
     facts = run_facts(results)
     lines = ["## The run", "",
              f"- command: `{command('tables', configfiles)}`",
-             f"- code: commit {', '.join(facts['commits'])} (each trained cell's, from `runs.parquet`)",
+             f"- code: commit {', '.join(facts['commits'])} trained the cells (`runs.parquet`); the later jobs, "
+             f"the tables and this page ran at {code_version()}",
              f"- hardware: {facts['processor']}; training on {', '.join(facts['devices'])}, "
              f"torch {', '.join(facts['torch'])}",
              f"- time: {hours(facts['wall_seconds'])} from the first job's start to the last one's end; "
@@ -87,13 +89,18 @@ def claims_section(results: Path, claims: pd.DataFrame) -> list[str]:
     return ["## Claims", "", "```", summary, "```", "", shown_claims(claims).to_markdown(index=False), ""]
 
 
+def demoted(markdown: str, levels: int) -> str:
+    """A table's markdown with its headings `levels` deeper, to sit under the page's own."""
+    return "\n".join("#" * levels + line if line.startswith("#") else line for line in markdown.splitlines())
+
+
 def judge_section(results: Path) -> list[str]:
     """B4's judge's known-answer check: how often it passes real, shuffled and word-swapped test
     sentences (the tables section leaves it out)."""
     check = results / "tables" / f"{JUDGE_CHECK}.md"
     if not check.exists():
         return []
-    return ["## B4's judge: its known-answer check", "", check.read_text().rstrip(), ""]
+    return ["## B4's judge: its known-answer check", "", demoted(check.read_text().rstrip(), 2), ""]
 
 
 def tables_section(results: Path, run_config: dict) -> list[str]:
@@ -106,7 +113,7 @@ def tables_section(results: Path, run_config: dict) -> list[str]:
         names = [*experiment.tables, *([f"{experiment.paper_table}_paper"] if experiment.paper_table else [])]
         for name in names:
             if name != JUDGE_CHECK:
-                lines += [(results / "tables" / f"{name}.md").read_text().rstrip(), ""]
+                lines += [demoted((results / "tables" / f"{name}.md").read_text().rstrip(), 3), ""]
     return lines
 
 

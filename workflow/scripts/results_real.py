@@ -59,8 +59,8 @@ def run_section(results: Path, configfiles: list[str], left_out: list[str]) -> l
     facts = run_facts(results)
     lines = ["## The run", "",
              f"- command: `{command('tables', configfiles)}`",
-             f"- code: commit {', '.join(facts['commits'])} trained the cells (`runs.parquet`); the later jobs, "
-             f"the tables and this page ran at {code_version()}",
+             f"- code: commit {', '.join(facts['commits'])} trained the cells (`runs.parquet`); this page was "
+             f"written at {code_version()} (the jobs' logs under `{results}/logs` name theirs)",
              f"- hardware: {facts['processor']}; training on {', '.join(facts['devices'])}, "
              f"torch {', '.join(facts['torch'])}",
              f"- time: {hours(facts['wall_seconds'])} from the first job's start to the last one's end; "

@@ -60,7 +60,7 @@ def run_section(results: Path, configfiles: list[str], left_out: list[str]) -> l
     lines = ["## The run", "",
              f"- command: `{command('tables', configfiles)}`",
              f"- code: commit {', '.join(facts['commits'])} trained the cells (`runs.parquet`); this page was "
-             f"written at {code_version()} (the jobs' logs under `{results}/logs` name theirs)",
+             f"written at {code_version()}",
              f"- hardware: {facts['processor']}; training on {', '.join(facts['devices'])}, "
              f"torch {', '.join(facts['torch'])}",
              f"- time: {hours(facts['wall_seconds'])} from the first job's start to the last one's end; "

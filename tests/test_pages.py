@@ -2,12 +2,14 @@
 answers are known."""
 
 import os
+import re
 
 import pandas as pd
 import pytest
 from conftest import REPO, load_script
 
 from textvae import pages
+from textvae.tables import markdown
 
 
 def claims(rows):
@@ -96,3 +98,10 @@ def test_the_real_text_page_has_the_scorecard_the_run_the_claims_and_the_tables(
     held = card[card["claim"].str.startswith("A1.")]
     assert f"A1 {(held['real'] == 'holds').sum()} of {len(held)}" in readme
     assert readme.count("<!-- scorecard:start -->") == 1
+
+
+def test_a_pipe_inside_a_cell_is_escaped_and_keeps_its_row_whole():
+    table = markdown(pd.DataFrame(dict(statement=["||mu||^2 rises", "D falls"], n=[1.5, 2.0])))
+    rows = table.splitlines()
+    assert rows[2] == "| \\|\\|mu\\|\\|^2 rises | 1.50 |"
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 3 for row in rows)  # two cells a row

@@ -65,13 +65,20 @@ def write_table(frame: pd.DataFrame, parquet, md, title: str,
     `floatfmt`), then, where the table's models have runs of several training seeds, their mean
     ± sd over the seeds, then the `sections` (heading -> frame) that the page shows below it."""
     write_parquet(frame, parquet)
-    text = f"# {title}\n\n{frame.to_markdown(index=False, floatfmt=floatfmt)}\n"
+    text = f"# {title}\n\n{markdown(frame, floatfmt)}\n"
     means = _seed_means(frame, floatfmt) if "model" in frame else None
     if means is not None:
         sections = {"Mean ± sd over the training seeds": means, **(sections or {})}
     for heading, part in (sections or {}).items():
-        text += f"\n## {heading}\n\n{part.to_markdown(index=False, floatfmt=floatfmt)}\n"
+        text += f"\n## {heading}\n\n{markdown(part, floatfmt)}\n"
     write_text(text, md)
+
+
+def markdown(frame: pd.DataFrame, floatfmt: str = ".2f") -> str:
+    """The frame as a Markdown table, each | inside a text cell escaped as \\| (a statement such
+    as "||mu||^2 rises" would otherwise split its row)."""
+    escaped = frame.map(lambda value: value.replace("|", "\\|") if isinstance(value, str) else value)
+    return escaped.to_markdown(index=False, floatfmt=floatfmt)
 
 
 def write_text(text: str, path) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from textvae.experiments import REGISTRY
 from textvae.pages import save_claims_csv, shown_claims
+from textvae.tables import markdown
 
 REPO = Path(__file__).resolve().parents[2]
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -24,7 +25,7 @@ def section(results: Path) -> str:
              "Generated from the default run's outputs by `snakemake --cores 2 readme` "
              "(`workflow/scripts/readme_results.py`); do not edit by hand.", "",
              "```", (results / "tables" / "claims_summary.txt").read_text().rstrip(), "```", "",
-             shown_claims(claims).to_markdown(index=False), ""]
+             markdown(shown_claims(claims), "g"), ""]
     figures = REPO / "docs" / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     for name, caption in ((f.name, f.caption) for e in REGISTRY for f in e.figures if f.caption):

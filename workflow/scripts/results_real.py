@@ -27,6 +27,7 @@ from textvae.pages import (
     scorecard_counts,
     shown_claims,
 )
+from textvae.tables import markdown
 from textvae.training import code_version
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,12 +82,12 @@ def scorecard_section(card: pd.DataFrame) -> list[str]:
             "built-in corpora's run of README; the papers report every claim of theirs as found.", "",
             f"- real text at budget: {scorecard_counts(card, 'real')}",
             f"- built-in default: {scorecard_counts(card, 'default')}", "",
-            card.to_markdown(index=False), ""]
+            markdown(card), ""]
 
 
 def claims_section(results: Path, claims: pd.DataFrame) -> list[str]:
     summary = (results / "tables" / "claims_summary.txt").read_text().rstrip()
-    return ["## Claims", "", "```", summary, "```", "", shown_claims(claims).to_markdown(index=False), ""]
+    return ["## Claims", "", "```", summary, "```", "", markdown(shown_claims(claims), "g"), ""]
 
 
 def demoted(markdown: str, levels: int) -> str:

@@ -88,7 +88,8 @@ def test_the_real_text_page_has_the_scorecard_the_run_the_claims_and_the_tables(
         "## B4's judge: its known-answer check") < text.index("## Tables beside the papers' values")
     assert (smoke_run / "results" / "tables" / "claims_summary.txt").read_text().splitlines()[0] in text
     assert "### A2 capacity and reconstructions (Table 1)" in text and "B4 prior samples" in text
-    tables = text[text.index("## Tables beside the papers' values"):text.index("## Figures")]
+    heading = "## Tables beside the papers' values"
+    tables = text[text.index(heading) + len(heading):text.index("## Figures")]
     assert not [line for line in tables.splitlines() if line.startswith("## ")]  # the tables' headings sit deeper
     assert sorted(p.name for p in (page / "docs" / "figures" / "real").glob("*.png"))
     commit = pd.read_parquet(smoke_run / "results" / "tables" / "runs.parquet")["commit"].iloc[0]

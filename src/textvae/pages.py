@@ -89,6 +89,13 @@ def scorecard_counts(card: pd.DataFrame, column: str) -> str:
     return ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
 
 
+def replace_between(path: Path, start: str, end: str, text: str) -> None:
+    """Rewrite the file with `text` in place of what lies between the markers `start` and `end`
+    (the markers kept, `text` includes them)."""
+    head, rest = path.read_text().split(start, 1)
+    path.write_text(head + text + rest.split(end, 1)[1])
+
+
 def read_claims_csv(path: Path) -> pd.DataFrame:
     """A run's claims as saved by save_claims_csv."""
     return pd.read_csv(path, keep_default_na=False)

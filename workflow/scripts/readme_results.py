@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from textvae.experiments import REGISTRY
-from textvae.pages import save_claims_csv, shown_claims
+from textvae.pages import replace_between, save_claims_csv, shown_claims
 from textvae.tables import markdown
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,11 +37,7 @@ def section(results: Path) -> str:
 
 
 def main(results: Path) -> None:
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    readme.write_text(head + section(results) + tail)
+    replace_between(REPO / "README.md", START, END, section(results))
     print(f"README.md: Results written from {results}")
 
 

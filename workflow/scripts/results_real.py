@@ -21,6 +21,7 @@ from textvae import config as tvconfig
 from textvae.experiments import REGISTRY
 from textvae.pages import (
     read_claims_csv,
+    replace_between,
     run_facts,
     save_claims_csv,
     scorecard,
@@ -155,9 +156,7 @@ def main(results: Path, configfiles: list[str], repo: Path = REPO) -> None:
     lines += claims_section(results, claims) + judge_section(results) + tables_section(results, run_config)
     lines += figures_section(results, run_config, docs)
     (docs / "results-real.md").write_text("\n".join(lines))
-    readme = repo / "README.md"
-    head, rest = readme.read_text().split(START, 1)
-    readme.write_text(head + readme_sentence(card) + rest.split(END, 1)[1])
+    replace_between(repo / "README.md", START, END, readme_sentence(card))
     print(f"{docs / 'results-real.md'}: written from {results}; README's scorecard sentence updated")
 
 

@@ -1,23 +1,9 @@
 """Decoding sentences from latent codes, a whole batch per decoder step.
 
-A decoder is anything with `step(prefix, z, state) -> (logits, state)`, where prefix (B, t)
-holds <s> and the tokens chosen so far, logits (B, V) are log p(x_t | x_<t, z) up to a
-constant per row (a new tensor at each call, which decoding may change) and state is
-None, a tensor or a tuple of tensors whose dimension 1 is the batch (the RNN decoders of
-`textvae.models` and the gated CNN decoder).
-
-Methods, at each step t from the model's p = p(. | x_<t, z):
-- greedy: x_t = argmax p;
-- topk: sample x_t from p restricted to its k most probable tokens, renormalised;
-- nucleus (Holtzman et al. 2020): sample from the smallest set of most probable tokens whose
-  total probability reaches p_top, renormalised (`crossing: drop`: without the token that crosses
-  p_top, the set of the most probable tokens holding at most p_top, and at least the first:
-  Prokhorov et al.'s experiment_table_3.py);
-- sample: sample from p;
-- beam: keep the `beam_width` prefixes of highest log p(x_<=t | z) = sum of token log
-  probabilities; a prefix ends at </s>; the best finished sequence wins (no length penalty).
-A sentence ends at </s> (not part of the result) or after `max_len` tokens.  <pad> and <s> are
-never produced.  Sampling is seeded: the same inputs and batch size give the same sentences.
+A decoder has `step(prefix, z, state) -> (logits, state)`: prefix (B, t) from <s>, logits
+(B, V) = log p(x_t | x_<t, z) + c_row, state None or tensors batched on dimension 1.
+Methods: greedy, topk, nucleus, sample, beam; a sentence ends at </s> or `max_len` tokens.
+Why: docs/design.md#decoding.
 """
 
 from __future__ import annotations
@@ -74,15 +60,11 @@ def choose(logits: torch.Tensor, method: str, k: int | None = None, p: float | N
 
 def _nucleus_sample(probs: torch.Tensor, p: float, generator, keep_crossing: bool = True,
                     rounds: int = 8) -> torch.Tensor:
-    """A sample from the nucleus, renormalised, by rejection.
+    """A sample from the nucleus, renormalised, by rejection (exact).
 
-    Token i is in it when the tokens more probable
-    than i hold less than p in all, so it is the smallest set of most probable tokens whose
-    mass reaches p; without `keep_crossing`, when they hold with i at most p, or i is the most
-    probable.  By rejection, which is exact: draw from the whole distribution and keep
-    the draw if it lies in the nucleus, else draw again; no sort of the
-    vocabulary, which costs several times the output layer.  Rows still rejected after
-    `rounds` draws sample from their sorted nucleus instead."""
+    i is in the nucleus iff sum_{j: p_j > p_i} p_j < p (without `keep_crossing`: that sum + p_i
+    <= p, or i is the most probable).  Rows rejected `rounds` times sample their sorted nucleus.
+    Why: docs/design.md#decoding."""
     chosen = torch.empty(len(probs), dtype=torch.long, device=probs.device)
     rows = torch.arange(len(probs), device=probs.device)
     for _ in range(rounds):

@@ -1,23 +1,9 @@
 """Device choice for a job: a GPU of its own when CUDA is present, else the CPU.
 
-Snakemake counts the `gpu` resource but never says which GPU a job should use, so a job claims
-one itself: it locks the lock file of one of the GPUs it can see (fcntl.flock on
-<lock_dir>/gpu-<UUID>.lock, exclusive, non-blocking) and keeps it until it exits.  The lock is
-keyed by the GPU's UUID, the same whatever CUDA_VISIBLE_DEVICES a job was started with, so jobs
-that see the GPUs under different indices (two users, a scheduler's remapping) still never share
-one.  The operating system drops a lock when its process exits, also when it is killed, so a GPU
-is never lost to a dead job.  When every visible GPU is claimed (more GPU jobs started than
-GPUs, e.g. without `--resources gpu=N`), the job waits for one to be freed, saying so in its
-log, and fails with a clear error after `TEXTVAE_GPU_WAIT` seconds (default 3600).
-
-Several jobs may share a GPU (the config's `jobs_per_gpu`, which reaches the job as
-`TEXTVAE_JOBS_PER_GPU`): each GPU then has that many slots, each its own lock file, and a job
-tries the first slot of every GPU before the second of any, so that the jobs spread evenly.
-
-The lock folder (`TEXTVAE_GPU_LOCK_DIR`, default <tmp>/textvae-gpu-locks) is shared by every
-user of the machine: it is made world-writable with the sticky bit (like /tmp) and its lock
-files readable and writable by all, whoever created them.  Written by hand because Snakemake
-and PyTorch leave the choice of a GPU to the job.
+A job claims a GPU slot by an exclusive, non-blocking fcntl.flock on
+<lock_dir>/gpu-<UUID>.lock (`lock_name`), held until it exits; it waits up to
+`TEXTVAE_GPU_WAIT` seconds when all are claimed.  Slots per GPU: `TEXTVAE_JOBS_PER_GPU`.
+Why: docs/design.md#device.
 """
 
 from __future__ import annotations
@@ -79,10 +65,9 @@ def claim_gpu(gpu_ids: list[str], lock_dir: Path | None = None, wait_s: float = 
               log=print, jobs_per_gpu: int = 1) -> int | None:
     """The index of a GPU with a free slot, which is claimed.
 
-    The GPUs are `gpu_ids` (the UUIDs of the visible GPUs), each of which has `jobs_per_gpu`
-    slots; the slot is locked; slot 0 of every GPU is tried
-    before slot 1 of any.  While all are claimed, try again every `poll_s` seconds for up to
-    `wait_s` seconds (logging once that it waits), then return None."""
+    `gpu_ids`: the visible GPUs' UUIDs, each with `jobs_per_gpu` slots; slot 0 of every GPU is
+    tried before slot 1 of any.  While all are claimed, retry every `poll_s` seconds for up to
+    `wait_s` seconds (logging once), then return None."""
     lock_dir = shared_dir(Path(lock_dir or default_lock_dir()))
     deadline = time.monotonic() + wait_s
     said = False

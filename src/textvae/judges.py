@@ -1,26 +1,9 @@
-"""Automatic judges of whether a sentence generated from the prior "makes sense".
+"""Automatic judges of whether a sentence generated from the prior "makes sense" (B4).
 
-For B4, in place of Mansbridge et al.'s survey, whose Tables 3-4 split the answers at 10 tokens.
-
-- On a built-in corpus, `derivable`: the corpus's own grammar derives the sentence (its exact
-  probability is above 0). Exact, and what the survey asked of a language the grammar defines.
-- On a real corpus, `acceptable`: the sentence's SLOR (`slor`; Pauls & Klein 2012, Lau, Clark &
-  Lappin 2017) under the reference language model (trained on the corpus) is at least the
-  ACCEPTABLE quantile of the real valid sentences' of the same length group. SLOR subtracts from
-  log p_LM(x) what the frequency of its words alone explains, log p_unigram(x): what remains is
-  how much better the words fit together in this order than as a bag of words, which is the
-  survey's "makes sense" (acceptability) rather than typicality.  A sentence of frequent,
-  generic words gains nothing from its words being frequent, and a rare word in a fitting
-  place costs nothing for being rare; word salad of likely words fails. The raw per-token NLL
-  judged typicality instead: on Yahoo it passed 24 % of shuffled test sentences (docs/experiments.md).
-- Beside them, as its own column, `typical`: the sentence's information -log p(x) lies within
-  the central TYPICAL share of the test sentences'. It fails an improbable sentence and also a
-  short generic one the language finds too likely, so it is not the survey's question.
-
-`corrupted` makes the known answers the judge is checked on (`check_failure`): real test
-sentences should pass (at least REAL_PASS of them), the same sentences with their words
-shuffled should not (at most SHUFFLED_PASS pass), and those with 1..SWAPS words swapped for
-random words of the corpus are reported beside them.
+`derivable` (built-in corpus: its grammar derives x), `acceptable` (real corpus: SLOR under the
+reference LM at least the valid sentences' ACCEPTABLE quantile of its length group),
+`typical` (-log p(x) in the test set's central TYPICAL share); `check_failure` tests a judge
+on known answers.  Why: docs/design.md#judges.
 """
 
 from __future__ import annotations
@@ -99,8 +82,9 @@ def typical(information, test_information) -> tuple[np.ndarray, str]:
 
 
 def swapped(sentence: list[int], k: int, words: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> list[int]:
-    """The sentence with min(k, |x|) of its positions, drawn without replacement, holding words drawn from `words`
-    with probabilities `p`."""
+    """The sentence with min(k, |x|) random positions replaced by words drawn from `words` with probabilities `p`.
+
+    The positions are drawn without replacement."""
     out = np.array(sentence)
     positions = rng.choice(len(out), size=min(k, len(out)), replace=False)
     out[positions] = rng.choice(words, size=len(positions), p=p)
@@ -108,12 +92,11 @@ def swapped(sentence: list[int], k: int, words: np.ndarray, p: np.ndarray, rng: 
 
 
 def corrupted(sentences: list[list[int]], unigram: np.ndarray, specials, seed: int) -> dict[str, list[list[int]]]:
-    """The judge's known answers: {kind: sentences} of the real sentences, them shuffled, and with 1..SWAPS words
-    swapped.
+    """The judge's known answers: {kind: sentences}, real, shuffled and with 1..SWAPS words swapped.
 
     Shuffled: a random permutation of each sentence's words. Swapped: k of its positions get
-    words drawn by their training frequency exp(unigram) among the ids not in `specials`, so
-    rarity alone does not give them away.  Seeded: the same seed, the same sentences."""
+    words drawn by their training frequency exp(unigram) among the ids not in `specials`.
+    Seeded: the same seed, the same sentences."""
     rng = np.random.default_rng(seed)
     words = np.setdiff1d(np.flatnonzero(np.isfinite(unigram)), list(specials))
     p = np.exp(unigram[words]) / np.exp(unigram[words]).sum()
@@ -124,10 +107,9 @@ def corrupted(sentences: list[list[int]], unigram: np.ndarray, specials, seed: i
 def pass_rates(checked: pd.DataFrame) -> pd.DataFrame:
     """How often the judge passes each kind of sentence, per corpus and length group (and `all`).
 
-    `checked` has a row a sentence: corpus, kind, sentence (its real sentence's index),
-    group, changed (whether it differs from its real sentence), passes, judge.  A corrupted
-    sentence equal to its real one is left out (it is a real sentence); the real ones are all
-    counted. Columns: corpus, kind, group, n, passed, pct_passed, judge."""
+    `checked`: a row a sentence (corpus, kind, sentence, group, changed, passes, judge); an
+    unchanged corrupted sentence is left out.  Columns: corpus, kind, group, n, passed,
+    pct_passed, judge.  Why: docs/design.md#judges."""
     counted = checked[(checked["kind"] == REAL) | checked["changed"]]
     rows = pd.concat([counted, counted.assign(group="all")])
     table = (rows.groupby(["corpus", "kind", "group", "judge"], sort=False)

@@ -27,15 +27,11 @@ PASS_LOGITS = {"cpu": 2 ** 22, "cuda": 2 ** 28}
 @torch.no_grad()
 def importance_weighted_nll(model, enc_in, lengths, dec_in, targets, samples: int,
                             mu=None, logvar=None, max_logits: int | None = None) -> torch.Tensor:
-    """The importance-weighted estimate of -log p(x) per sentence.
+    """The importance-weighted estimate of -log p(x) per sentence (Burda et al. 2016).
 
-    -log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x)
-    (Burda et al. 2016), per sentence; an upper bound on -log p(x) that tightens as K grows.
-
-    The noise eps is one (K, B, dz) tensor drawn first, so the result does not depend on how
-    the K x B rows (sample-major) are split into decoder passes: each pass takes as many whole
-    samples (B rows each) as keep its logits within `max_logits` values (vocabulary x decoder
-    positions; at least one sample; None: PASS_LOGITS of the device)."""
+    -log p(x) ~= -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k = mu + eps_k sigma ~ q(z|x);
+    decoder passes hold at most `max_logits` logits (None: PASS_LOGITS of the device), and the
+    result does not depend on them.  Why: docs/design.md#evaluation."""
     if mu is None:
         mu, logvar = model.encoder(enc_in, lengths)
     eps = torch.randn((samples, *mu.shape), device=mu.device, dtype=mu.dtype)
@@ -57,14 +53,10 @@ def mean_terms(model, sentences: list[list[int]], bos: int, eos: int, *, seed: i
                batch_size: int = 256, device=torch.device("cpu")) -> dict:
     """The mean reconstruction, KL, MI, offset and active units over sentences.
 
-    Over `sentences`, in eval mode with the noise of `seed` (the caller's random state and
-    mode are left as they were): `reconstruction`, the mean log p(x|z) with one z ~ q(z|x);
-    `kl`, the mean KL(q(z|x) || N(0, I)) = R; `mi`, I(x; z) with q(z) the mixture of these
-    posteriors (metrics.mutual_information, one more z per sentence); `mu_norm2`,
-    ||mean_x mu(x)||^2, the squared offset of the posterior means, whose 1/2 ||.||^2 nats of
-    R tell the decoder nothing about x; and `active_units` of the posterior means
-    (metrics.active_units, its default threshold); `elbos`, each sentence's log p(x|z) - KL in
-    the order given.  A model without z gives 0 for MI, the offset and the active units."""
+    Keys: reconstruction (mean log p(x|z)), kl (mean KL = R), mi (I(x; z)), mu_norm2
+    (||mean_x mu(x)||^2), active_units, elbos (per sentence, in input order); 0 for the MI,
+    offset and units without z.  Eval mode, noise of `seed`; the caller's state is restored.
+    Definitions: docs/design.md#evaluation."""
     was_training = model.training
     model.eval()
     rec = kl = 0.0
@@ -102,12 +94,9 @@ def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
 def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The weighted mean and covariance of x for each row of weights.
 
-    Per row w of `weights` (R, n) with N = sum w: the mean m = sum_i w_i x_i / N of the rows
-    of x (n, d) and their unbiased covariance (sum_i w_i (x_i - m)(x_i - m)^T) / (N - 1), the
-    moments of the resample that draws row i w_i times, as matrix products over all rows of
-    `weights` at once (full=False: the variances only, (R, d)).  x is centred on its mean first
-    (the covariance does not change), so that E[xx^T] - mm^T loses no digits to a large
-    offset; the products x_j x_k (j <= k) are summed over chunks of x that hold at most 2^22."""
+    Per row w of `weights` (R, n), N = sum w: m = sum_i w_i x_i / N over the rows of x (n, d),
+    unbiased covariance sum_i w_i (x_i - m)(x_i - m)^T / (N - 1) (full=False: the variances,
+    (R, d)).  Why: docs/design.md#evaluation."""
     size = weights.sum(1)
     centre = x.mean(0)
     x = x - centre
@@ -131,22 +120,11 @@ def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> t
 def weighted_statistics(weights: np.ndarray, rec: np.ndarray, kl: np.ndarray, mu: np.ndarray,
                         draws: list[np.ndarray], au_threshold: float, iw: np.ndarray, mi_terms: np.ndarray,
                         nll_true: np.ndarray | None = None) -> list[dict]:
-    """The evaluation statistics of each resample of the test sentences.
+    """The evaluation statistics of each resample: a dict per row of `weights` (R, n), each sentence's draws.
 
-    Each resample is a row of `weights` (R, n) giving
-    how often each sentence is drawn (a row of ones: the sentences themselves), from
-    per-sentence log p(x|z) `rec`, KL `kl`, posterior means `mu`, z draws, importance-weighted
-    NLL `iw` and mutual-information terms `mi_terms` (these two NaN for the sentences outside
-    their samples): distortion D = mean -log p(x|z), rate R = mean KL(q(z|x) || N(0, I)),
-    ELBO = -(D + R); per z draw (one z ~ q(z|x) per sentence) with mean m and covariance S,
-    LogDetCov = log det S, ||mu||^2 = m.m and the aggregate-posterior KL
-    1/2 (tr S + m.m - d - log det S), averaged over the draws (-inf and inf where S is
-    singular); the active units (variance over N - 1 of each unit of `mu` at least
-    `au_threshold`); the mean IW-NLL and MI over the sentences in their samples and R - MI; with
-    the true -log p(x) `nll_true`, the entropy H (its mean), bound_gap = D + R - H and iw_gap =
-    the mean of IW-NLL - (-log p(x)) over the sentences in the IW sample.  Matrix products over
-    all resamples at once, where one pass per resample spent its time in numpy's per-call cost
-    (2,000 resamples of 1,000 sentences: 15 s a cell)."""
+    D = mean -log p(x|z), R = mean KL, ELBO = -(D + R); per z draw (mean m, covariance S):
+    log det S, m.m, 1/2 (tr S + m.m - d - log det S); active units; IW-NLL, MI; with
+    `nll_true`: H, D + R - H, iw_gap.  Definitions: docs/design.md#evaluation."""
     size = weights.sum(1)
     distortion, rate = -(weights @ rec) / size, (weights @ kl) / size
     logdet, norm2, agg = [], [], []
@@ -193,17 +171,10 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
              device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:
     """A model's evaluation on the test sentences, with bootstrap replicates when asked.
 
-    set_statistics of the test sentences with `repeats` z draws per sentence; the mutual
-    information I(x; z) with q(z) the mixture of (a seeded sample of at most `mi_posteriors`
-    of) the test posteriors, from the first draw, with its standard error (the sd of the
-    per-sentence terms over sqrt(n)) and the number n of posteriors in the mixture (the
-    estimate is at most log n); importance-weighted NLL with `iw_samples` samples on a seeded
-    sample of `iw_sentences` test sentences (all when fewer; the same sentences in every cell
-    of the split), with its standard error and the perplexity exp(sum NLL / tokens) of those
-    sentences, tokens counting </s>.  With `logp_true` (the true log p(x) of each sentence)
-    also H, the bound gaps and bound_ok: D + R >= H.  With `replicates` > 0, `bootstrap` holds
-    set_statistics on that many resamples of the sentences (textvae.bootstrap, seeded by
-    `seed`), one row each: MI and IW-NLL of a replicate over its sentences in their samples."""
+    set_statistics with `repeats` z draws a sentence; MI over at most `mi_posteriors`
+    posteriors; IW-NLL (`iw_samples` samples) and perplexity on `iw_sentences` seeded
+    sentences, each with its standard error; with `logp_true`, H and bound_ok (D + R >= H);
+    `bootstrap`: `replicates` resampled rows.  Definitions: docs/design.md#evaluation."""
     model.eval()
     in_iw = seeded_subset(len(sentences), iw_sentences, seed)
     torch.manual_seed(seed)

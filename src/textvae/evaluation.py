@@ -120,11 +120,11 @@ def weighted_moments(weights: np.ndarray, x: np.ndarray, full: bool = True) -> t
 def weighted_statistics(weights: np.ndarray, rec: np.ndarray, kl: np.ndarray, mu: np.ndarray,
                         draws: list[np.ndarray], au_threshold: float, iw: np.ndarray, mi_terms: np.ndarray,
                         nll_true: np.ndarray | None = None) -> list[dict]:
-    """The evaluation statistics of each resample: a dict per row of `weights` (R, n), each sentence's draws.
+    """The evaluation statistics, a dict per resample (row of sentence counts in `weights`).
 
-    D = mean -log p(x|z), R = mean KL, ELBO = -(D + R); per z draw (mean m, covariance S):
+    D = mean -log p(x|z), R = mean KL, ELBO = -(D+R); per z draw (mean m, covariance S):
     log det S, m.m, 1/2 (tr S + m.m - d - log det S); active units; IW-NLL, MI; with
-    `nll_true`: H, D + R - H, iw_gap.  Definitions: docs/design.md#evaluation."""
+    `nll_true`: H, D+R-H, iw_gap.  Definitions: docs/design.md#evaluation."""
     size = weights.sum(1)
     distortion, rate = -(weights @ rec) / size, (weights @ kl) / size
     logdet, norm2, agg = [], [], []

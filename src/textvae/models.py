@@ -1,13 +1,9 @@
 """Encoders, decoders and the VAE that joins them.
 
-Architectures (paper A): `lstm` = LSTM encoder + LSTM decoder; `gru` = GRU encoder + GRU
-decoder; `cnn` = LSTM encoder + the authors' gated convolutional decoder (their `ConvLM` blocks,
-after Dauphin et al. 2017).
-The encoder reads the whole sentence (and </s> after it with `encoder_eos`, as the authors'
-code); mu and log sigma^2 are linear maps of its last state.  z enters the decoder as the
-`z_input` setting says: `every_step`, concatenated to the word embedding at every step with a
-zero initial state (paper A); or `initial_state`, through a linear map to an RNN decoder's
-initial hidden (and cell) state and nowhere else (Bowman et al. 2016, on which paper B builds).
+Architectures (paper A): `lstm`, `gru` (encoder and decoder of that cell) and `cnn` (LSTM
+encoder, gated convolutional decoder).  mu and log sigma^2 are linear maps of the encoder's
+last state; z enters the decoder at `every_step` (paper A) or as its `initial_state`
+(Bowman et al. 2016).  Why: docs/design.md#models.
 """
 
 from __future__ import annotations
@@ -93,11 +89,8 @@ class RNNDecoder(nn.Module):
 class GatePath(nn.Module):
     """One gated path of a ConvLM block.
 
-    A 1x1 convolution from `channels` to `inner`, a causal
-    convolution of width k over `inner` (the output at t sees the inputs t-k+1..t: left padding
-    of k-1), a 1x1 convolution back to `channels`, each followed by dropout.  The 1x1
-    convolutions are linear maps over (B, T, channels), the same functions as conv1d of width 1
-    and faster on a CPU."""
+    1x1 convolution `channels` -> `inner`, causal convolution of width k, 1x1 convolution back
+    to `channels`, each followed by dropout.  Why: docs/design.md#models."""
 
     def __init__(self, channels: int, inner: int, width: int, dropout: float, at_eval: bool = False):
         super().__init__()
@@ -118,13 +111,10 @@ class GatePath(nn.Module):
 
 
 class ConvLMBlock(nn.Module):
-    """The authors' gated convolutional block.
+    """The authors' gated convolutional block (`ConvLM`, after Dauphin et al. 2017).
 
-    `ConvLM` in Prokhorov et al.'s model_wngt.py, after Dauphin et al. 2017: x' = project(x),
-    a 1x1 convolution to `channels`; then
-    A(x') * sigmoid(B(x')) + x', with A and B two GatePaths.  Kernels start He-uniform and
-    biases zero, as the authors' Keras layers.  The authors' dropout (keep 0.9) runs at
-    evaluation too (tf.nn.dropout has no training switch): `at_eval`."""
+    x' = project(x), a 1x1 convolution to `channels`; out = A(x') * sigmoid(B(x')) + x', A and B
+    two GatePaths; dropout also at evaluation with `at_eval`.  Why: docs/design.md#models."""
 
     def __init__(self, in_channels: int, channels: int, inner: int, width: int, dropout: float,
                  at_eval: bool = False):
@@ -182,21 +172,9 @@ def float32_or_wider(t: torch.Tensor) -> torch.Tensor:
 class LinearCrossEntropy(torch.autograd.Function):
     """The output layer and its cross entropy as one autograd function.
 
-    nll_i = -log softmax(l_i)[y_i] with logits l = h W^T + b.
-
-    The forward pass turns the log-probabilities in place into the gradient of nll with respect
-    to the logits, G = softmax(l_i) - onehot(y_i), so the backward pass is three matrix products:
-    dh = (g * G) W, dW = G^T (g * h), db = G^T g, for the incoming gradient g of nll.  Exact
-    (no sampled or approximate softmax); it replaces log_softmax + nll_loss, whose backward
-    passes write and read the logits three more times.  The logits are laid out as the device
-    computes them fastest (vocabulary_first): (vocabulary x tokens), W h^T, on a CPU; (tokens x
-    vocabulary), h W^T, on a GPU, whose softmax over the first axis of W h^T took 92 % of a
-    paper-size training step (benchmarks/RESULTS.md).
-
-    Under autocast to bfloat16 the logits' matrix product runs in bfloat16 (autocast applies
-    inside the forward pass), the softmax and nll in float32, and G is kept in the logits' dtype
-    so that the backward products run in it too; each gradient is returned in its input's
-    dtype.  In float32 every cast is a no-op."""
+    nll_i = -log softmax(l_i)[y_i] with logits l = h W^T + b.  Backward, with G = softmax(l) -
+    onehot(y) kept from the forward pass: dh = (g * G) W, dW = G^T (g * h), db = G^T g.  Exact;
+    gradients in their inputs' dtypes.  Why: docs/design.md#models."""
 
     @staticmethod
     def forward(ctx, h, weight, bias, targets, need_grad: bool):
@@ -233,10 +211,9 @@ class LinearCrossEntropy(torch.autograd.Function):
 
 
 def vocabulary_first(device: torch.device) -> bool:
-    """Whether the output layer lays its logits out as (vocabulary x tokens).
+    """Whether the output layer lays its logits out as (vocabulary x tokens): on a CPU, not on a GPU.
 
-    On a CPU (W h^T ran
-    at 175 GFLOP/s against 135 for h W^T), not on a GPU (the softmax over the first axis)."""
+    Why: docs/design.md#models."""
     return device.type == "cpu"
 
 
@@ -255,13 +232,9 @@ class VAE(nn.Module):
                        scored: int | None = None) -> torch.Tensor:
         """log p(x|z) per sentence.
 
-        sum_t mask_t log p(x_t | x_<t, z), the targets padded with 0,
-        which the mask (targets != 0) leaves out.  Every position reaches the output layer, so
-        that no tensor's shape depends on the data (selecting the real tokens would make a GPU
-        stop and report their count); length-bucketed batches have almost no padding.  Given
-        `scored`, the number of targets that are not padding (known on the host, as for a
-        random batch padded to its longest sentence), only those positions reach the output
-        layer, found by torch.nonzero_static, which needs no read from the device."""
+        sum_t mask_t log p(x_t | x_<t, z), mask = (targets != 0), the targets padded with 0.
+        Given `scored` (the number of non-padding targets), only those positions reach the
+        output layer.  Why: docs/design.md#models."""
         if self.training and self.word_dropout > 0:
             drop = torch.rand(dec_in.shape, device=dec_in.device) < self.word_dropout
             drop[:, 0] = False  # keep <bos>

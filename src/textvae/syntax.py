@@ -1,19 +1,8 @@
 """Targeted syntactic evaluation (Marvin & Linzen 2018) of a VAE, as in Prokhorov et al. (2019) Table 4.
 
-Minimal pairs (x+, x-), a grammatical sentence and an ungrammatical one.
-
-Pairs come from the original EMNLP 2018 test sets (one pickle per test set: dict sub-case ->
-list of tuples of sentences; NPI tuples hold a third, intrusive sentence that is not used) or
-are generated from the built-in grammar's lexicon with the same test sets and sub-case names.
-
-Scores, with z+ and z- the posterior means of x+ and x-:
-p1 = share of pairs with log p(x-|z+) < log p(x+|z+); p2 = the same with z-;
-p1_bar, p2_bar: the same with z+ and z- averaged over the pairs of each sub-case, the share
-taken per sub-case and averaged over the sub-cases (the authors' experiment_table_4.py).
-A pair whose two sentences the model's vocabulary maps to the same ids (the words that make
-them differ both outside it, so both <unk>) is lost to the vocabulary: x+ and x- are one
-sequence and no model can prefer either, so the shares are taken over the other pairs, and
-ties among those (equal log-likelihoods) are counted apart, as neither success nor failure.
+Minimal pairs (x+, x-), real or from the built-in lexicon; with z+, z- their posterior
+means, p1 = share of pairs with log p(x-|z+) < log p(x+|z+), p2 the same under z-, p1_bar
+and p2_bar under per-sub-case mean codes.  Why: docs/design.md#syntax.
 """
 
 from __future__ import annotations
@@ -360,11 +349,10 @@ def pair_hits(scores: pd.DataFrame) -> pd.DataFrame:
 def pair_accuracies(scores: pd.DataFrame) -> dict:
     """The minimal-pair accuracies p1, p2, p1_bar and p2_bar.
 
-    p1, p2: shares of the pairs the vocabulary tells apart (`n_scored`) whose ungrammatical
-    sentence is less likely, a strict comparison; p1_bar, p2_bar as the authors' code computes
-    them: the share within each sub-case (under the sub-case's mean codes), averaged over the
-    sub-cases with equal weight; `ties_*`, how many scored pairs had equal log-likelihoods;
-    `pairs_lost`, the pairs the vocabulary could not tell apart."""
+    p1, p2: shares of the `n_scored` pairs (those the vocabulary tells apart) whose
+    ungrammatical sentence is strictly less likely; p1_bar, p2_bar: the share per sub-case,
+    averaged over the sub-cases; `ties_*`, `pairs_lost` and pair_counts beside them.
+    Why: docs/design.md#syntax."""
     scored = scores[~scores["lost"]]
     out = dict(n_pairs=len(scores), pairs_lost=int(scores["lost"].sum()), n_scored=len(scored))
     hits = pair_hits(scored)

@@ -1,16 +1,9 @@
 """The statistics behind every verdict of the claims.
 
-An `Estimate` is a quantity with its test: the two-sided p-value against any value b, the
-interval at any alpha (the values b the test does not reject at alpha, so the interval excludes
-b exactly when p < alpha), what was resampled (`unit`) and how many (`n_units`).  The tests:
-the percentile bootstrap with its counting p-value, Student's t (paired, one-sample, Welch's),
-the exact sign-flip permutation test, Wilson's score test, Newcombe's paired interval and the
-exact sign test (McNemar's).  The decisions (`between`, `exceeds`, `every`, `trend`,
-`at_least`) and the false discovery control take an estimate's p-value.  Written here because
-scipy.stats has no paired bootstrap of statistics computed in separate jobs, no Newcombe
-interval, and no one object that ties a test's p-value to its interval; scipy.special gives the
-distributions (scipy.stats is imported only where needed: the registry imports this module at
-every snakemake start).  docs/experiments.md, "How a claim is decided", gives the reasoning.
+An `Estimate` ties a two-sided p-value p(b) to intervals (the b not rejected at alpha).
+Tests: percentile bootstrap, Student's t, exact sign-flip, Wilson, Newcombe's paired interval,
+exact sign test.  Decisions (`between`, `exceeds`, `every`, `trend`, `at_least`) and false
+discovery control read p-values.  Why: docs/design.md#stats.
 """
 
 from __future__ import annotations
@@ -93,10 +86,8 @@ def _z(alpha: float) -> float:
 def bootstrap(replicates, value: float, unit: str, n_units: int) -> Estimate:
     """A statistic with its bootstrap replicates: percentile interval and counting p-value.
 
-    p(b) = 2 (1 + min(#{r <= b}, #{r >= b})) / (B + 1), at least 2 / (B + 1); the interval is
-    [r_(m), r_(B-1-m)] of the sorted replicates, m = ceil(alpha (B + 1) / 2 - 1) - 1, the
-    values p does not reject.  For a difference of cells, the replicate differences paired by
-    the same resamples of `unit`."""
+    p(b) = 2 (1 + min(#{r <= b}, #{r >= b})) / (B + 1); interval [r_(m), r_(B-1-m)] of the
+    sorted replicates, m = ceil(alpha (B + 1) / 2 - 1) - 1.  Why: docs/design.md#stats."""
     reps = np.sort(np.asarray(replicates, dtype=float))
     B = len(reps)
 
@@ -164,8 +155,7 @@ def sign_flip(differences, unit: str, test: str = "exact sign-flip permutation t
     """The exact sign-flip test of the mean of n per-unit differences.
 
     p(b) = #{flips s: |mean(s (d - b))| >= |mean(d - b)|} / 2^n (all flips up to EXACT_UP_TO
-    units, else (1 + count) / (1 + FLIPS) over seeded flips); the interval is the set of b it
-    does not reject, found by bisection on each side of the mean."""
+    units, else (1 + count) / (1 + FLIPS) over seeded flips); interval: the b not rejected."""
     d = np.asarray(differences, dtype=float)
     n, mean = len(d), float(d.mean())
     flips = _flips(n)
@@ -214,11 +204,10 @@ def wilson(successes: int, n: int, unit: str) -> Estimate:
 
 
 def _newcombe(both: int, only_a: int, only_b: int, neither: int, alpha: float) -> tuple[float, float]:
-    """Newcombe's square-and-add interval of a paired difference of proportions.
+    """Newcombe's square-and-add interval (1998, method 10) of paired p_a - p_b.
 
-    Newcombe (1998, method 10), for p_a - p_b of paired 0/1 outcomes: with Wilson intervals
-    [l_a, u_a], [l_b, u_b] and phi the (corrected) correlation
-    of the pairs, lo = d - sqrt((p_a - l_a)^2 + (u_b - p_b)^2 - 2 phi (p_a - l_a)(u_b - p_b)),
+    Wilson intervals [l_a, u_a], [l_b, u_b], pair correlation phi:
+    lo = d - sqrt((p_a - l_a)^2 + (u_b - p_b)^2 - 2 phi (p_a - l_a)(u_b - p_b)),
     hi = d + sqrt((p_b - l_b)^2 + (u_a - p_a)^2 - 2 phi (p_b - l_b)(u_a - p_a))."""
     n = both + only_a + only_b + neither
     a_yes, a_no, b_yes, b_no = both + only_a, only_b + neither, both + only_b, only_a + neither
@@ -247,11 +236,10 @@ def newcombe(both: int, only_a: int, only_b: int, neither: int, unit: str) -> Es
 
 
 def sign_test(wins: int, losses: int, unit: str, test: str = "exact sign test") -> Estimate:
-    """The share of wins among the decided pairs, with the exact binomial test.
+    """The share of wins among the decided pairs (ties dropped), with the exact binomial test.
 
-    Ties dropped: wins / n, n = wins + losses; p(b) = min(1, 2 min(P(X <= wins), P(X >= wins)))
-    for X ~ Binomial(n, b), and the Clopper-Pearson interval, the b it does not reject (against
-    1/2, the exact sign test, McNemar's exact test on paired 0/1 outcomes)."""
+    wins / n, n = wins + losses; p(b) = min(1, 2 min(P(X <= wins), P(X >= wins))), X ~
+    Binomial(n, b); the Clopper-Pearson interval.  Why: docs/design.md#stats."""
     n = wins + losses
 
     def p(bound):
@@ -358,10 +346,9 @@ def every(parts: list[tuple[str, Estimate, float, float]]) -> Decision:
 def trend(comparisons: list[tuple[str, Estimate]], sign: int) -> Decision:
     """Whether a statistic rises (sign 1) or falls (sign -1) over ordered cells.
 
-    `comparisons`: the ends (first cell to last) first, then each step between neighbours.
-    Fails if one of the m tests (the ends and the steps; m = 1 with one step) goes against
-    beyond its Bonferroni level alpha / m: the row is that test's; holds if the ends go the
-    claimed way beyond LEVEL and none goes against; undecided otherwise."""
+    `comparisons`: the ends (first to last cell), then each neighbours' step.  Fails if one of
+    the m tests goes against beyond alpha / m (Bonferroni); holds if the ends go the claimed
+    way beyond LEVEL and none goes against; else undecided.  Why: docs/design.md#stats."""
     ends_label, ends = comparisons[0]
     tests = comparisons[:1] if len(comparisons) <= 2 else comparisons
     m = len(tests)
@@ -387,9 +374,9 @@ def partial_conjunction(p_values, u: int) -> float:
 def at_least(decisions: list[Decision], share: float, unit: str) -> Decision:
     """A claim that holds in at least `share` of K parts, from the parts' decisions.
 
-    With u = ceil(share K): holds if the partial-conjunction p of "at least u hold" (each part's
-    p where it holds, else 1) is below ALPHA; fails if that of "at least K - u + 1 fail" is;
-    undecided otherwise.  The estimate is the share that holds (no interval)."""
+    u = ceil(share K): holds if the partial-conjunction p of "at least u hold" is below ALPHA;
+    fails if that of "at least K - u + 1 fail" is; else undecided.  Estimate: the share that
+    holds.  Why: docs/design.md#stats."""
     k = len(decisions)
     u = math.ceil(share * k - 1e-9)
     held = partial_conjunction([d.p if d.holds is True else 1.0 for d in decisions], u)

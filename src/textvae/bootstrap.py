@@ -1,16 +1,8 @@
 """Bootstrap replicates that give the noise behind a comparison.
 
-Replicates over the items a statistic is computed from (test sentences, held-out sentences),
-paired across the cells that share the items.
-
-Replicate r of a statistic recomputes it on the r-th resample (n items drawn with
-replacement) of its items.  The resamples depend only on (n, replicates, seed), so every cell
-of a corpus that scores the same n items in the same order draws the same resamples, even in
-separate jobs: replicate r of two cells is a paired replicate, and the percentile interval of
-the replicate differences is the paired bootstrap interval of the difference (Efron &
-Tibshirani 1993, ch. 13 and 16).  Written here because scipy.stats.bootstrap resamples the
-samples it is given in one call and cannot pair the replicates of statistics computed in
-separate jobs.
+Replicate r recomputes a statistic on the r-th resample (n items drawn with replacement) of
+its items.  Resamples depend only on (n, replicates, seed), so cells scoring the same items in
+the same order get paired replicates, even in separate jobs.  Why: docs/design.md#bootstrap.
 """
 
 from __future__ import annotations

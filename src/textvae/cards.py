@@ -1,18 +1,8 @@
 """A model folder's card: what a trained cell needs to be used alone.
 
-Beside its `model.pt`, to be used alone on another machine, on sentences of one's own
-(textvae.api, the `textvae` command).
-
-The model_card rule writes two files into each model folder `results/models/{corpus}/{model}/`:
-- `vocab.parquet`: the corpus vocabulary, as `results/data/{corpus}/vocab.parquet` (columns
-  token, id, count; ids 0-3 are <pad>, <unk>, <bos>, <eos>);
-- `card.json`: `corpus` and `model` (the cell), `preparation` (how the corpus's text was prepared,
-  as textvae.corpora.prepare_sentence's keywords lowercase, tokenized, unk_markers and split_chars),
-  `longest_sentence` (tokens of the longest training sentence), `decoding` (the run's decoding
-  block: max_len, batch_size, seed and the named schemes), and `metrics` (the cell's key figures
-  as the runs table has them: final_* from the last history row, test_* from the evaluation
-  where the cell was evaluated).
-Torch-free: the card is plain JSON and pandas.
+The model_card rule writes `vocab.parquet` (token, id, count) and `card.json` (corpus, model,
+preparation, longest_sentence, decoding, metrics) beside `model.pt` in
+`results/models/{corpus}/{model}/`.  Torch-free.  Keys: docs/design.md#cards.
 """
 
 from __future__ import annotations
@@ -43,7 +33,7 @@ def key_metrics(last: pd.Series, summary: pd.Series | None = None) -> dict:
 
 def card(corpus: str, model: str, preparation: dict, longest_sentence: int, decoding: dict,
          metrics: dict) -> dict:
-    """The card of a cell (the module's docstring says what each key holds)."""
+    """The card of a cell (what each key holds: docs/design.md#cards)."""
     return dict(corpus=corpus, model=model, preparation=preparation, longest_sentence=longest_sentence,
                 decoding=decoding, metrics=metrics)
 

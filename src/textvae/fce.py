@@ -1,13 +1,8 @@
 """Forward cross entropy (Prokhorov et al. 2019, Table 3) and statistics of the generated corpora.
 
-Forward cross entropy is how well a language model trained on a model's generated corpus
-predicts the real test set; the statistics are what the generated corpora look like.
-
-The language models of one decoding scheme on a training corpus share one vocabulary, the
-words common to that scheme's synthetic corpora over every C and seed ("common in all of the
-three corpora"), so that their test NLLs are comparable across C; other words become <unk>, in
-the synthetic corpora and in the real test set alike.  (One vocabulary across schemes would be
-the few words greedy decoding produces at every C: most of the real test set as <unk>.)
+The language models of one decoding scheme share a vocabulary, the words common to its
+synthetic corpora over every C and seed (`common_vocabulary`); other words become <unk>.
+Why: docs/design.md#fce.
 """
 
 from __future__ import annotations

@@ -1,16 +1,8 @@
 """Corpora: reading, tokenising, filtering, splitting and sampling sentences, and the vocabulary.
 
-Sentence files are read in several formats; the built-in grammar corpora are sampled.
-
-Formats (`format:` in a corpus's config entry):
-- `lines`: one sentence a line.
-- `jsonl`: one JSON object a line; the sentence or document is in `text_field`.
-- `cbt`: Children's Book Test files: one sentence a line, `_BOOK_TITLE_` lines skipped.
-- `wikitext`: WikiText paragraphs: ` = Heading = ` lines skipped, `@-@`, `@,@`, `@.@` joined.
-Raw documents (several sentences a line or a JSON text) are cut into sentences with
-`split_sentences: true` (the default for wikitext), and tokenised here with `tokenized: false`;
-both by syntok (a maintained rule-based segmenter and tokeniser for English: abbreviations,
-decimals, initials, quotes and ellipses), never by hand-written regexes.
+Formats (a corpus's `format:`): `lines`, `jsonl` (`text_field`), `cbt`, `wikitext`; raw text
+is split into sentences (`split_sentences`) and tokenised (`tokenized: false`) by syntok.
+Built-in grammar corpora are sampled.  Why: docs/design.md#corpora.
 """
 
 from __future__ import annotations
@@ -42,10 +34,9 @@ class CorpusError(ValueError):
 def _words(tokens) -> list[str]:
     """The strings of syntok tokens, with hyphenated words and abbreviations rejoined.
 
-    These are the two joins syntok leaves to its caller: a hyphen or
-    underscore inside a word, which syntok keeps as the next token's spacing ('well-known'), and
-    the dot of an abbreviation, which syntok splits off even where it did not end the sentence
-    ('Mr.', 'U.S.', 'e.g.', 'J.'): a dot touching the word before it and followed by a word."""
+    Joins a hyphen or underscore inside a word ('well-known') and an abbreviation's dot that
+    touches the word before it and is followed by a word ('Mr.', 'U.S.').
+    Why: docs/design.md#corpora."""
     words = []
     for i, tok in enumerate(tokens):
         if words and tok.spacing in ("-", "_"):

@@ -1,13 +1,9 @@
 """The built-in English-like grammar: its lexicon, its rules, and two length profiles.
 
-The grammar covers the constructions probed by Marvin & Linzen (2018): subject-verb agreement
-in simple sentences, across prepositional phrases, across and within subject and object
-relative clauses (with and without "that"), in sentential complements, in short and long VP
-coordination; reflexive anaphora (simple, in a sentential complement, across a relative
-clause); and negative polarity "ever", licensed only under a subject with "no".
-Every noun and verb comes in a singular and a plural form (`LEXICON`), so that test pairs can be
-built from the same words.  Both profiles use the same rules and so derive the same language;
-they differ only in how often the optional, lengthening constructions are chosen.
+It covers Marvin & Linzen's (2018) constructions: agreement, reflexive anaphora and "ever"
+licensed by "no"; each noun and verb has both numbers (`LEXICON`).  The profiles share rules
+and language, differing only in how often lengthening constructions are chosen.
+Why: docs/design.md#english.
 """
 
 from __future__ import annotations

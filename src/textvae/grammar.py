@@ -1,13 +1,8 @@
 """Probabilistic context-free grammars: seeded sampling and exact string probabilities.
 
-A grammar maps each nonterminal to weighted right-hand sides; any symbol that is not a
-nonterminal is a terminal (a word).  The weights of a nonterminal's rules are normalised to
-probabilities.  The probability of a token sequence x is the sum over all its derivations,
-
-    p(x) = sum_{d : yield(d) = x} prod_{(A -> alpha) in d} p(A -> alpha),
-
-computed exactly with the inside algorithm on a binarised copy of the grammar
-(Baker 1979; Lari & Young 1990).  A string the grammar cannot derive has p(x) = 0.
+p(x) = sum_{d : yield(d) = x} prod_{(A -> alpha) in d} p(A -> alpha), computed exactly by the
+inside algorithm on a binarised copy (Baker 1979; Lari & Young 1990); rule weights are
+normalised per nonterminal.  Why: docs/design.md#grammar.
 """
 
 from __future__ import annotations

@@ -1,13 +1,8 @@
 """Model ids: the one grammar that names a cell's model, readable in a path.
 
-`{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal][-s{seed}]`, e.g. `lstm-betac-C15`,
-`lstm-vae`, `lstm-vae-anneal`, `lstm-autogen-m1`, `gru-freebits-C5`, `lstm-beta-b0.5`,
-`lstm-betac-C15-s2`; `lstm-lm` is the decoder alone (z of size 0), an LSTM language model with
-the decoder's sizes.  `-s{seed}` sets the cell's training seed: an experiment's `train_seeds`
-repeats each of its models once per seed (the tables show the mean and sd over the seeds and
-the claims decide over them); an id without it trains with the settings' seed.  The pattern is
-written once, here: `parse` reads it, `ModelId.format` writes it, and the workflow's `model`
-wildcard is `WILDCARD`.
+`{arch}-{objective}[-C{C} | -m{m} | -b{beta}][-anneal][-s{seed}]`, e.g. `lstm-betac-C15-s2`;
+`lstm-lm` is the decoder alone.  `-s{seed}` sets the training seed.  `parse` reads ids,
+`ModelId.format` writes them, `WILDCARD` matches them.  Why: docs/design.md#model_ids.
 """
 
 from __future__ import annotations

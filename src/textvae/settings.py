@@ -1,15 +1,8 @@
 """A cell's settings, typed once, and the names the config may choose among.
 
-The settings are everything that makes one trained model (typed as nanoGPT's GPTConfig types
-its model's); the names are those of architectures, objectives, precisions, schedules and
-decoding methods, each defined here once.
-
-One `Settings` is built from the config for each cell (textvae.config.cell_settings); it
-reaches the cell's training job as plain values (`dataclasses.asdict`, the job's `settings`
-param, so that Snakemake's params trigger sees every value), is saved in the trained model's
-file under "settings", and its hash fingerprints the training checkpoints.  The enums below
-are the ones the config schema allows (tests/test_experiments.py holds the two equal).
-Torch-free: checking a config at every snakemake start imports it.
+`Settings` is everything that makes one trained model; it reaches the training job as plain
+values, is saved in the model file under "settings", and its hash fingerprints checkpoints.
+The enums are those the config schema allows.  Torch-free.  Why: docs/design.md#settings.
 """
 
 from __future__ import annotations

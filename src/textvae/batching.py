@@ -55,13 +55,9 @@ def epoch_batches(lengths: list[int], batch_size: int, composition: str, seed: i
 def collate(sentences: list[list[int]], bos: int, eos: int, device=None):
     """Token id lists padded into the encoder, decoder and target tensors.
 
-
-    Token id lists -> (enc_in, lengths, dec_in, targets), padded with 0 on the right, on
-    `device`.
-
-    enc_in = x; dec_in = <bos> x; targets = x <eos>.  To a GPU they go from page-locked memory
-    without waiting for the copy (non-blocking), so that a training step does not stop the
-    host until the GPU has caught up."""
+    -> (enc_in, lengths, dec_in, targets), padded with 0 on the right, on `device` (copied
+    non-blocking from page-locked memory): enc_in = x; dec_in = <bos> x; targets = x <eos>.
+    Why: docs/design.md#batching."""
     lengths = torch.tensor([len(s) for s in sentences])
     width = max(len(s) for s in sentences) + 1
     rows = len(sentences)

@@ -66,11 +66,8 @@ def logdetcov(table):
 def rate_training(table):
     """A1's rate, MI, offset and target C against training step.
 
-    A1 at the largest C, one panel per corpus and model: the held-out rate R, mutual
-    information I(x; z), offset 1/2 ||mean_x mu(x)||^2 and target C against training step.
-    R = MI + KL(q(z) || p(z)), and the offset is part of the second term: where the offset
-    follows R, the rate is a shift of every posterior that tells the decoder nothing.  MI from n
-    held-out posteriors is at most log n."""
+    At the largest C, a panel per corpus and model: held-out R, I(x; z),
+    1/2 ||mean_x mu(x)||^2 and C; R = MI + KL(q(z) || p(z)).  Why: docs/design.md#figures."""
     table = _pooled(table, [])
     groups = list(table.groupby(["corpus", "model"], sort=True))
     fig, axes = _panels(len(groups))

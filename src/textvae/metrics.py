@@ -42,10 +42,9 @@ def _log_normal_density(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np
 def mutual_information_terms(mu: np.ndarray, logvar: np.ndarray, z: np.ndarray, chunk: int = 1000) -> np.ndarray:
     """The per-sentence terms of the mutual information I(x; z).
 
-    Under the aggregate posterior
-    q(z) = 1/n sum_j q(z|x_j) of the n posteriors given (Hoffman & Johnson 2016; He et al. 2019
-    estimate it so): with one z_i ~ q(z|x_i) per row, t_i = log q(z_i|x_i) - log q(z_i),
-    log q(z_i) = logsumexp_j log q(z_i|x_j) - log n.  Each t_i is at most log n."""
+    With q(z) = 1/n sum_j q(z|x_j) and one z_i ~ q(z|x_i) a row: t_i = log q(z_i|x_i) -
+    log q(z_i), log q(z_i) = logsumexp_j log q(z_i|x_j) - log n; t_i <= log n.
+    Why: docs/design.md#metrics."""
     n = len(mu)
     own = np.empty(n)
     mixture = np.empty(n)

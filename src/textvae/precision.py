@@ -1,10 +1,8 @@
 """The arithmetic of a job's float32 work (the `precision` setting of a cell's training).
 
-fp32: IEEE float32 throughout.  tf32: float32 tensors, with matrix products, cuDNN convolutions
-and RNN cells computed on a GPU's TensorFloat-32 units (10-bit mantissa, float32 range; GPUs
-since Ampere; a CPU computes float32 regardless).  bf16: the forward pass under autocast to
-bfloat16 (matrix products and RNNs in bfloat16, softmax, losses and KL in float32), weights,
-gradients and optimiser state in float32, so no loss scaling is needed.
+fp32: IEEE float32.  tf32: float32 tensors, GPU matrix products, convolutions and RNNs on
+TensorFloat-32 units.  bf16: forward pass under bfloat16 autocast, weights, gradients and
+optimiser state in float32.  Why: docs/design.md#precision.
 """
 
 from __future__ import annotations

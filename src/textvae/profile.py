@@ -9,15 +9,10 @@ import yaml
 
 
 def results_folder(argv: list[str]) -> str:
-    """The results folder of the run a snakemake command line starts.
+    """The results folder of the run a snakemake command line `argv` (no program name) starts.
 
-    The command line is `argv`, without the program name; the folder is a path from where
-    snakemake was started: `--config results=...`,
-
-    else the last of the `--configfile`s that sets `results`, else config.yaml's in the working
-    directory (`-d`), else the schema's default `results`.  profiles/slurm puts SLURM's logs
-    under it.  Written here because Snakemake's own parser cannot be asked for the config
-    without reading the workflow."""
+    `--config results=...`, else the last `--configfile` setting `results`, else config.yaml's
+    under `-d`, else `results`; joined to `-d`.  Why: docs/design.md#profile."""
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     parser.add_argument("--configfile", "--configfiles", nargs="+", action="extend", default=[])
     parser.add_argument("--config", "-C", nargs="*", action="extend", default=[])

@@ -1,9 +1,7 @@
 """Scores of generated text against references, and the statistics that judge between models.
 
-Sentences are strings of space-separated tokens, already tokenised by the corpus step, so
-BLEU uses sacrebleu with `tokenize="none"` and ROUGE splits on spaces.  rouge-score (which
-imports nltk) and scipy.stats are imported in the functions that use them: together they took
-1.7 s of the start of every decoding and A5 job, which need neither.
+Sentences are space-separated tokens: BLEU is sacrebleu with `tokenize="none"`, ROUGE splits
+on spaces.  rouge-score and scipy.stats are imported lazily.  Why: docs/design.md#scores.
 """
 
 from __future__ import annotations

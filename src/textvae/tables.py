@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .model_ids import without_seed
@@ -15,14 +16,11 @@ ORDER_KEYS = ("step", "epoch")  # numeric columns that place a row (of a trainin
 
 
 def over_seeds(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per model, pooling its runs over its training seeds.
+    """One row per model, pooling its runs (`-s{seed}` ids) over its training seeds.
 
-    The runs have model ids `-s{seed}` (textvae.config); the rows are keyed by the text columns
-    and ORDER_KEYS with `model` without its seed:
-
-    each other numeric column x as its mean over the runs, `x_sd` its sd over them (ddof 1) and
-    `seeds` the number of runs.  A model of one run keeps its id (`seeds` 1, `x_sd` NaN).  A
-    frame pooled already (with `seeds`) is returned as it is."""
+    Keyed by the text columns, ORDER_KEYS and `model` without its seed: each numeric x as its
+    mean, `x_sd` its sd (ddof 1), `seeds` the runs.  A frame with `seeds` is returned as it is.
+    Why: docs/design.md#tables."""
     if "seeds" in frame:
         return frame
     frame = frame.drop(columns=["seed"], errors="ignore").assign(run=frame["model"],
@@ -75,10 +73,17 @@ def write_table(frame: pd.DataFrame, parquet, md, title: str,
 
 
 def markdown(frame: pd.DataFrame, floatfmt: str = ".2f") -> str:
-    """The frame as a Markdown table, each | inside a text cell escaped as \\| (a statement such
-    as "||mu||^2 rises" would otherwise split its row)."""
-    escaped = frame.map(lambda value: value.replace("|", "\\|") if isinstance(value, str) else value)
+    """The frame as a Markdown table, each cell as _cell_text shows it."""
+    escaped = frame.map(_cell_text)
     return escaped.to_markdown(index=False, floatfmt=floatfmt)
+
+
+def _cell_text(value):
+    """A cell as Markdown shows it: a list (a claim's cells) joined by ", ", a | escaped as \\| (a
+    statement such as "||mu||^2 rises" would otherwise split its row)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        value = ", ".join(map(str, value))
+    return value.replace("|", "\\|") if isinstance(value, str) else value
 
 
 def write_text(text: str, path) -> None:

@@ -1,13 +1,9 @@
 """Training one cell (corpus x model).
 
-Adam over the settings' batches (textvae.batching), a
-checkpoint after every epoch that a rerun resumes from, a history row every `history_every`
-steps (one line in the job's log, and TensorBoard scalars when asked for), and a hard stop on
-a non-finite loss.
-
-Between history rows a step reads nothing back from the device: the loss terms are summed on
-the device and read once per row, when the row also checks that no step's loss was non-finite
-(an epoch's end is always a row, so a non-finite step never reaches a checkpoint)."""
+Adam over the settings' batches, a checkpoint per epoch that a rerun resumes from, a history
+row every `history_every` steps, and a hard stop on a non-finite loss; between rows a step
+reads nothing back from the device.  Why: docs/design.md#training.
+"""
 
 from __future__ import annotations
 
@@ -97,14 +93,9 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
                tensorboard: str | Path | None = None) -> pd.DataFrame:
     """Training of the cell's VAE on token-id sentences: `model.pt` in out_dir, and the history.
 
-    The history's rows also give the terms on the `held_out` sentences when given, and
-    `held_out.parquet` in out_dir each sampled sentence's ELBO at each row (step, sentence, elbo).
-    Each row is one line to `log` (progress_line; by default written above the progress bar)
-    and, with a `tensorboard` folder, TensorBoard scalars there named as the history's columns.
-    `checkpoint.pt` in out_dir holds the state after the last whole epoch, from which a rerun
-    resumes; it is removed once `model.pt` is written, unless `keep_checkpoint`.  `model.pt`
-    holds the settings (as plain values, under "settings"), the vocabulary size, the weights
-    and `info`."""
+    Also in out_dir: `checkpoint.pt` (last whole epoch; removed at the end unless
+    `keep_checkpoint`) and, with `held_out`, `held_out.parquet` (step, sentence, elbo).  Rows
+    go to `log` and to `tensorboard` when given.  Files: docs/design.md#training."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     run = Run(cell, settings, sentences, bos, eos, device, out_dir / "checkpoint.pt", log,
@@ -284,10 +275,9 @@ def save_model(run: Run, model, vocab_size: int, state: Progress, path: Path) ->
 def held_out_terms(model, held_out: list[list[int]], bos: int, eos: int, settings: Settings, device) -> dict:
     """The history's held-out columns on a sample of sentences, and each sentence's ELBO.
 
-    The columns are reconstruction, KL, ELBO and KL share, MI, ||mean mu||^2 and the active
-    units of the posterior means, and `elbos` each sentence's (evaluation.mean_terms), in
-    batches of the training's size (on a CPU, 150 Yahoo sentences in one padded batch took 3.6 times as long
-    as in batches of 32: the logits no longer fit the cache)."""
+    Columns held_out_*: reconstruction, KL, ELBO, KL share, MI, mu_norm2, active units
+    (evaluation.mean_terms); `elbos`, per sentence.  Batches of the training's size.
+    Why: docs/design.md#training."""
     terms = mean_terms(model, held_out, bos, eos, seed=settings.seed, batch_size=settings.batch_size,
                        device=device)
     return dict(_terms(terms["reconstruction"], terms["kl"], settings.m, prefix="held_out_"),
@@ -368,14 +358,11 @@ def new_optimiser(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
 
 def train_step(model, optimiser, tensors, settings: Settings, C: float, weight: float,
                tokens: int | None = None):
-    """One optimisation step on a batch.
+    """One optimisation step on a batch `tensors` = collate(...) -> (loss, rec, kl), on the device.
 
-    The batch is `tensors` = collate(...); the step takes the loss of the settings' objective with
-    target rate C and KL weight `weight`, its forward pass in the settings' precision, its
-    gradient (norm clipped to grad_clip when set), one optimiser step.  With random batches
-    (padded to their longest sentence) and `tokens`, the batch's words and </s>, only those
-    positions reach the output layer (VAE.reconstruction's `scored`).  Returns (loss, rec, kl)
-    as tensors on the device; nothing is read back to the host."""
+    Loss of the settings' objective with target rate C and KL weight `weight`, forward pass in
+    the settings' precision, gradient norm clipped to grad_clip when set; `tokens` (random
+    batches) is VAE.reconstruction's `scored`.  Why: docs/design.md#training."""
     scored = tokens if settings.batches == "random" else None
     with autocast(settings.precision, tensors[0].device):
         rec, kl, _, _ = model(*tensors, scored=scored)

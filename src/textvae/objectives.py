@@ -49,7 +49,8 @@ def linear_ramp(step: int, steps: int, target: float) -> float:
 
 
 def kl_weight(schedule: str | None, step: int, steps: int) -> float:
-    """KL annealing weight (Bowman et al. 2016) from 0 to 1 over `steps`:
+    """KL annealing weight (Bowman et al. 2016) from 0 to 1 over `steps`.
+
     linear: min(1, step/steps); sigmoid: 1 / (1 + exp(-10 (step/steps - 1/2))); None: 1."""
     if schedule is None or steps <= 0:
         return 1.0

@@ -79,8 +79,9 @@ def markdown(frame: pd.DataFrame, floatfmt: str = ".2f") -> str:
 
 
 def _cell_text(value):
-    """A cell as Markdown shows it: a list (a claim's cells) joined by ", ", a | escaped as \\| (a
-    statement such as "||mu||^2 rises" would otherwise split its row)."""
+    """A cell as Markdown shows it: a list (a claim's cells) joined by ", ", each | escaped as \\|.
+
+    Unescaped, a statement such as "||mu||^2 rises" would split its row."""
     if isinstance(value, (list, tuple, np.ndarray)):
         value = ", ".join(map(str, value))
     return value.replace("|", "\\|") if isinstance(value, str) else value

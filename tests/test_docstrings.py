@@ -6,6 +6,7 @@ The reasoning and the measurements behind a module live in docs/design.md, linke
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "textvae"
@@ -56,3 +57,12 @@ def test_docstrings_open_with_a_one_line_summary():
             offenders.append(f"  {where}: {summary[:80]!r}")
     assert not offenders, ("docstrings whose first line is not a whole summary (non-empty, ending in one of "
                            f"{' '.join(SUMMARY_ENDS)}, then a blank line or the end):\n" + "\n".join(offenders))
+
+
+def test_design_links_resolve():
+    design = SOURCE.parents[1] / "docs" / "design.md"
+    anchors = {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+               for line in design.read_text().splitlines() if line.startswith("#")}
+    broken = [f"  {where}: #{anchor}" for where, text in docstrings()
+              for anchor in re.findall(r"docs/design\.md#([\w\-]+)", text) if anchor not in anchors]
+    assert not broken, "docstrings link to sections docs/design.md does not have:\n" + "\n".join(broken)

@@ -171,9 +171,9 @@ def evaluate(model, sentences: list[list[int]], bos: int, eos: int, *, iw_sample
              device=torch.device("cpu"), logp_true: np.ndarray | None = None) -> dict:
     """A model's evaluation on the test sentences, with bootstrap replicates when asked.
 
-    set_statistics with `repeats` z draws a sentence; MI over at most `mi_posteriors`
-    posteriors; IW-NLL (`iw_samples` samples) and perplexity on `iw_sentences` seeded
-    sentences, each with its standard error; with `logp_true`, H and bound_ok (D + R >= H);
+    set_statistics with `repeats` z draws a sentence; MI (at most `mi_posteriors` posteriors)
+    and IW-NLL (`iw_samples` samples, `iw_sentences` seeded sentences) with standard errors,
+    and perplexity; with `logp_true`, H and bound_ok (D + R >= H);
     `bootstrap`: `replicates` resampled rows.  Definitions: docs/design.md#evaluation."""
     model.eval()
     in_iw = seeded_subset(len(sentences), iw_sentences, seed)

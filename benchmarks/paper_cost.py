@@ -54,10 +54,11 @@ from textvae.config import (
     all_cells,
     cell_settings,
     experiment_cells,
-    fce_lm_settings,
+    lm_settings,
     prepare,
     reference_lm_cells,
 )
+from textvae.experiments.a5 import lm_overrides as a5_overrides
 from textvae.training import new_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -163,7 +164,7 @@ def a5_work(config: dict, corpora=CORPORA) -> float:
     for corpus, model_id in experiment_cells(config, "A5"):
         tokens = corpora[corpus].words + 1
         for seed in a5["seeds"]:
-            lm = fce_lm_settings(config, corpus, model_id, seed)
+            lm = lm_settings(config, corpus, model_id, seed, a5_overrides(a5))
             per_corpus = a5["sentences"] * tokens
             work += len(a5["schemes"]) * (FORWARD * per_corpus + lm.epochs * per_corpus
                                           + FORWARD * corpora[corpus].test * tokens)

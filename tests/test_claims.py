@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from textvae import claims, stats
-from textvae.claims import implied, paper_a, paper_b
+from textvae.claims import implied
+from textvae.experiments import a1, a2, a3, a4, a5, a6, b1, b3, b4, b5, roles
 
 
 def replicates(cells: list, n: int = 400, shared: float = 0.0) -> pd.DataFrame:
@@ -46,7 +47,7 @@ def test_a1_trends_hold_fail_or_are_undecided():
         frames += cells
         noise += reps
     tables = {"rate_distortion": pd.DataFrame(frames), "rate_distortion_bootstrap": replicates(noise)}
-    rows = by(r for r in paper_a.a1(tables) if r["claim"] == "A1.distortion_falls")
+    rows = by(r for r in a1.claims(tables) if r["claim"] == "A1.distortion_falls")
     assert {k: r["outcome"] for k, r in rows.items()} == {
         "D falls as C grows (lstm)": "holds", "D falls as C grows (gru)": "fails",
         "D falls as C grows (cnn)": "undecided"}
@@ -55,15 +56,15 @@ def test_a1_trends_hold_fail_or_are_undecided():
     assert falls["comparison"] == "C=3 -> C=15" and (falls["unit"], falls["n_units"]) == ("test sentences", 1000)
     assert falls["p_value"] == pytest.approx(2 / 401)  # every replicate falls: p = 2 (1 + 0) / (B + 1)
     assert rows["D falls as C grows (cnn)"]["reason"] == "within the noise"
-    (rate,) = [r for r in paper_a.a1(tables) if r["claim"] == "A1.rate_on_target"]
-    assert rate["outcome"] == "holds" and rate["cells"].count("c/") == 9
+    (rate,) = [r for r in a1.claims(tables) if r["claim"] == "A1.rate_on_target"]
+    assert rate["outcome"] == "holds" and sum(c.startswith("c/") for c in rate["cells"]) == 9
     assert rate["test"].startswith("intersection-union over 9 runs") and rate["p_value"] > 0
 
 
 def test_a_bump_fails_the_trend_and_the_row_is_the_failing_step():
     cells, noise = _rd("lstm", [20.0, 25.0, 15.0], 0.1)
     tables = {"rate_distortion": pd.DataFrame(cells), "rate_distortion_bootstrap": replicates(noise)}
-    row = next(r for r in paper_a.a1(tables) if r["claim"] == "A1.distortion_falls")
+    row = next(r for r in a1.claims(tables) if r["claim"] == "A1.distortion_falls")
     assert row["outcome"] == "fails" and row["comparison"] == "C=3 -> C=8"  # falls end to end, rises on the way
     assert row["estimate"] == pytest.approx(5.0) and row["lo"] > 0 and "Bonferroni over 3" in row["test"]
 
@@ -78,7 +79,7 @@ def test_a_broken_pairing_changes_the_verdict():
                         for c in cells], shared=0.9999)
     def falls(noise):
         tables = {"rate_distortion": pd.DataFrame(cells), "rate_distortion_bootstrap": noise}
-        return next(r for r in paper_a.a1(tables) if r["claim"] == "A1.distortion_falls")["outcome"]
+        return next(r for r in a1.claims(tables) if r["claim"] == "A1.distortion_falls")["outcome"]
     assert falls(noise) == "holds"
     high = noise["model"] == "lstm-betac-C15"
     shuffled = noise.copy()
@@ -93,7 +94,7 @@ def test_a2_active_units_saturated_or_never_moving():
                                   z=32, active_units=au, rate=[3.0, 25.0], n_sentences=1000, **others))
         noise = replicates([({"corpus": "c", "model": m}, {"active_units": (float(a), spread), "rate": (C, 0.01)})
                             for m, a, C in zip(table["model"], au, [3.0, 25.0])])
-        return next(r for r in paper_a.a2({"capacity": table, "capacity_bootstrap": noise})
+        return next(r for r in a2.claims({"capacity": table, "capacity_bootstrap": noise})
                     if r["claim"] == "A2.active_units_rise")
     saturated = capacity([32, 32], 0.0)
     assert saturated["outcome"] == "undecided" and saturated["reason"] == "saturated: all 32 units active at C=3"
@@ -107,7 +108,7 @@ def test_rate_on_target_is_an_intersection_union_test():
     def rate(spread_b, rate_b=16.3):
         noise = replicates([({"corpus": "c", "model": "a"}, {"rate": (3.2, 0.1)}),
                             ({"corpus": "c", "model": "b"}, {"rate": (rate_b, spread_b)})])
-        (row,) = paper_a.rate_on_target(frame.assign(rate=[3.2, rate_b]), noise, "X", "x")
+        (row,) = implied.rate_on_target(frame.assign(rate=[3.2, rate_b]), noise, "X", "x")
         return row
     assert rate(1.0)["outcome"] == "undecided"
     narrow = rate(0.05)
@@ -125,9 +126,9 @@ def test_a3_aggregate_kl_larger(high, spread, outcome):
                            aggregate_kl=[0.7, high], n_sentences=1000))
     noise = replicates([({"corpus": "c", "model": "gru-betac-C3"}, {"aggregate_kl": (0.7, spread)}),
                         ({"corpus": "c", "model": "gru-betac-C25"}, {"aggregate_kl": (high, spread)})])
-    (row,) = paper_a.a3({"aggregate_posterior": ap, "aggregate_posterior_bootstrap": noise})
+    (row,) = a3.claims({"aggregate_posterior": ap, "aggregate_posterior_bootstrap": noise})
     assert row["outcome"] == outcome and row["comparison"] == "C=3 -> C=25"
-    (bare,) = paper_a.a3({"aggregate_posterior": ap})
+    (bare,) = a3.claims({"aggregate_posterior": ap})
     assert bare["outcome"] == "undecided" and bare["reason"].startswith("no noise estimate")
 
 
@@ -142,18 +143,18 @@ def _paths(per_C: dict, scheme="g", other=None):
 
 def test_a4_smallest_against_largest_C_by_the_exact_sign_flip():
     greedy = {"g": {"method": "greedy"}, "t": {"method": "topk"}}
-    def a4(small, middle, large, schemes=greedy):
+    def homotopy(small, middle, large, schemes=greedy):
         paths, counts = _paths({3: small, 15: middle, 25: large})
-        return paper_a.a4({"homotopy_repeats": counts, "homotopy_paths": paths}, schemes=schemes)
-    (row,) = a4([4, 3, 5, 4, 4, 3, 5, 4, 3, 4], [2] * 10, [1, 1, 2, 0, 1, 1, 2, 1, 0, 1])
+        return a4.claims({"homotopy_repeats": counts, "homotopy_paths": paths}, schemes=schemes)
+    (row,) = homotopy([4, 3, 5, 4, 4, 3, 5, 4, 3, 4], [2] * 10, [1, 1, 2, 0, 1, 1, 2, 1, 0, 1])
     assert row["outcome"] == "holds" and row["test"] == "exact sign-flip permutation test over 10 paths"
     assert row["p_value"] == pytest.approx(2 / 1024) and row["comparison"] == "C=3 -> C=25"
     assert (row["unit"], row["n_units"]) == ("paths", 10) and "C=15: 20" in row["evidence"]
-    assert a4([1] * 10, [2] * 10, [3] * 10)[0]["outcome"] == "fails"
+    assert homotopy([1] * 10, [2] * 10, [3] * 10)[0]["outcome"] == "fails"
     # the issue's case: 8 paths fall by one, 2 rise by one: the exact p is 0.109, undecided
-    (near,) = a4([3] * 10, [3] * 10, [2] * 8 + [4] * 2)
+    (near,) = homotopy([3] * 10, [3] * 10, [2] * 8 + [4] * 2)
     assert near["outcome"] == "undecided" and near["p_value"] == pytest.approx(112 / 1024)
-    (missing,) = a4([3] * 10, [2] * 10, [1] * 10, {"t": {"method": "topk"}})
+    (missing,) = homotopy([3] * 10, [2] * 10, [1] * 10, {"t": {"method": "topk"}})
     assert missing["outcome"] == "undecided" and missing["reason"] == "the experiment decodes with no greedy scheme"
 
 
@@ -174,7 +175,7 @@ def test_a5_pairs_the_lm_seeds():
     sb = {C: [50.0, 50.0, 50.0] for C in (3, 15, 25)}
     def nucleus(top, unk=2.0):
         lms, fce = _lms({3: [30.0, 30.1, 31.0], 15: [29.0, 29.2, 30.2], 25: top}, sb, "nuc", unk)
-        return next(r for r in paper_a.a5({"fce": fce, "fce_lms": lms}, schemes=schemes)
+        return next(r for r in a5.claims({"fce": fce, "fce_lms": lms}, schemes=schemes)
                     if r["claim"] == "A5.nucleus_fce_rises")
     rises = nucleus([29.4, 29.6, 30.7])
     assert rises["outcome"] == "holds" and rises["test"] == "paired t over 3 LM seeds (normal values assumed)"
@@ -183,7 +184,7 @@ def test_a5_pairs_the_lm_seeds():
     assert nucleus([29.9, 28.6, 30.5])["outcome"] == "undecided"
     assert nucleus([29.4, 29.6, 30.7], unk=91.0)["reason"].startswith("the vocabulary maps 91 %")
     lms, fce = _lms({3: [30.0], 25: [31.0]}, {3: [50.0], 25: [40.0]}, "nuc")
-    one = next(r for r in paper_a.a5({"fce": fce, "fce_lms": lms}, schemes=schemes)
+    one = next(r for r in a5.claims({"fce": fce, "fce_lms": lms}, schemes=schemes)
                if r["claim"] == "A5.nucleus_fce_rises")
     assert one["outcome"] == "undecided" and one["reason"].startswith("no noise estimate")
 
@@ -200,7 +201,7 @@ def test_a5_decides_over_training_seeds_when_there_are_some():
     lms = pd.DataFrame(rows)
     fce = pd.DataFrame(dict(corpus="c", model=["lstm-betac-C15", "lstm-betac-C25"], C=[15.0, 25.0], scheme="nuc",
                             fce=[29.5, 30.1], test_pct_unk=2.0, entropy=np.nan))
-    row = next(r for r in paper_a.a5({"fce": fce, "fce_lms": lms}, schemes={"nuc": {"method": "nucleus"}})
+    row = next(r for r in a5.claims({"fce": fce, "fce_lms": lms}, schemes={"nuc": {"method": "nucleus"}})
                if r["claim"] == "A5.nucleus_fce_rises")
     assert row["unit"] == "training seeds" and row["n_units"] == 3 and row["estimate"] == pytest.approx(0.6)
 
@@ -210,7 +211,7 @@ def test_a5_greedy_self_bleu_over_every_C():
     fce_values = {C: [30.0, 30.0, 30.0] for C in (3, 15, 25)}
     def self_bleu(values):
         lms, fce = _lms(fce_values, values, "gr")
-        return next(r for r in paper_a.a5({"fce": fce, "fce_lms": lms}, schemes=schemes)
+        return next(r for r in a5.claims({"fce": fce, "fce_lms": lms}, schemes=schemes)
                     if r["claim"] == "A5.greedy_self_bleu_falls")["outcome"]
     assert self_bleu({3: [90, 91, 89], 15: [70, 71, 69], 25: [60, 62, 61]}) == "holds"
     assert self_bleu({3: [60, 62, 61], 15: [70, 71, 69], 25: [90, 91, 89]}) == "fails"
@@ -223,16 +224,16 @@ def test_fce_below_the_entropy_fails_the_implied_check():
     lms["run"] = "/lm" + lms["seed"].astype(str)
     fce = pd.DataFrame(dict(corpus="short", model="m3", scheme=["nucleus", "top15", "greedy"], fce=[29.0, 25.0, 12.0],
                             entropy=20.0, test_pct_unk=[2.0, 0.0, 56.0]))
-    (row,) = paper_a.fce_at_least_entropy(lms, fce)
+    (row,) = implied.fce_at_least_entropy(lms, fce)
     assert row["outcome"] == "holds" and "2 (model, scheme) rows" in row["evidence"]
     assert row["test"].startswith("intersection-union over 2 (model, scheme) rows") and row["unit"] == "LM seeds"
     low = lms.assign(fce=lms["fce"] - 10.0)
-    (row,) = paper_a.fce_at_least_entropy(low, fce.assign(fce=[19.0, 15.0, 12.0]))
+    (row,) = implied.fce_at_least_entropy(low, fce.assign(fce=[19.0, 15.0, 12.0]))
     assert row["outcome"] == "fails"
     noisy = lms.assign(fce=[19.0, 21.0, 19.4, 25.0, 25.2, 24.8])
-    (row,) = paper_a.fce_at_least_entropy(noisy, fce.assign(fce=[19.8, 25.0, 12.0]))
+    (row,) = implied.fce_at_least_entropy(noisy, fce.assign(fce=[19.8, 25.0, 12.0]))
     assert row["outcome"] == "undecided"
-    (row,) = paper_a.fce_at_least_entropy(lms, fce.assign(test_pct_unk=91.0))
+    (row,) = implied.fce_at_least_entropy(lms, fce.assign(test_pct_unk=91.0))
     assert row["outcome"] == "undecided" and "<unk>" in row["reason"]
 
 
@@ -258,20 +259,23 @@ def test_a6_by_counts_per_category():
                      (3, "k1"): (240, 242, 230, 240, 235), (100, "k1"): (314, 312, 310, 312, 310),
                      (3, "k2"): (160, 161, 150, 160, 155), (100, "k2"): PAPERS_PATTERN[1],
                      (3, "k3"): (312, 311, 310, 312, 312), (100, "k3"): (318, 64, 60, 224, 220)})
-    rows = by(paper_a.a6({"syntax": table}), "claim")
+    rows = by(a6.claims({"syntax": table}), "claim")
     equal = rows["A6.small_C_p1_equals_p2[k0]"]
     assert equal["outcome"] == "holds" and equal["test"] == "Newcombe paired score interval over 320 minimal pairs"
     near = rows["A6.large_C_p1_near_one[k0]"]
     assert near["outcome"] == "holds" and near["test"] == "Wilson score test over 320 minimal pairs"
-    assert near["estimate"] == pytest.approx(314 / 320) and near["lo"] > paper_a.NEAR_ONE  # the tested quantity
+    assert near["estimate"] == pytest.approx(314 / 320) and near["lo"] > a6.NEAR_ONE  # the tested quantity
     assert rows["A6.large_C_p2_far_below[k0]"]["outcome"] == "holds"
     assert rows["A6.large_C_p2_far_below[k1]"]["outcome"] == "fails"
     bar = rows["A6.large_C_p1_bar_below_p1[k0]"]
     assert bar["outcome"] == "holds" and bar["estimate"] == pytest.approx(90 / 320)  # p1 - p1_bar, tested >= 0.1
     assert rows["A6.large_C_p1_bar_below_p1[k1]"]["outcome"] == "fails"  # no drop: fails against the margin
+    known = {(claim, detail.row["claim"]): detail.known for claim, _, _, details in a6.categories({"syntax": table})
+             for detail in details}
     for claim in ("small_C_p1_equals_p2", "large_C_p1_near_one", "large_C_p2_far_below"):
         unknown = rows[f"A6.{claim}[k2]"]
-        assert unknown["outcome"] == "undecided" and unknown["reason"].startswith(claims.UNFIT)
+        assert unknown["outcome"] == "undecided" and not known[f"A6.{claim}", f"A6.{claim}[k2]"]
+        assert known[f"A6.{claim}", f"A6.{claim}[k0]"] and unknown["reason"].startswith(a6.UNFIT)
     assert rows["A6.large_C_p1_near_one[k3]"]["outcome"] == "holds"  # a level, decided however easy
     summary = rows["A6.large_C_p2_far_below"]
     assert summary["parent"] == "" and rows["A6.large_C_p2_far_below[k0]"]["parent"] == "A6.large_C_p2_far_below"
@@ -291,7 +295,7 @@ def test_each_a6_rule_holds_fails_or_is_undecided():
     table = _syntax({(3, "h"): (240, 240, 230, 240, 235), (100, "h"): PAPERS_PATTERN[1],
                      (3, "f"): (240, 160, 150, 240, 235), (100, "f"): (250, 240, 235, 245, 240),
                      (3, "u"): (240, 225, 215, 240, 235), (100, "u"): (290, 252, 250, 255, 250)})
-    rows = by(paper_a.a6({"syntax": table}), "claim")
+    rows = by(a6.claims({"syntax": table}), "claim")
     for claim in ("small_C_p1_equals_p2", "large_C_p1_near_one", "large_C_p2_far_below", "large_C_p1_bar_below_p1"):
         assert [rows[f"A6.{claim}[{k}]"]["outcome"] for k in "hfu"] == ["holds", "fails", "undecided"], claim
 
@@ -301,7 +305,7 @@ def test_a6_summary_needs_half_the_categories_known():
     cells = {(3, "k0"): PAPERS_PATTERN[0], (100, "k0"): PAPERS_PATTERN[1]}
     for k in ("k1", "k2", "k3"):
         cells.update({(3, k): (160, 161, 150, 160, 155), (100, k): PAPERS_PATTERN[1]})
-    row = by(paper_a.a6({"syntax": _syntax(cells)}), "claim")["A6.large_C_p2_far_below"]
+    row = by(a6.claims({"syntax": _syntax(cells)}), "claim")["A6.large_C_p2_far_below"]
     assert row["outcome"] == "undecided" and row["reason"] == (
         "the model knows 1 of 4 categories; a claim over categories needs at least 2")
 
@@ -309,7 +313,7 @@ def test_a6_summary_needs_half_the_categories_known():
 def test_a6_at_the_ceiling_is_not_a_point():
     """p1 = 1 on 320 pairs at large C: Wilson's interval [0.988, 1], decided above 0.9."""
     table = _syntax({(3, "k"): (200, 200, 190, 200, 195), (25, "k"): (320, 32, 32, 300, 300)})
-    row = by(paper_a.a6({"syntax": table}), "claim")["A6.large_C_p1_near_one[k]"]
+    row = by(a6.claims({"syntax": table}), "claim")["A6.large_C_p1_near_one[k]"]
     assert row["outcome"] == "holds" and row["lo"] == pytest.approx(0.98814, abs=1e-4) and row["hi"] == 1.0
 
 
@@ -320,13 +324,13 @@ def test_a6_over_training_seeds_widens_the_t_interval_to_the_counts():
     table = pd.concat([_syntax({(3, "k"): (small, 200, 190, 200, 195), (25, "k"): (h, 160, 150, 250, 245)}, n=320)
                        .assign(model=lambda f, s=s: f["model"] + f"-s{s}")
                        for s, small, h in ((1, 200, 300), (2, 204, 306), (3, 202, 312))])
-    row = by(paper_a.a6({"syntax": table}), "claim")["A6.large_C_p2_far_below[k]"]
+    row = by(a6.claims({"syntax": table}), "claim")["A6.large_C_p2_far_below[k]"]
     assert row["outcome"] == "holds" and row["test"].startswith("t over 3 training seeds")
     assert row["lo"] == pytest.approx(0.45625 - T_2 * 0.01875 / np.sqrt(3), abs=1e-4)
     ceiling = table.assign(hits_p1=lambda f: np.where(f["C"] == 25, 320, f["hits_p1"]))
-    near = by(paper_a.a6({"syntax": ceiling}), "claim")["A6.large_C_p1_near_one[k]"]
+    near = by(a6.claims({"syntax": ceiling}), "claim")["A6.large_C_p1_near_one[k]"]
     assert near["outcome"] == "holds" and near["lo"] == pytest.approx(1 / (1 + 1.959964 ** 2 / 960), abs=1e-5)
-    two = by(paper_a.a6({"syntax": table[~table["model"].str.endswith("-s3")]}), "claim")["A6.large_C_p2_far_below[k]"]
+    two = by(a6.claims({"syntax": table[~table["model"].str.endswith("-s3")]}), "claim")["A6.large_C_p2_far_below[k]"]
     assert two["outcome"] == "undecided" and two["reason"].startswith("2 training seeds: the t test over seeds needs")
 
 
@@ -356,7 +360,7 @@ def _b1_tables(ends: dict, seeds=(), spread=0.05, fall_spread=0.001):
             curve = _history(run, end + shift)
             curves.append(curve)
             falls.append(({"corpus": "c", "model": run},
-                          {"fall": (paper_b.relative_fall(curve), fall_spread)}))
+                          {"fall": (b1.relative_fall(curve), fall_spread)}))
     return {"autogen_evaluation": pd.DataFrame(evaluation),
             "autogen_evaluation_bootstrap": replicates(noise, shared=0.9),
             "autogen_training": pd.concat(curves, ignore_index=True), "autogen_training_bootstrap": replicates(falls)}
@@ -370,13 +374,13 @@ def test_b1_on_the_test_sentences_of_one_network_per_model():
     10.3 %; ELBOs -(D + R): -32, -31, -32, -45: m = 1 within 5 % of each VAE, m = 2 14 nats away."""
     ends = {"lstm-vae": (30.0, 2.0, -30.0), "lstm-vae-anneal": (27.0, 4.0, -29.0),
             "lstm-autogen-m1": (26.0, 6.0, -29.5), "lstm-autogen-m2": (35.0, 10.0, -25.0)}
-    rows = by(paper_b.b1(_b1_tables(ends), MARGINS), "claim")
+    rows = by(b1.claims(_b1_tables(ends), MARGINS), "claim")
     share = rows["B1.m1_kl_share_exceeds_vae"]
     assert share["outcome"] == "holds" and share["estimate"] == pytest.approx(100 * 6 / 58 - 100 * 2 / 32)
     assert (share["unit"], share["n_units"]) == ("test sentences", 1000)
     tracks = rows["B1.m1_elbo_tracks_vae_anneal"]
     assert tracks["outcome"] == "holds" and tracks["estimate"] == pytest.approx(-1 / 31)  # relative to |ELBO|
-    wider = by(paper_b.b1(_b1_tables(ends), {"tracks_margin": 0.01}), "claim")["B1.m1_elbo_tracks_vae_anneal"]
+    wider = by(b1.claims(_b1_tables(ends), {"tracks_margin": 0.01}), "claim")["B1.m1_elbo_tracks_vae_anneal"]
     assert wider["outcome"] == "fails"  # 3.2 % apart: beyond a 1 % margin
     assert rows["B1.m2_elbo_departs_from_vae_anneal"]["outcome"] == "holds"  # 14 of 31
     assert rows["B1.m2_elbo_falls"]["outcome"] == "fails"  # it rises to its end and stays there
@@ -387,29 +391,29 @@ def test_b1_on_the_test_sentences_of_one_network_per_model():
     step = noisy["autogen_training"]["step"]
     noisy["autogen_training"]["held_out_elbo"] = np.where(step >= 0.9 * step.max(), -30.3, -30.0)  # falls 1 %
     noisy["autogen_training_bootstrap"]["fall"] += 0.01 - noisy["autogen_training_bootstrap"]["fall"].mean()
-    unsure = by(paper_b.b1(noisy, MARGINS), "claim")
+    unsure = by(b1.claims(noisy, MARGINS), "claim")
     assert unsure["B1.m2_elbo_falls"]["outcome"] == "undecided" and unsure["B1.m1_elbo_holds"]["outcome"] == "undecided"
 
 
 def test_b1_over_training_seeds():
     ends = {"lstm-vae": (30.0, 2.0, -31.0), "lstm-vae-anneal": (27.0, 4.0, -29.0),
             "lstm-autogen-m1": (26.5, 4.0, -29.5), "lstm-autogen-m2": (35.0, 10.0, -25.0)}
-    rows = by(paper_b.b1(_b1_tables(ends, seeds=(1, 2, 3)), MARGINS), "claim")
+    rows = by(b1.claims(_b1_tables(ends, seeds=(1, 2, 3)), MARGINS), "claim")
     share = rows["B1.m1_kl_share_exceeds_vae"]
     assert share["outcome"] == "holds" and share["test"] == "paired t over 3 training seeds (normal values assumed)"
     assert rows["B1.m1_elbo_tracks_vae_anneal"]["outcome"] == "holds"
     falls = rows["B1.m2_elbo_falls"]
     assert falls["outcome"] == "fails" and falls["unit"] == "training seeds"  # no seed falls
     below = dict(ends, **{"lstm-autogen-m1": (26.5, 0.5, -29.5)})  # m = 1 keeps less in z than the VAE
-    assert by(paper_b.b1(_b1_tables(below, seeds=(1, 2, 3)), MARGINS), "claim")[
+    assert by(b1.claims(_b1_tables(below, seeds=(1, 2, 3)), MARGINS), "claim")[
         "B1.m1_kl_share_exceeds_vae"]["outcome"] == "fails"
-    two = by(paper_b.b1(_b1_tables(ends, seeds=(1, 2)), MARGINS), "claim")["B1.m1_kl_share_exceeds_vae"]
+    two = by(b1.claims(_b1_tables(ends, seeds=(1, 2)), MARGINS), "claim")["B1.m1_kl_share_exceeds_vae"]
     assert two["outcome"] == "undecided" and two["reason"].startswith("2 training seeds")
 
 
 def test_b1_lacks_a_model():
     tables = _b1_tables({"lstm-autogen-m1": (30.0, 6.0, -29.5)})
-    lacking = by(paper_b.b1(tables, MARGINS), "claim")
+    lacking = by(b1.claims(tables, MARGINS), "claim")
     assert lacking["B1.m1_kl_share_exceeds_vae"]["reason"] == "the experiment has no model for the VAE"
     assert lacking["B1.m1_kl_share_exceeds_vae"]["unit"] == claims.NOT_TESTED
 
@@ -417,9 +421,9 @@ def test_b1_lacks_a_model():
 def test_falls_after_the_early_phase():
     curve = pd.DataFrame(dict(step=range(10, 101, 10), held_out_elbo=[-30, -25, -22, -21, -20, -20.5, -21, -21.5,
                                                                        -22, -22]))
-    assert paper_b.relative_fall(curve) == pytest.approx(0.1)  # from -20 to -22: 10 %
+    assert b1.relative_fall(curve) == pytest.approx(0.1)  # from -20 to -22: 10 %
     early = curve.assign(held_out_elbo=[-10, -25, -22, -21, -20, -20, -20, -20, -20, -20])
-    assert paper_b.relative_fall(early) == pytest.approx(0.0)  # the first 10 % of the steps is no peak
+    assert b1.relative_fall(early) == pytest.approx(0.0)  # the first 10 % of the steps is no peak
 
 
 def test_the_fall_on_resamples_of_the_held_out_sentences():
@@ -427,16 +431,16 @@ def test_the_fall_on_resamples_of_the_held_out_sentences():
     A resample of sentence 0 twice falls 20 %, of sentence 1 twice 0 %; the whole set 1/20 = 5 %."""
     sentences = pd.DataFrame(dict(step=np.repeat([10, 20, 30], 2), sentence=[0, 1] * 3,
                                   elbo=[-10.0, -30.0, -10.0, -30.0, -12.0, -30.0]))
-    falls = paper_b.fall_replicates(sentences, 400, seed=1)
+    falls = b1.fall_replicates(sentences, 400, seed=1)
     assert set(np.round(falls, 6)) <= {0.2, 0.0, 0.05}
     curve = sentences.groupby("step", as_index=False)["elbo"].mean().rename(columns={"elbo": "held_out_elbo"})
-    assert paper_b.relative_fall(curve) == pytest.approx(0.05)
+    assert b1.relative_fall(curve) == pytest.approx(0.05)
 
 
 def test_b3_beats_by_the_sign_test():
     pref = pd.DataFrame(dict(corpus="c", model=["a", "b", "d"], versus=["x", "y", "z"], wins=[9, 6, 1],
                              losses=[1, 4, 9], ties=0, pct_wins=[90.0, 60.0, 10.0]))
-    rows = paper_b.b3({"autogen_preference": pref})
+    rows = b3.claims({"autogen_preference": pref})
     assert [r["outcome"] for r in rows] == ["holds", "undecided", "fails"]
     assert rows[0]["p_value"] == pytest.approx(0.021484, abs=1e-6)  # 2 (1 + 10) / 2^10
     assert (rows[0]["unit"], rows[0]["n_units"]) == ("test sentences", 10)
@@ -448,11 +452,11 @@ def test_b3_over_training_seeds():
     pref = pd.DataFrame(dict(corpus="c", model=[f"lstm-autogen-m1-s{s}" for s in (1, 2, 3)],
                              versus=[f"lstm-vae-anneal-s{s}" for s in (1, 2, 3)],
                              wins=[80, 70, 75], losses=[20, 30, 25], ties=0))
-    (row,) = paper_b.b3({"autogen_preference": pref})
+    (row,) = b3.claims({"autogen_preference": pref})
     assert row["claim"] == "B3.lstm-autogen-m1_beats_lstm-vae-anneal" and row["outcome"] == "holds"
     assert row["unit"] == "training seeds"
     assert row["estimate"] == pytest.approx(0.75) and row["p_value"] == pytest.approx(0.01307, abs=1e-4)
-    (tie,) = paper_b.b3({"autogen_preference": pref.assign(wins=[80, 0, 75], losses=[20, 0, 25])})
+    (tie,) = b3.claims({"autogen_preference": pref.assign(wins=[80, 0, 75], losses=[20, 0, 25])})
     assert tie["outcome"] == "undecided" and np.isnan(tie["p_value"])
     assert tie["reason"] == "the judge cannot separate the models: every sentence is a tie (run s2)"
 
@@ -475,7 +479,7 @@ def _judge_check(real: float, shuffled: float, corpus="c") -> pd.DataFrame:
 
 def _b4(samples: pd.DataFrame, judge: pd.DataFrame | None = None) -> dict:
     """B4's rows by statement; by default the judge passes its check (95 % of real, 5 % of shuffled)."""
-    return by(paper_b.b4({"autogen_samples_sentences": samples,
+    return by(b4.claims({"autogen_samples_sentences": samples,
                           "autogen_judge": _judge_check(95.0, 5.0) if judge is None else judge}))
 
 
@@ -485,17 +489,17 @@ SHORT = "AutoGen m = 2's prior samples make sense least often (length <=10)"
 def test_b4_mcnemar_on_the_same_z_per_length_group():
     """40 z, every sample short: m = 2 makes sense in 10, the others in 30 (on the same z)."""
     short = [5] * 40
-    def b4(m2_flags):
+    def samples(m2_flags):
         others = [1] * 30 + [0] * 10
         frame = _samples({"lstm-vae-anneal": others, "lstm-autogen-m1": others, "lstm-autogen-m2": m2_flags},
                          {m: short for m in ("lstm-vae-anneal", "lstm-autogen-m1", "lstm-autogen-m2")})
         return _b4(frame)
-    worst = b4([1] * 10 + [0] * 30)[SHORT]
+    worst = samples([1] * 10 + [0] * 30)[SHORT]
     assert worst["outcome"] == "holds" and "exact McNemar" in worst["test"] and worst["unit"] == "prior z"
     assert worst["test"].startswith("intersection-union over 2 models")
-    best = b4([1] * 40)[SHORT]
+    best = samples([1] * 40)[SHORT]
     assert best["outcome"] == "fails"
-    even = b4([1] * 28 + [0] * 2 + [1] * 2 + [0] * 8)[SHORT]
+    even = samples([1] * 28 + [0] * 2 + [1] * 2 + [0] * 8)[SHORT]
     assert even["outcome"] == "undecided"
 
 
@@ -571,18 +575,18 @@ def _interpolations(m1: list, anneal: list, column="repeats"):
 
 def test_b5_repeats_and_neighbour_similarity_by_the_exact_sign_flip():
     def repeats_less(m1, anneal):
-        return by(paper_b.b5(_interpolations(m1, anneal)), "claim")["B5.m1_repeats_less"]
+        return by(b5.claims(_interpolations(m1, anneal)), "claim")["B5.m1_repeats_less"]
     fewer = repeats_less([1, 2, 1, 0, 2, 1, 1, 2, 0, 1], [4, 5, 3, 4, 6, 5, 4, 3, 5, 4])
     assert fewer["outcome"] == "holds" and fewer["p_value"] == pytest.approx(2 / 1024)
     assert fewer["test"] == "exact sign-flip permutation test over 10 paths" and fewer["n_units"] == 10
     assert repeats_less([4] * 10, [1] * 10)["outcome"] == "fails"
     assert repeats_less([1, 2, 1, 3, 2, 1, 1, 2, 3, 1], [2, 1, 2, 2, 3, 1, 2, 1, 2, 2])["outcome"] == "undecided"
     # the issue's B5 case: closer on 8 paths of 10 by 0.1, further on 2 by 0.1: p = 112 / 1024, undecided
-    closer = by(paper_b.b5(_interpolations([0.7] * 8 + [0.5] * 2, [0.6] * 10, "neighbour_similarity")), "claim")
+    closer = by(b5.claims(_interpolations([0.7] * 8 + [0.5] * 2, [0.6] * 10, "neighbour_similarity")), "claim")
     assert closer["B5.m1_neighbours_closer_than_vae_anneal"]["outcome"] == "undecided"
     assert closer["B5.m1_neighbours_closer_than_vae_anneal"]["p_value"] == pytest.approx(112 / 1024)
     # a path without a differing neighbour has no similarity: it leaves the comparison
-    nine = by(paper_b.b5(_interpolations([0.8] * 9 + [np.nan], [0.5] * 10, "neighbour_similarity")), "claim")
+    nine = by(b5.claims(_interpolations([0.8] * 9 + [np.nan], [0.5] * 10, "neighbour_similarity")), "claim")
     assert nine["B5.m1_neighbours_closer_than_vae_anneal"]["n_units"] == 9
     lacking = closer["B5.m1_neighbours_closer_than_m2"]
     assert lacking["outcome"] == "undecided" and lacking["reason"] == "the experiment has no model for AutoGen m = 2"
@@ -694,7 +698,7 @@ def test_every_decided_row_has_a_p_value():
 
 
 def test_roles_from_the_ids():
-    assert paper_b.roles(["gru-autogen-m1", "gru-vae-anneal", "lstm-betac-C3"]) == {
+    assert roles.roles(["gru-autogen-m1", "gru-vae-anneal", "lstm-betac-C3"]) == {
         "m1": "gru-autogen-m1", "vae_anneal": "gru-vae-anneal"}
 
 

@@ -8,6 +8,7 @@ from snakemake.utils import update_config
 
 from textvae import config as tvc
 from textvae.config import ConfigError
+from textvae.experiments import a5
 
 
 def smoke():
@@ -95,14 +96,19 @@ def test_the_paper_config_trains_the_authors_cnn_and_batches():
         rnn = tvc.cell_settings(paper, "yelp", f"{arch}-betac-C10")
         assert (rnn.lr, rnn.batches) == (0.00075, "random")
     assert tvc.cell_settings(paper, "bookcorpus", "lstm-autogen-m1").batches == "bucketed"
-    assert tvc.fce_lm_settings(paper, "cbt", "lstm-betac-C3", seed=1).batches == "bucketed"
+    assert a5_lm(paper, "cbt", "lstm-betac-C3", 1).batches == "bucketed"
+
+
+def a5_lm(config, corpus, model_id, seed):
+    """The settings of A5's LM: config.lm_settings with A5's overrides passed in."""
+    return tvc.lm_settings(config, corpus, model_id, seed, a5.lm_overrides(config["experiments"]["A5"]))
 
 
 def test_an_lm_of_a5_has_the_cells_decoder_sizes_and_a5s_training():
     cfg = smoke()
     cfg["cells"] = {"short/lstm-betac-C3": {"hidden": 24, "word_dropout": 0.2}}
     cfg["experiments"]["A5"]["lm"] = {"epochs": 3, "lr": 0.01}
-    lm = tvc.fce_lm_settings(cfg, "short", "lstm-betac-C3", seed=5)
+    lm = a5_lm(cfg, "short", "lstm-betac-C3", 5)
     cell = tvc.cell_settings(cfg, "short", "lstm-betac-C3")
     assert (lm.arch, lm.objective, lm.z, lm.C, lm.anneal, lm.seed) == ("lstm", "lm", 0, 0.0, None, 5)
     assert (lm.hidden, lm.emb, lm.word_dropout, lm.epochs, lm.lr) == (24, cell.emb, 0.0, 3, 0.01)

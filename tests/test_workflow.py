@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -12,6 +13,7 @@ from conftest import REPO, SMOKE, assert_same_tables, snakemake, why_no_slurm
 from plan_paper import stub_corpora  # noqa: E402
 
 from textvae import config as tvconfig
+from textvae.experiments import claim_ids, claim_pattern
 
 
 def job_blocks(output: str) -> list[tuple[str, str]]:
@@ -92,6 +94,9 @@ def test_smoke_tables_and_figures(smoke_run):
     summary = (tables / "claims_summary.txt").read_text()
     assert summary.startswith(f"claims: {len(head)}: {counts}") and "Benjamini-Hochberg" in summary
     assert claims["claim"].str.startswith("A6.large_C_p2_far_below[").sum() >= 2
+    declared = [claim_pattern(claim) for claim in claim_ids()]
+    assert all(any(p.fullmatch(claim) for p in declared) for claim in claims["claim"])  # each one its module lists
+    assert all(isinstance(cells, np.ndarray) for cells in claims["cells"])  # a list per row, not joined text
     assert "B1.m1_kl_share_exceeds_vae_anneal" in set(claims["claim"])
     a1 = claims[claims["claim"] == "A1.distortion_falls"]
     assert a1["test"].str.startswith("paired bootstrap over test sentences").all()

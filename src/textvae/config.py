@@ -83,16 +83,13 @@ def all_cells(config: dict) -> list[tuple[str, str]]:
     return sorted(cells | set(reference_lm_cells(config)))
 
 
-def fce_lm_settings(config: dict, corpus: str, model_id: str, seed: int) -> Settings:
-    """The settings of A5's language model for a cell's synthetic corpus.
+def lm_settings(config: dict, corpus: str, model_id: str, seed: int, overrides: dict) -> Settings:
+    """The settings of a language model (lstm-lm: no z) trained on a cell's decodings.
 
-    An LSTM language
-    model (lstm-lm: no z) with the cell's decoder sizes, trained with the cell's settings
-    without word dropout and on bucketed batches (an LM has no KL term for random batches to
-    serve), overridden by A5's `lm`, and with its own `seed` (each LM its own initialisation,
-    as its own sample)."""
-    values = dict(cell_values(config, corpus, model_id), word_dropout=0.0, batches="bucketed")
-    values.update(config["experiments"]["A5"].get("lm", {}), seed=seed)
+    The cell's settings (its decoder sizes among them), then `overrides` (the experiment's,
+    textvae.experiments.base.Experiment.lm_overrides), with its own `seed`."""
+    values = dict(cell_values(config, corpus, model_id))
+    values.update(overrides, seed=seed)
     return model_settings(values, "lstm-lm")
 
 

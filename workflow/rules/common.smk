@@ -106,6 +106,20 @@ def experiment_config(experiment):
     return config["experiments"][experiment]
 
 
+def declaring(field):
+    """The ids of the registry's experiments that declare `field` (textvae.experiments.base)."""
+    return [e.id for e in registry.REGISTRY if getattr(e, field)]
+
+
+def reconstruction(experiment):
+    """Rule reconstruct's z, select and seed: the experiment's `reconstruct` declaration."""
+    return registry.EXPERIMENTS[experiment].reconstruct(experiment_config(experiment), DECODING)
+
+
+# {table name: its experiment} of the tables of decoded paths (rule table_paths)
+PATH_TABLES = {e.path_table.name: e for e in registry.REGISTRY if e.path_table}
+
+
 def _read(experiment, key, then, optional):
     keys = experiment_config(experiment)
     value = keys.get(key) if optional else keys[key]

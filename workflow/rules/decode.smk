@@ -4,20 +4,6 @@
 # params.
 
 
-# what each reconstructing experiment decodes: z from the posterior mean of every test sentence
-# (A2), or a z ~ q(z|x) of the first `sentences` test sentences of min_len-max_len tokens (B2)
-RECONSTRUCTION = {
-    "A2": lambda keys: dict(z="mean", select=None, seed=DECODING["seed"]),
-    "B2": lambda keys: dict(
-        z="sample",
-        select={"n": keys["sentences"], "min_len": keys["min_len"], "max_len": keys["max_len"]},
-        seed=keys["seed"],
-    ),
-}
-# how many z ~ p(z) each experiment decodes: two ends per homotopy path (A4), the samples (B4)
-PRIOR_DRAWS = {"A4": lambda keys: 2 * keys["paths"], "B4": lambda keys: keys["draws"]}
-
-
 rule reconstruct:
     input:
         model=f"{RESULTS}/models/{{corpus}}/{{model}}/model.pt",
@@ -30,7 +16,7 @@ rule reconstruct:
     benchmark:
         f"{RESULTS}/benchmarks/reconstruct/{{corpus}}/{{model}}_{{experiment}}.tsv"
     wildcard_constraints:
-        experiment="|".join(RECONSTRUCTION),
+        experiment="|".join(declaring("reconstruct")),
     conda:
         "../../envs/textvae.yaml"
     threads: config["threads"]
@@ -38,9 +24,9 @@ rule reconstruct:
         gpu=1,
     params:
         scheme=wildcard_setting("scheme", scheme),
-        z=lambda w: RECONSTRUCTION[w.experiment](experiment_config(w.experiment))["z"],
-        select=lambda w: RECONSTRUCTION[w.experiment](experiment_config(w.experiment))["select"],
-        seed=lambda w: RECONSTRUCTION[w.experiment](experiment_config(w.experiment))["seed"],
+        z=lambda w: reconstruction(w.experiment)["z"],
+        select=lambda w: reconstruction(w.experiment)["select"],
+        seed=lambda w: reconstruction(w.experiment)["seed"],
         batch_size=DECODING.get("batch_size"),
     script:
         "../scripts/reconstruct.py"
@@ -52,12 +38,12 @@ rule prior_draws:
     log:
         f"{RESULTS}/logs/prior_draws/{{corpus}}_{{experiment}}.log",
     wildcard_constraints:
-        experiment="|".join(PRIOR_DRAWS),
+        experiment="|".join(declaring("prior_draws")),
     localrule: True
     conda:
         "../../envs/textvae.yaml"
     params:
-        n=lambda w: PRIOR_DRAWS[w.experiment](experiment_config(w.experiment)),
+        n=lambda w: registry.EXPERIMENTS[w.experiment].prior_draws(experiment_config(w.experiment)),
         dim=lambda w: tvconfig.latent_size(config, w.experiment, w.corpus),
         seed=wildcard_setting("seed"),
     script:
@@ -111,28 +97,11 @@ rule homotopy:
         "../scripts/homotopy.py"
 
 
-# decoded paths: table name -> its experiment, the per-cell file it gathers, its title
-PATH_TABLES = {
-    "homotopy": dict(
-        experiment="A4",
-        file="homotopy",
-        title="A4 (Prokhorov et al. 2019, Table 2): homotopies between two "
-        "z ~ p(z), the same z for every model of a corpus; repeated neighbours per scheme",
-    ),
-    "autogen_interpolation": dict(
-        experiment="B5",
-        file="interpolation",
-        title="B5 (Mansbridge et al. 2018, Table 5): interpolation between two test sentences, from z ~ q(z|x) "
-        "of each (experiments.B5.z: sample) or their posterior means (mean)",
-    ),
-}
-
-
 rule table_paths:
     input:
         lambda w: cell_files(
-            PATH_TABLES[w.table]["experiment"],
-            f"{{results}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table]['file']}.parquet",
+            PATH_TABLES[w.table].id,
+            f"{{results}}/decode/{{corpus}}/{{model}}/{PATH_TABLES[w.table].path_table.file}.parquet",
         ),
     output:
         parquet=f"{RESULTS}/tables/{{table}}.parquet",
@@ -140,7 +109,7 @@ rule table_paths:
         paths=f"{RESULTS}/tables/{{table}}_paths.parquet",
         md=report(
             f"{RESULTS}/tables/{{table}}.md",
-            **report_by_wildcard(lambda w: PATH_TABLES[w.table]["experiment"], lambda w: f"{w.table}.md"),
+            **report_by_wildcard(lambda w: PATH_TABLES[w.table].id, lambda w: f"{w.table}.md"),
         ),
     log:
         f"{RESULTS}/logs/tables/{{table}}.log",
@@ -150,7 +119,7 @@ rule table_paths:
     conda:
         "../../envs/textvae.yaml"
     params:
-        title=lambda w: PATH_TABLES[w.table]["title"],
+        title=lambda w: PATH_TABLES[w.table].path_table.title,
     script:
         "../scripts/paths_table.py"
 

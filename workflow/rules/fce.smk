@@ -91,7 +91,15 @@ rule fce_lm:
     resources:
         gpu=1,
     params:
-        settings=lambda w: asdict(tvconfig.fce_lm_settings(config, w.corpus, w.model, int(w.seed))),
+        settings=lambda w: asdict(
+            tvconfig.lm_settings(
+                config,
+                w.corpus,
+                w.model,
+                int(w.seed),
+                registry.EXPERIMENTS["A5"].lm_overrides(experiment_config("A5")),
+            )
+        ),
         self_bleu_sample=setting("A5", "self_bleu_sample"),
         batch_size=config["evaluation"]["batch_size"],
     script:

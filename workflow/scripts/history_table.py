@@ -5,7 +5,7 @@ its held-out ELBO after the early phase on bootstrap resamples of those sentence
 
 import pandas as pd
 
-from textvae.claims.paper_b import fall_replicates
+from textvae.experiments.b1 import fall_replicates
 from textvae.scripting import run
 from textvae.tables import write_parquet, write_table
 

@@ -1,7 +1,7 @@
-"""The papers' claims and what spans their rules: verdict rows, false discovery control and the summary.
+"""What the claims of every experiment share: verdict rows, false discovery control and the summary.
 
-Each claim is decided by a rule written once (paper_a, paper_b, implied) from the pipeline's
-tables and the noise behind them (evidence, textvae.stats).
+Each experiment's module (textvae.experiments) decides its claims from its tables and the noise
+behind them (evidence, textvae.stats); the checks the papers imply are in implied.
 
 A verdict is `holds`, `fails` or `undecided` at LEVEL (95 %) for its own comparison; its row
 names the `test`, what it resampled (`unit`, `n_units`), the `comparison` that decided it, the
@@ -19,9 +19,6 @@ import pandas as pd
 from .. import stats
 
 OUTCOMES = ("holds", "fails", "undecided")
-CATEGORY_SHARE = 0.8  # a claim over categories holds where it holds in this share of them
-KNOWN_SHARE = 0.5  # ... and is decided only where the model knows at least this share of them
-UNFIT = "the model does not know the construction"  # a category left out of its claim's summary
 NOT_TESTED = "not tested"  # the unit of a row whose experiment lacks what its test needs
 SEEDS = "training seeds"  # the unit of a verdict about the method; any other unit's verdict is about the networks
 
@@ -31,7 +28,8 @@ def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: 
     """A claim's row of the claims table.
 
     The decision, the estimate, test and comparison that decided it (`test` where it says more
-    than the estimate's), what the test resampled, the runs it rests on, the numbers as text."""
+    than the estimate's), what the test resampled, the runs it rests on (`cells`, a list
+    of corpus/model), the numbers as text."""
     outcome = "undecided" if decision.holds is None else "holds" if decision.holds else "fails"
     estimate = decision.estimate
     lo, hi = estimate.interval if estimate is not None else (np.nan, np.nan)
@@ -41,7 +39,7 @@ def verdict(claim: str, experiment: str, corpus: str, statement: str, decision: 
                 n_units=estimate.n_units if estimate is not None else 0, comparison=decision.comparison,
                 estimate=estimate.value if estimate is not None else np.nan, lo=lo, hi=hi,
                 p_value=decision.p, reason=decision.reason, evidence=evidence, parent=parent,
-                cells=", ".join(cells))
+                cells=list(cells))
 
 
 def lacking(claim, experiment, corpus, statement, what: str, parent: str = "") -> dict:
@@ -59,7 +57,7 @@ def once(rows: list[dict]) -> tuple[list[dict], list[str]]:
     kept, dropped = [], []
     for row in rows:
         key = (row["claim"].split(".", 1)[-1], row["corpus"])
-        cells = set(filter(None, row["cells"].split(", ")))
+        cells = set(row["cells"])
         others = set().union(*(c for e, c in covered.get(key, {}).items() if e != row["experiment"]))
         if cells and cells <= others and not row["parent"]:
             dropped.append(f"{row['claim']} [{row['corpus']}]")

@@ -175,6 +175,11 @@ def trend(cells: list[tuple[float, pd.DataFrame]], column: str, sign: int, noise
     return stats.trend(comparisons, sign)
 
 
+def schemes_named(schemes: dict | None, method: str) -> list[str]:
+    """The names of the config's decoding schemes of `method` (greedy, nucleus, ...)."""
+    return [name for name, spec in (schemes or {}).items() if spec.get("method") == method]
+
+
 def cells_of(*parts: pd.DataFrame) -> list[str]:
     """The runs (corpus/model) that a claim rests on."""
     return sorted({f"{c}/{m}" for part in parts for c, m in zip(part["corpus"], part["model"])})

@@ -11,7 +11,10 @@ The evaluations are the summaries and their bootstrap replicates over the test s
 - MI rises with C up to its ceiling: an MI estimated from a mixture of n posteriors is at most
   log n, so the trend is taken over the C up to the first whose MI is within CEILING of log n;
 - on a built-in corpus, D + R >= H (the ELBO cannot exceed log p(x)) and IW-NLL >= H for every
-  cell (an intersection-union test over the cells).
+  cell (an intersection-union test over the cells);
+- on a built-in corpus, FCE >= H for the language models of the forward cross entropy
+  (fce_at_least_entropy, decided with that experiment's claims from its tables).
+The rate on target is also the rule of the experiments' own rate claims (rate_on_target).
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ import pandas as pd
 
 from .. import stats
 from . import lacking, verdict
-from .evidence import by_C, cells_of, conjunction, decide, level, trend, values_text, with_runs
-from .paper_a import rate_on_target
+from .evidence import by_C, cell, cells_of, conjunction, decide, level, trend, values_text, with_runs
 
 OFFSET_SHARE = 0.1
 CEILING = 0.01  # MI within this share of log n is at the estimate's ceiling
+COVERS = 5.0  # % of the test tokens a vocabulary maps to <unk> up to which FCE >= H is checked
+RATE, OFFSET, MI_RISES = "implied.rate_on_target", "implied.offset_share_small", "implied.mi_rises"
+ELBO_BELOW, IW_AT_LEAST = "implied.elbo_below_log_px", "implied.iw_nll_at_least_entropy"
+FCE_AT_LEAST_ENTROPY = "implied.fce_at_least_entropy"
+CLAIM_IDS = (RATE, OFFSET, MI_RISES, ELBO_BELOW, IW_AT_LEAST, FCE_AT_LEAST_ENTROPY)
 
 
 def implied(tables: dict, covered=frozenset()) -> list[dict]:
@@ -36,15 +43,15 @@ def implied(tables: dict, covered=frozenset()) -> list[dict]:
     summaries, noise = with_runs(tables["summaries"]), tables["bootstrap"]
     betac = summaries[summaries["objective"] == "betac"]
     rest = betac[[f"{c}/{m}" not in covered for c, m in zip(betac["corpus"], betac["model"])]]
-    rows = rate_on_target(rest, noise, "implied", "implied.rate_on_target") if len(rest) else []
+    rows = rate_on_target(rest, noise, "implied", RATE) if len(rest) else []
     for (corpus, arch), part in betac.groupby(["corpus", "arch"], sort=False):
         rows.append(offset_share(corpus, arch, part, noise))
         rows.append(mi_rises(corpus, arch, part, noise))
     if "entropy" in summaries:
         for corpus, part in summaries[summaries["entropy"].notna()].groupby("corpus", sort=False):
-            rows.append(at_least_zero(part, noise, "bound_gap", "implied.elbo_below_log_px", corpus,
+            rows.append(at_least_zero(part, noise, "bound_gap", ELBO_BELOW, corpus,
                                       "D + R >= H (the ELBO cannot exceed log p(x)) for every evaluated cell"))
-            rows.append(at_least_zero(part, noise, "iw_gap", "implied.iw_nll_at_least_entropy", corpus,
+            rows.append(at_least_zero(part, noise, "iw_gap", IW_AT_LEAST, corpus,
                                       "IW-NLL >= H for every evaluated cell"))
     return rows
 
@@ -57,7 +64,7 @@ def offset_share(corpus: str, arch: str, part: pd.DataFrame, noise: pd.DataFrame
     decision = decide(share, lambda e: stats.exceeds(e, OFFSET_SHARE, -1), f"C={C:g}")
     evidence = (f"C={C:g}: R = {top['rate'].mean():.3f}, offset {top['mu_norm2'].mean() / 2:.3f} "
                 f"({100 * top['offset_share'].mean():.2f} % of R), MI = {top['mi'].mean():.3f}")
-    return verdict("implied.offset_share_small", "implied", corpus, statement, decision, evidence, cells_of(top))
+    return verdict(OFFSET, "implied", corpus, statement, decision, evidence, cells_of(top))
 
 
 def mi_rises(corpus: str, arch: str, part: pd.DataFrame, noise: pd.DataFrame) -> dict:
@@ -69,9 +76,9 @@ def mi_rises(corpus: str, arch: str, part: pd.DataFrame, noise: pd.DataFrame) ->
     cap = f"log n = {np.log(part['mi_posteriors'].max()):.2f}"
     if len(upto) < 2:
         what = f"MI is at its ceiling ({cap}) from the smallest C" if ceiling[0] else "the experiment has one C"
-        return lacking("implied.mi_rises", "implied", corpus, statement, what)
+        return lacking(MI_RISES, "implied", corpus, statement, what)
     reached = f", reached at C={upto[-1][0]:g}" if len(upto) < len(cells) else ""
-    return verdict("implied.mi_rises", "implied", corpus, statement, trend(upto, "mi", 1, noise),
+    return verdict(MI_RISES, "implied", corpus, statement, trend(upto, "mi", 1, noise),
                    f"{values_text(upto, 'mi')}; {cap}{reached}", cells_of(*(runs for _, runs in upto)))
 
 
@@ -83,3 +90,46 @@ def at_least_zero(part: pd.DataFrame, noise, column: str, claim: str, corpus: st
     worst = int(np.argmin(part[column].to_numpy()))
     evidence = f"{len(part)} cells, smallest {column} = {part[column].iloc[worst]:.3f} ({part['model'].iloc[worst]})"
     return conjunction(claim, "implied", corpus, statement, parts, evidence, cells_of(part), "cells")
+
+
+def rate_on_target(frame: pd.DataFrame, noise, experiment: str, claim: str) -> list[dict]:
+    """R within 1 of C for every run (an intersection-union test, each run's noise its bootstrap)."""
+    rows = []
+    for corpus, part in with_runs(frame).groupby("corpus", sort=False):
+        parts = [(f"{run['model']} (C={run['C']:g})", level(part.loc[[i]].set_index("run"), "rate", noise),
+                  run["C"] - 1, run["C"] + 1) for i, run in part.iterrows()]
+        gap = (part["rate"] - part["C"]).abs().to_numpy()
+        worst = int(np.argmax(gap))
+        evidence = (f"{len(part)} runs, largest |R - C| = {gap[worst]:.3f} ({part['model'].iloc[worst]}: "
+                    f"R = {part['rate'].iloc[worst]:.3f} at C={part['C'].iloc[worst]:g})")
+        rows.append(conjunction(claim, experiment, corpus, "C - 1 <= R <= C + 1 for every run", parts, evidence,
+                                cells_of(part), "runs"))
+    return rows
+
+
+def fce_at_least_entropy(lms: pd.DataFrame, fce: pd.DataFrame) -> list[dict]:
+    """The implied claim FCE >= H on a built-in corpus.
+
+    For every (model, scheme) whose vocabulary leaves at most COVERS % of the test tokens out
+    (cross entropy is at least the entropy, E_p[-log q(x)] >= E_p[-log p(x)]; an LM that maps
+    test words to <unk> scores a coarser event space, whose entropy is below H by what the
+    merged words carry): an intersection-union test over the rows, each a t test over its runs."""
+    rows = []
+    for corpus, part in fce[fce["entropy"].notna()].groupby("corpus", sort=False):
+        covered = part[part["test_pct_unk"] <= COVERS]
+        statement = f"FCE >= H for every LM whose vocabulary leaves at most {COVERS:g} % of the test set out"
+        if covered.empty:
+            rows.append(lacking(FCE_AT_LEAST_ENTROPY, "implied", corpus, statement,
+                                f"every scheme's vocabulary maps more than {COVERS:g} % of the test tokens to "
+                                f"<unk> (least {part['test_pct_unk'].min():.1f} %)"))
+            continue
+        parts = [(f"{row['model']} {row['scheme']}", level(cell(lms, corpus=corpus, model=row["model"],
+                                                                 scheme=row["scheme"]), "fce"),
+                  row["entropy"], np.inf) for _, row in covered.iterrows()]
+        gap = covered["fce"].to_numpy() - covered["entropy"].to_numpy()
+        worst = int(np.argmin(gap))
+        evidence = (f"{len(covered)} (model, scheme) rows; smallest FCE - H = {gap[worst]:.3f} "
+                    f"({parts[worst][0]}: test {covered['test_pct_unk'].iloc[worst]:.1f} % unk)")
+        rows.append(conjunction(FCE_AT_LEAST_ENTROPY, "implied", corpus, statement, parts, evidence,
+                                cells_of(covered), "(model, scheme) rows"))
+    return rows

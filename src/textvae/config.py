@@ -1,12 +1,8 @@
-"""The pipeline's config: the experiments' cells, each cell's settings, and the config's checks.
+"""The pipeline's config: the experiments' cells, each cell's settings, and the checks before any job.
 
-The checks are those a config must pass before any job starts.
-
-A cell is (corpus, model id) (textvae.model_ids).  Its settings (textvae.settings.Settings) are
-what its model id names and, from lowest to highest precedence, the config's `defaults`, its
-corpus's `settings`, the `patterns` its model id matches (e.g. `cnn-*` for an architecture,
-`*-betac-*` for an objective; in the config's order, a later pattern over an earlier), the
-`settings` of the experiments that list it (which must agree), and `cells["{corpus}/{model id}"]`.
+A cell is (corpus, model id).  Its settings are what its id names over, lowest first: `defaults`,
+its corpus's `settings`, the `patterns` its id matches (later over earlier), its experiments'
+`settings` (which must agree), and `cells["{corpus}/{model id}"]` (docs/config.md).
 """
 
 from __future__ import annotations
@@ -225,11 +221,8 @@ def fill_defaults(config: dict, schema: dict) -> None:
 def prepare(config: dict, files: bool = True) -> dict:
     """`config` checked and completed in place, as every snakemake run reads it.
 
-    Checked against the JSON
-    schema (ConfigError with the key), Snakemake's `validate` (which sets the schema's defaults,
-    each corpus entry's keys among them), fill_defaults, then check_config (with `files`, that the
-    corpus files and folders exist).  The workflow calls it at its start; benchmarks, studies and
-    tests call it for a config outside a run (`files=False` where its corpora are not at hand)."""
+The JSON schema (ConfigError naming the key), Snakemake's `validate` (the schema's defaults),
+fill_defaults, then check_config (with `files`, that the corpus files exist)."""
     from snakemake.utils import validate  # not at import: jobs that read a config do without it
 
     drop_switched_off(config)
@@ -244,9 +237,10 @@ def prepare(config: dict, files: bool = True) -> dict:
 
 
 def drop_switched_off(config: dict) -> None:
-    """Remove the experiments whose entry is null: a later --configfile runs a part of a
-    config by setting the experiments it leaves out to null (Snakemake merges configs key by key,
-    so a key cannot be removed otherwise)."""
+    """Remove the experiments whose entry is null.
+
+A later --configfile runs part of a config this way: Snakemake merges configs key by key, so a
+key cannot be removed otherwise."""
     experiments = config.get("experiments")
     if isinstance(experiments, dict):
         for name in [n for n, entry in experiments.items() if entry is None]:

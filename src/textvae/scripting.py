@@ -12,12 +12,9 @@ from contextlib import contextmanager
 def run(main, smk) -> None:
     """A Snakemake script's main, run with its log, threads and precision set up.
 
-    main(smk) is called with stdout and stderr sent to smk.log[0] and torch, where the script
-    uses it, limited to smk.threads (and to the CPUs the process may run on) and computing in
-    IEEE float32 (training sets its cell's precision); the config's jobs_per_gpu is passed to
-    textvae.device as TEXTVAE_JOBS_PER_GPU; on failure, the log gets the traceback and the
-    terminal the error line; on success, a job that loaded torch ends without the interpreter's
-    teardown (end_without_teardown)."""
+stdout and stderr go to smk.log[0]; torch gets torch_threads(smk.threads) and IEEE float32;
+jobs_per_gpu reaches textvae.device as TEXTVAE_JOBS_PER_GPU; a failure logs the traceback and
+prints one error line; a torch job then ends without teardown."""
     terminal = sys.stderr
     log = open(smk.log[0], "w", buffering=1) if smk.log else terminal
     sys.stdout = sys.stderr = log
@@ -45,11 +42,8 @@ def run(main, smk) -> None:
 def end_without_teardown() -> None:
     """End the job's process at once, its outputs written and closed: exit code 0.
 
-    Skips the interpreter's teardown, which with torch loaded took about 1 s of every job on a
-    2-core machine (3.9 s against 2.8 s for `import torch, pandas, textvae.training` with and
-    without it; README, "Measured").  Only run() calls it, after main returned, and only in the
-    process Snakemake started for the script (its __main__ holds the `snakemake` object), never
-    in a test that imports a script."""
+Only in the process Snakemake started for the script, after main returned, never in a test that
+imports it.  Why: docs/design.md#scripting."""
     sys.__stdout__.flush()
     sys.__stderr__.flush()
     os._exit(0)
@@ -67,11 +61,8 @@ def torch_threads(threads: int) -> int:
 def keep_freed_memory() -> None:
     """Have glibc's malloc keep freed memory for the process's next allocations.
 
-    It is not returned to the operating system (mallopt: M_MMAP_MAX = 0, large blocks come from the
-    heap; M_TRIM_THRESHOLD = 2^31 - 1, the heap is not trimmed).  A training step allocates
-    tensors of tokens x vocabulary floats anew each step; served from fresh pages, every one of
-    those pages costs a page fault, about a tenth of the step's time on a CPU.  Does nothing
-    where the C library is not glibc."""
+mallopt: M_MMAP_MAX = 0, M_TRIM_THRESHOLD = 2^31 - 1; nothing where the C library is not glibc.
+Why: docs/design.md#scripting."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-4, 0)  # M_MMAP_MAX

@@ -1,14 +1,9 @@
-"""What the claims of every experiment share: verdict rows, false discovery control and the summary.
+"""What the claims of every experiment share: verdict rows, false discovery control, the summary.
 
-Each experiment's module (textvae.experiments) decides its claims from its tables and the noise
-behind them (evidence, textvae.stats); the checks the papers imply are in implied.
-
-A verdict is `holds`, `fails` or `undecided` at LEVEL (95 %) for its own comparison; its row
-names the `test`, what it resampled (`unit`, `n_units`), the `comparison` that decided it, the
-estimate and its interval [`lo`, `hi`], the test's two-sided `p_value` and, when undecided,
-the `reason`.  The family is every row with a p-value; Benjamini-Hochberg's adjusted p-values
-give `outcome_fdr`.  Rows with `parent` are the details of a claim decided over several
-categories (A6's Marvin & Linzen categories) and are not counted in the headline.
+A verdict is holds, fails or undecided at LEVEL (95 %) for its comparison, with its test, unit of
+replication, estimate, interval, p-value and reason.  The family is every row with a p-value
+(Benjamini-Hochberg: `outcome_fdr`); rows with a `parent` are a claim's per-category detail.
+Why: docs/experiments.md#how-a-claim-is-decided.
 """
 
 from __future__ import annotations

@@ -1,16 +1,8 @@
 """Estimates with their noise from the experiments' tables.
 
-A cell's runs (its training seeds, and A5's LM seeds), one cell's statistic and the difference
-between two cells with the noise the data have, and a statistic's trend over C.
-
-A table row is one run.  A cell is a model without its seed suffix (`base`) with the other
-keys that place it (corpus, scheme, category); its runs are keyed by `run`, the seed suffix
-(and A5's LM seed), so the runs of two cells pair by seed.  The noise of a difference is, in
-this order: with several runs a cell, the t test over the seeds (paired where both cells have
-the same seeds, Welch's otherwise; at least MIN_SEEDS); with one run a cell, the exact
-sign-flip test over the units both cells share where the table has one row per unit (paths),
-else the paired bootstrap over the items (the `*_bootstrap` companions: the same resamples in
-every cell).  Where none applies, a function returns the reason as text instead of an estimate.
+A row is one run; a cell's runs are keyed by `run`, its seed suffix.  A difference's noise: the
+t test over seeds (paired, else Welch); of one run, the exact sign-flip over shared units, else
+the paired bootstrap; else the reason as text.  Why: docs/experiments.md#how-a-claim-is-decided.
 """
 
 from __future__ import annotations

@@ -1,20 +1,8 @@
-"""Checks the papers imply, decided from the evaluations of every evaluated cell.
+"""Checks the papers imply, from every evaluated cell's evaluation.
 
-The evaluations are the summaries and their bootstrap replicates over the test sentences.  The checks:
-
-- the rate on target for the beta_C runs no experiment's own claim covers;
-- the offset share (1/2 ||mean mu||^2) / R at the largest C at most OFFSET_SHARE = 10 %: the
-  part of the rate that moves every posterior alike and tells the decoder nothing stays a small
-  part of it.  10 %, ten times what the paper's models show (every row of Table 1 under 1 %: 0.6 %
-  at C = 100 on CBT), so that it flags a run whose rate is mostly an offset (docs/rate.md: the
-  whole rate at a short ramp) without failing the paper's own size of it;
-- MI rises with C up to its ceiling: an MI estimated from a mixture of n posteriors is at most
-  log n, so the trend is taken over the C up to the first whose MI is within CEILING of log n;
-- on a built-in corpus, D + R >= H (the ELBO cannot exceed log p(x)) and IW-NLL >= H for every
-  cell (an intersection-union test over the cells);
-- on a built-in corpus, FCE >= H for the language models of the forward cross entropy
-  (fce_at_least_entropy, decided with that experiment's claims from its tables).
-The rate on target is also the rule of the experiments' own rate claims (rate_on_target).
+Rate on target for the runs no experiment's rate claim covers; the offset 1/2 ||mean mu||^2 at
+most OFFSET_SHARE of R at the largest C; MI rises up to its log n ceiling; on a built-in corpus
+D + R >= H, IW-NLL >= H and FCE >= H.  Why: docs/experiments.md#checks-the-papers-imply.
 """
 
 from __future__ import annotations
@@ -108,12 +96,10 @@ def rate_on_target(frame: pd.DataFrame, noise, experiment: str, claim: str) -> l
 
 
 def fce_at_least_entropy(lms: pd.DataFrame, fce: pd.DataFrame) -> list[dict]:
-    """The implied claim FCE >= H on a built-in corpus.
+    """The implied claim FCE >= H on a built-in corpus (cross entropy is at least the entropy).
 
-    For every (model, scheme) whose vocabulary leaves at most COVERS % of the test tokens out
-    (cross entropy is at least the entropy, E_p[-log q(x)] >= E_p[-log p(x)]; an LM that maps
-    test words to <unk> scores a coarser event space, whose entropy is below H by what the
-    merged words carry): an intersection-union test over the rows, each a t test over its runs."""
+Over the (model, scheme) rows whose vocabulary leaves at most COVERS % of the test tokens out (a
+coarser event space has a lower entropy): an intersection-union test, each row a t test over its runs."""
     rows = []
     for corpus, part in fce[fce["entropy"].notna()].groupby("corpus", sort=False):
         covered = part[part["test_pct_unk"] <= COVERS]

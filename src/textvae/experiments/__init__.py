@@ -1,12 +1,8 @@
 """The registry of the two papers' experiments: one module each (a1 .. b5).
 
-Each module holds its experiment's registry entry (`EXPERIMENT`, textvae.experiments.base), its
-claim ids and the rule that decides them, and the declarations its stage rules read.  The
-workflow derives from the registry the `tables` and `figures` targets, the report's captions, the
-claims check's inputs and README's results; adding an experiment is one module here, its key in
-the config schema and, for a new kind of stage, a rule file (README, "Adding an experiment").
-
-No torch: the workflow reads it at every snakemake start.
+A module holds its experiment's `EXPERIMENT` (textvae.experiments.base), its claim ids and
+rule, and the declarations its stage rules read; the workflow's targets, the report, the claims
+check and README's results derive from the registry.  Adding an experiment: README.
 """
 
 from __future__ import annotations
@@ -48,8 +44,9 @@ def figures(config: dict, registry=REGISTRY) -> dict[str, tuple[Figure, Experime
 
 
 def targets(config: dict, results: str, registry=REGISTRY) -> list[str]:
-    """The files of the `tables` target that belong to experiments: every table, figure and paper
-    table of the experiments the config runs."""
+    """The `tables` target's files of the experiments the config runs.
+
+Every table, figure and paper table."""
     files = []
     for experiment in chosen(config, registry):
         names = [*experiment.tables, *([f"{experiment.paper_table}_paper"] if experiment.paper_table else [])]

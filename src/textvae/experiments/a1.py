@@ -1,7 +1,6 @@
-"""A1, rate-distortion (Prokhorov et al. 2019, Fig. 1): D, R and LogDetCov across the target rates C.
+"""A1, rate-distortion (Prokhorov et al. 2019, Fig. 1): D, R and LogDetCov across C.
 
-Claims, per corpus: R within 1 of C for every run; D and LogDetCov fall as C grows, per
-architecture (textvae.claims.evidence.trend).
+Claims, per corpus: R within 1 of C for every run; D and LogDetCov fall as C grows, per architecture.
 """
 
 from __future__ import annotations

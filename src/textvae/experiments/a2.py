@@ -1,9 +1,8 @@
-"""A2, capacity and reconstructions (Prokhorov et al. 2019, Table 1): greedy reconstructions of
-the posterior mean of every test sentence, with the posterior statistics, per C.
+"""A2, capacity and reconstructions (Prokhorov et al. 2019, Table 1).
 
-Claims, per corpus over all lengths: the rate on target; active units, ||mu||^2, BLEU and ROUGE
-rise and D and LogDetCov fall as C grows.  Claims A1 decides on the same runs are not decided
-again (textvae.claims.once).
+Greedy reconstructions of each test sentence's posterior mean, per C.  Claims, per corpus over all
+lengths: the rate on target; active units, ||mu||^2, BLEU and ROUGE rise and D and LogDetCov
+fall as C grows (those A1 decides on the same runs are not decided again: claims.once).
 """
 
 from __future__ import annotations

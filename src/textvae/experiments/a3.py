@@ -1,7 +1,6 @@
 """A3, the aggregate posterior (Prokhorov et al. 2019, Sec. 3.2): KL(q(z) || p(z)) per C.
 
-Claim, per corpus and architecture: KL(q(z) || p(z)) is larger at the largest C than at the
-smallest (the paired difference beyond its noise).
+Claim, per corpus and architecture: it is larger at the largest C than at the smallest.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""A4, homotopies (Prokhorov et al. 2019, Table 2): decodings along the line between two z ~ p(z),
-the same z for every model of a corpus.
+"""A4, homotopies (Prokhorov et al. 2019, Table 2): decodings between two z ~ p(z).
 
-Claim, per corpus and greedy scheme: greedy decoding repeats neighbours less often at the largest
-C than at the smallest (the exact sign-flip test over the paths; over training seeds the paired t).
+The same z for every model of a corpus.  Claim, per greedy scheme: repeated neighbours fewer at
+the largest C than at the smallest (exact sign-flip over the paths; over seeds the paired t).
 """
 
 from __future__ import annotations

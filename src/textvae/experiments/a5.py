@@ -1,9 +1,8 @@
-"""A5, forward cross entropy (Prokhorov et al. 2019, Table 3): language models trained on corpora
-decoded from z ~ p(z), scored on the real test set.
+"""A5, forward cross entropy (Prokhorov et al. 2019, Table 3).
 
-Claims, per corpus, over the LM seeds (or the training seeds): FCE rises from the second-largest C
-to the largest under each nucleus scheme; self-BLEU falls as C grows under each greedy scheme.
-On a built-in corpus, the implied check FCE >= H (textvae.claims.implied.fce_at_least_entropy).
+Language models trained on corpora decoded from z ~ p(z), scored on the real test set.  Claims,
+per corpus over the LM (or training) seeds: FCE rises from the second-largest C to the largest
+per nucleus scheme; self-BLEU falls as C grows per greedy scheme; FCE >= H (implied).
 """
 
 from __future__ import annotations
@@ -21,8 +20,7 @@ MOSTLY_UNK = 50.0  # % of the test tokens the vocabulary maps to <unk> beyond wh
 
 
 def lm_runs(table: pd.DataFrame) -> pd.DataFrame:
-    """A5's runs: the LM seeds of each cell's one network, or with training seeds each network's
-    mean over its LM seeds (the claims then decide over the training seeds)."""
+    """A5's runs: each cell's LM seeds, or with training seeds each network's mean over its LMs."""
     trained = with_runs(table)
     if (trained["run"] == "").all():
         return with_runs(table, lm_seed="seed")
@@ -31,8 +29,9 @@ def lm_runs(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def claims(tables: dict, schemes=None, **_) -> list[dict]:
-    """FCE rises at the largest C per nucleus scheme; self-BLEU falls per greedy scheme (LM seed s
-    draws the same prior sample at every C, so the runs pair)."""
+    """FCE rises at the largest C per nucleus scheme; self-BLEU falls per greedy scheme.
+
+LM seed s draws the same prior sample at every C, so the runs pair."""
     fce = tables["fce"]
     fce = fce[fce["model"] != "real test set"]
     lms = lm_runs(tables["fce_lms"])
@@ -75,8 +74,9 @@ def _nucleus_rises(corpus: str, scheme: str, lms: pd.DataFrame, fce: pd.DataFram
 
 
 def lm_overrides(keys: dict) -> dict:
-    """The settings of A5's LMs over their cell's: no word dropout, bucketed batches (an LM has no
-    KL term for random batches to serve), then the config's `lm`."""
+    """The settings of A5's LMs over their cell's, then the config's `lm`.
+
+No word dropout and bucketed batches: an LM has no KL term for random batches to serve."""
     return {"word_dropout": 0.0, "batches": "bucketed", **keys.get("lm", {})}
 
 

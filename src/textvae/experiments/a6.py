@@ -1,12 +1,9 @@
-"""A6, syntactic evaluation (Prokhorov et al. 2019, Table 4): Marvin & Linzen minimal pairs scored
-with z from the grammatical sentence (p1), from the ungrammatical one (p2) and from other
-sentences (p1_bar).
+"""A6, syntactic evaluation (Prokhorov et al. 2019, Table 4) on Marvin & Linzen pairs.
 
-Per category, from the counts of the scored pairs (Wilson's interval of p1, Newcombe's paired
-interval of p1 - p2 and p1 - p1_bar; over training seeds the t interval widened to the counts'),
-decided only where the model knows the construction (p1 above KNOWS beyond noise at the smallest
-C); each claim then summarised over the categories the model knows (stats.at_least).  The
-thresholds and their reasons: docs/experiments.md, A6.
+p1: z from the grammatical sentence; p2: from the ungrammatical one; p1_bar: from others.  Per
+category from the counts (Wilson, Newcombe; over seeds the t widened to them), decided where the
+model knows the construction, then summarised over those categories (stats.at_least).
+Thresholds and reasons: docs/experiments.md, A6.
 """
 
 from __future__ import annotations
@@ -31,8 +28,9 @@ UNFIT = "the model does not know the construction"  # the reason of a category l
 
 
 def _share(runs: pd.DataFrame, hits: str) -> stats.Estimate | str:
-    """One cell's share `hits` / n_scored with its interval: Wilson's of one run; over seeds the t
-    test widened to Wilson's on the summed counts (the seeds score the same pairs)."""
+    """One cell's share `hits` / n_scored with its interval.
+
+Wilson's of one run; over seeds the t test widened to Wilson's on the summed counts."""
     counts = stats.wilson(int(runs[hits].sum()), int(runs["n_scored"].sum()), PAIRS)
     if len(runs) == 1:
         return counts
@@ -40,8 +38,9 @@ def _share(runs: pd.DataFrame, hits: str) -> stats.Estimate | str:
 
 
 def _paired_share(runs: pd.DataFrame, a: str, b: str) -> stats.Estimate | str:
-    """Share a minus share b over the same pairs: Newcombe's paired interval of one run; over seeds
-    the t test of the differences widened to Newcombe's on the summed tables."""
+    """Share a minus share b over the same pairs, with its interval.
+
+Newcombe's paired interval of one run; over seeds the t test widened to Newcombe's on the summed tables."""
     both, only_a, only_b = (int(runs[k].sum()) for k in (f"{a}_and_{b}", f"{a}_not_{b}", f"{b}_not_{a}"))
     counts = stats.newcombe(both, only_a, only_b, int(runs["n_scored"].sum()) - both - only_a - only_b, PAIRS)
     if len(runs) == 1:
@@ -123,8 +122,9 @@ def _category(claim, corpus, statement, category, runs, Cs, which, estimate_of, 
 
 
 def _over_categories(claim: str, corpus: str, statement: str, details: list[Category]) -> dict:
-    """A claim's summary row over the categories the model knows (stats.at_least); undecided where
-    it knows fewer than KNOWN_SHARE of them."""
+    """A claim's summary row over the categories the model knows (stats.at_least).
+
+Undecided where it knows fewer than KNOWN_SHARE of them."""
     known = [detail.decision for detail in details if detail.known]
     outcomes = [detail.row["outcome"] for detail in details if detail.known]
     counts = ", ".join(f"{o} in {outcomes.count(o)}" for o in ("holds", "fails", "undecided"))

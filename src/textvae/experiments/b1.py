@@ -1,13 +1,8 @@
-"""B1, training curves (Mansbridge et al. 2018, Fig. 2): the VAE with and without KL annealing
-and AutoGen m = 1, 2 trained on one corpus; their models serve B2-B5 too.
+"""B1, training curves (Mansbridge et al. 2018, Fig. 2); its models serve B2-B5 too.
 
-Claims, per corpus, from each model's test-set evaluation (paired bootstrap over the test
-sentences): AutoGen's KL share of the objective 100 R / ((1 + m) D + R) above each VAE's; m = 1's
-ELBO within `tracks_margin` (the config's `claims` block: a share of the VAE's |ELBO|) of each
-VAE's, and m = 2's not.  From the held-out curve (paired bootstrap over the held-out sentences):
-m = 1's ELBO does not fall after the early phase and m = 2's does (a fall: the final value, the
-mean over the last EARLY share of the steps, more than DROP below the highest after the first
-EARLY share).  With training seeds, each is decided over them (the t test, paired by seed).
+Claims, per corpus: AutoGen's KL share 100 R / ((1 + m) D + R) above each VAE's; m = 1's ELBO
+within `tracks_margin` of each VAE's, m = 2's not; m = 1's held-out ELBO does not fall after
+EARLY, m = 2's does.
 """
 
 from __future__ import annotations

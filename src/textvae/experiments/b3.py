@@ -1,9 +1,7 @@
-"""B3, the preference judge (Mansbridge et al. 2018, Table 2): an automatic judge in place of the
-survey, between the pairs of models the config names, on B2's reconstructions.
+"""B3, the preference judge (Mansbridge et al. 2018, Table 2) on B2's reconstructions.
 
-Claim, per pair: the first model wins more than half of the decided sentences (sentence BLEU
-against the input; the exact sign test over the sentences, over training seeds the t test of the
-seeds' shares of wins against 1/2).
+Claim, per pair the config names: the first model wins more than half of the decided sentences
+(sentence BLEU against the input; exact sign test, over seeds the t test of the shares).
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""B4, prior samples (Mansbridge et al. 2018, Tables 3-4): beam-search decodings of z ~ N(0, I),
-judged meaningful or not (textvae.judges) in place of the survey.
+"""B4, prior samples (Mansbridge et al. 2018, Tables 3-4), judged by textvae.judges.
 
-Claim, per length group: m = 2's samples make sense less often than every other model's, on the
-same z whose two samples both pass paper B's filter (McNemar's exact test per other model, an
-intersection-union test over them; over training seeds the paired t); undecided where the judge
-fails its own check on the corpus's test sentences in the group.
+Claim, per length group: m = 2's samples make sense least often, on the same z kept by both
+models (exact McNemar per other model, intersection-union over them; over seeds the paired t);
+undecided where the judge fails its own check there.
 """
 
 from __future__ import annotations
@@ -49,11 +47,10 @@ def groups(samples: pd.DataFrame) -> list[str]:
 
 
 def _m2_worst(corpus, part, have, group, statement) -> dict:
-    """B4's verdict in one length group, over the z whose two samples both pass the filter and fall in the group.
+    """B4's verdict in one length group, over the z whose two samples pass the filter and fall in it.
 
-    Against each other model: of one run, McNemar's exact test (the share of the discordant z
-    where only the other model's sample makes sense, against 1/2); over training seeds, the
-    paired t of the seeds' differences in the share that makes sense."""
+Against each other model: McNemar's exact test on the discordant z of one run; over seeds the
+paired t of the share that makes sense."""
     worst = part[part["base"] == have["m2"]]
     parts, text = [], []
     for role, model in have.items():

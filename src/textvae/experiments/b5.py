@@ -1,10 +1,8 @@
-"""B5, interpolation (Mansbridge et al. 2018, Table 5): decodings along the line between the codes
-of two test sentences.
+"""B5, interpolation (Mansbridge et al. 2018, Table 5) between two test sentences' codes.
 
-Claims, over the paths (the exact sign-flip test; over training seeds the paired t): m = 1 repeats
-neighbouring sentences less often than the annealed VAE, and its differing neighbours are more
-alike than the annealed VAE's and m = 2's (the paper: "while neighbouring sentences are more
-similar, there are fewer instances of reconstructing the same sentence").
+Claims, over the paths (exact sign-flip; over seeds the paired t): m = 1 repeats neighbours less
+often than the annealed VAE, and its differing neighbours are more alike than the annealed VAE's
+and m = 2's.
 """
 
 from __future__ import annotations

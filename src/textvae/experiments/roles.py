@@ -12,8 +12,9 @@ ROLES = {"vae": "the VAE", "vae_anneal": "the VAE with KL annealing", "m1": "Aut
 
 
 def roles(models) -> dict[str, str]:
-    """{role: the first model id of that role among `models`}: vae and vae_anneal (objective vae,
-    without and with annealing), m1 and m2 (objective autogen, m = 1 or 2)."""
+    """{role: the first model id of that role among `models`}.
+
+vae and vae_anneal: objective vae, without and with annealing; m1 and m2: autogen, m = 1 or 2."""
     found = {}
     for model in models:
         named = model_ids.parse(model)

@@ -1,5 +1,5 @@
-"""The published pages' pieces (textvae.pages) and docs/results-real.md's script, on runs whose
-answers are known."""
+"""The published pages' pieces (textvae.pages) and the scripts of docs/results.md (with README's
+results block) and docs/results-real.md, on runs whose answers are known."""
 
 import os
 import re
@@ -99,6 +99,33 @@ def test_the_real_text_page_has_the_scorecard_the_run_the_claims_and_the_tables(
     held = card[card["claim"].str.startswith("A1.")]
     assert f"A1 {(held['real'] == 'holds').sum()} of {len(held)}" in readme
     assert readme.count("<!-- scorecard:start -->") == 1
+
+
+@pytest.fixture(scope="module")
+def default_pages(smoke_run, tmp_path_factory):
+    """docs/results.md and README's results block written from the smoke run into a copy of the
+    repository's README."""
+    repo = tmp_path_factory.mktemp("repo")
+    (repo / "docs").mkdir()
+    (repo / "README.md").write_text((REPO / "README.md").read_text())
+    load_script("readme_results").main(smoke_run / "results", repo=repo)
+    return repo
+
+
+def test_the_results_page_has_the_claims_and_every_figure_and_readme_the_short_block(default_pages, smoke_run):
+    page = (default_pages / "docs" / "results.md").read_text()
+    summary = (smoke_run / "results" / "tables" / "claims_summary.txt").read_text().splitlines()
+    assert summary[-1] in page and page.index("## Claims") < page.index("## Figures")
+    figures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page)
+    assert figures and all((default_pages / "docs" / f).exists() for f in figures)
+    assert pd.read_csv(default_pages / "docs" / "claims-default.csv")["claim"].size
+    readme = (default_pages / "README.md").read_text()
+    block = readme[readme.index("<!-- results:start -->"):readme.index("<!-- results:end -->")]
+    assert summary[0] in block and not any(line in block for line in summary[2:]) and "(docs/results.md)" in block
+    assert "- **Paper A: Prokhorov et al. 2019" in block and "- **Paper B: Mansbridge et al. 2018" in block
+    shown = re.findall(r"!\[[^\]]*\]\((docs/figures/[^)]+)\)", block)
+    assert 0 < len(shown) <= 3 and all((default_pages / f).exists() for f in shown)
+    assert len(readme.splitlines()) <= 250 and readme.count("<!-- scorecard:start -->") == 1
 
 
 def test_a_pipe_inside_a_cell_is_escaped_and_keeps_its_row_whole():

@@ -1,6 +1,6 @@
-"""What the published pages show of a run: README's results (the default run) and
-docs/results-real.md (real text at the papers' budget): the claims as shown, the reproduction
-scorecard, and the run's commit, hardware, time and cost.
+"""What the published pages show of a run: docs/results.md and README's results block (the
+default run), docs/results-real.md (real text at the papers' budget): the claims as shown, the
+reproduction scorecard, and the run's commit, hardware, time and cost.
 
 A claim (one id, e.g. A1.distortion_falls) has a verdict row per corpus and, for some, per pair of
 C; its scorecard status on a run is `holds` (every row holds), `fails` (every row fails),

@@ -118,9 +118,12 @@ rule figures:
 
 
 rule readme:
+    # writes into the repository, not the results: docs/results.md, README's results block,
+    # docs/claims-default.csv and the figures under docs/figures/
     input:
         claims=f"{RESULTS}/tables/claims.parquet",
         summary=f"{RESULTS}/tables/claims_summary.txt",
+        runs=f"{RESULTS}/tables/runs.parquet",
         figures=rules.figures.input,
     log:
         f"{RESULTS}/logs/readme.log",

@@ -80,7 +80,8 @@ def scorecard_section(card: pd.DataFrame) -> list[str]:
     return ["## Reproduction scorecard", "",
             "Each claim's status on a run: holds (every verdict row holds), fails (every row fails), "
             "undecided, mixed (rows disagree) or not run; the row counts beside it. The default is the "
-            "built-in corpora's run of README; the papers report every claim of theirs as found.", "",
+            "built-in corpora's run ([results.md](results.md)); the papers report every claim of theirs "
+            "as found.", "",
             f"- real text at budget: {scorecard_counts(card, 'real')}",
             f"- built-in default: {scorecard_counts(card, 'default')}", "",
             markdown(card), ""]

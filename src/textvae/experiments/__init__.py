@@ -2,7 +2,7 @@
 
 A module holds its experiment's `EXPERIMENT` (textvae.experiments.base), its claim ids and
 rule, and the declarations its stage rules read; the workflow's targets, the report, the claims
-check and README's results derive from the registry.  Adding an experiment: README.
+check and the results page derive from the registry.  Adding an experiment: README.
 """
 
 from __future__ import annotations

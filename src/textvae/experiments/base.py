@@ -18,7 +18,7 @@ class Figure:
     name: str  # the textvae.figures function that draws it, and its file's name under results/figures
     table: str  # the table under results/tables it is drawn from
     title: str  # its heading in the report
-    caption: str | None = None  # its caption in README's results (None: not shown there)
+    caption: str | None = None  # its caption on the results page, docs/results.md (None: not shown there)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 # What spans the experiments: the paper's values, the runs, the claims, the figures, README's
-# results and the targets, all derived from the registry (src/textvae/experiments.py).  Each
+# results and the targets, all derived from the registry (src/textvae/experiments/).  Each
 # experiment's own table rules sit beside the rules that produce their inputs.
 
 

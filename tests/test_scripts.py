@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import yaml
 from conftest import REPO, Files, job, load_script
 
 from textvae import config as tvc
+from textvae.experiments import a5
 
 SMOKE = tvc.prepare(yaml.safe_load((REPO / "configs" / "smoke.yaml").read_text()))
 TEXT_CORPUS = dict(format="lines", text_field="text", lowercase=True, tokenized=True, split_sentences=None,
@@ -407,10 +409,11 @@ def test_prior_samples_are_decoded_until_enough_pass_the_filter(corpus, trained)
     sample i decodes z number i, as decoding it alone does (so the models pair on the same z)."""
     from types import SimpleNamespace
 
+    import textvae
     from textvae.decoding import decode
-    from textvae.generation import load_cell
 
-    model, _, vocab, device = load_cell(str(trained / "model.pt"), str(corpus / "vocab.parquet"))
+    vae = textvae.load(trained / "model.pt", vocab=corpus / "vocab.parquet", device="cpu")
+    model, vocab = vae.model, vae.vocab
     z = torch.randn(40, model.encoder.to_mu.out_features, generator=torch.Generator().manual_seed(3))
     p = SimpleNamespace(samples=5, min_len=4, max_len=20, batch_size=7, seed=1,
                         scheme={"method": "greedy", "max_len": 30})
@@ -420,6 +423,14 @@ def test_prior_samples_are_decoded_until_enough_pass_the_filter(corpus, trained)
     assert len(decoded) == 40 or kept.sum() == 5  # stops once five pass, or when the draws run out
     alone = decode(model.decoder, z[len(decoded) - 1:len(decoded)], vocab.bos, vocab.eos, method="greedy", max_len=30)
     assert alone[0] == decoded[-1]
+
+
+def test_scripts_load_trained_cells_through_the_api():
+    """Every workflow script, and B4's reference LM (textvae.judging), loads a trained cell by textvae.load
+    (runs_table reads only model.pt's settings and info)."""
+    sources = [*(REPO / "workflow" / "scripts").glob("*.py"), REPO / "src" / "textvae" / "judging.py"]
+    assert [p.name for p in sources if re.search(r"\b(load_model|load_cell|new_model)\(", p.read_text())] == []
+    assert "textvae.load(" in (REPO / "workflow" / "scripts" / "evaluate.py").read_text()
 
 
 def test_judge_check_on_a_builtin_corpus(corpus, tmp_path):
@@ -496,7 +507,8 @@ def test_fce_vocab_and_lm(corpus, tmp_path):
     load_script("fce_vocab").main(job(input=synthetic, output=[vocab_path]))
     vocab = Vocab.from_frame(pd.read_parquet(vocab_path))
     assert vocab.itos[4:] == ["good", "is", "movie", "the"]  # the words of both corpora
-    settings = asdict(replace(tvc.fce_lm_settings(SMOKE, "short", "lstm-betac-C3", seed=1), epochs=1))
+    overrides = a5.lm_overrides(SMOKE["experiments"]["A5"])
+    settings = asdict(replace(tvc.lm_settings(SMOKE, "short", "lstm-betac-C3", 1, overrides), epochs=1))
     out = dict(model=str(tmp_path / "lm" / "model.pt"), metrics=str(tmp_path / "lm" / "metrics.parquet"))
     load_script("fce_lm").main(job(
         input=dict(synthetic=synthetic[0], vocab=vocab_path, test=str(corpus / "test.parquet")), output=out,

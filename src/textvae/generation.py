@@ -11,16 +11,7 @@ import torch
 from .batching import collate, length_batches
 from .corpora import Vocab
 from .decoding import decode_in_batches
-from .device import select_device
 from .scores import repeats_previous
-from .training import load_model
-
-
-def load_cell(model_path, vocab_path):
-    """A trained cell ready to decode: (model in eval mode, its settings, vocabulary, device)."""
-    device = select_device()
-    model, settings = load_model(model_path, device)
-    return model, settings, Vocab.from_frame(pd.read_parquet(vocab_path)), device
 
 
 def read_prior(path, device) -> torch.Tensor:

@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .api import load
 from .corpora import Vocab
 from .english import english_grammar
 from .evaluation import log_likelihoods
 from .generation import eligible
 from .judges import acceptable, derivable, length_groups, slor, unigram_logprobs
-from .training import load_model
 
 # a judge: sentences (token ids) -> (whether each makes sense, its information -log p(x), the judge's description)
 Judge = Callable[[list[list[int]]], tuple[np.ndarray, np.ndarray, str]]
@@ -64,11 +64,14 @@ def lm_judge(lm, vocab: Vocab, train: list[list[int]], valid: list[list[int]], s
 
 
 def corpus_judge(inputs, params, vocab: Vocab, device) -> Judge:
-    """B4's judge of the job's corpus: its grammar (params.grammar), else the reference LM (inputs.lm) with the
-    training split's unigram (inputs.train) and the thresholds of the valid split (inputs.valid) after paper B's
-    filter (params.min_len, params.max_len), per length group (params.split_at)."""
+    """B4's judge of the job's corpus.
+
+    Its grammar (params.grammar), else the reference LM (inputs.lm, by textvae.load with the corpus
+    vocabulary inputs.vocab) with the training split's unigram (inputs.train) and the thresholds of
+    the valid split (inputs.valid) after paper B's filter (params.min_len, params.max_len), per
+    length group (params.split_at)."""
     if params.grammar is not None:
         return grammar_judge(english_grammar(params.grammar), vocab)
-    lm, _ = load_model(inputs.lm, device)
+    lm = load(inputs.lm, vocab=inputs.vocab, device=device, log=print).model
     return lm_judge(lm, vocab, split_ids(inputs.train, vocab),
                     split_ids(inputs.valid, vocab, params.min_len, params.max_len), params.split_at, device)

@@ -5,20 +5,18 @@ import sys
 
 import pandas as pd
 
-from textvae.corpora import Vocab
+import textvae
 from textvae.device import select_device
 from textvae.evaluation import evaluate
 from textvae.scripting import cell_name, run
 from textvae.tables import write_parquet
-from textvae.training import load_model
 
 
 def main(smk):
     evaluation = smk.params.evaluation
-    vocab = Vocab.from_frame(pd.read_parquet(smk.input.vocab))
     test = pd.read_parquet(smk.input.test)
-    device = select_device()
-    model, settings = load_model(smk.input.model, device)
+    vae = textvae.load(smk.input.model, vocab=smk.input.vocab, device=select_device(), log=print)
+    model, settings, vocab, device = vae.model, vae.settings, vae.vocab, vae.device
     stats = evaluate(model, [vocab.encode(t.split()) for t in test["text"]], vocab.bos, vocab.eos,
                      iw_samples=evaluation["iw_samples"], iw_sentences=evaluation["iw_sentences"],
                      repeats=evaluation["logdetcov_repeats"],

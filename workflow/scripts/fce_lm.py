@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+import textvae
 from textvae.corpora import SPECIALS, Vocab
 from textvae.device import select_device
 from textvae.evaluation import log_likelihoods
@@ -13,7 +14,7 @@ from textvae.fce import corpus_stats
 from textvae.scripting import naming_memory_errors, run
 from textvae.settings import Settings
 from textvae.tables import write_parquet
-from textvae.training import load_model, train_cell
+from textvae.training import train_cell
 
 
 def main(smk):
@@ -28,7 +29,7 @@ def main(smk):
         train_cell(settings, [vocab.encode(s.split()) for s in synthetic], len(vocab), vocab.bos,
                    vocab.eos, out_dir=smk.output.model.rsplit("/", 1)[0], cell=lm_name, device=device,
                    keep_checkpoint=smk.config.get("keep_checkpoints", False))
-    lm, _ = load_model(smk.output.model, device)
+    lm = textvae.load(smk.output.model, vocab=smk.input.vocab, device=device, log=print).model
     test = [vocab.encode(t.split()) for t in pd.read_parquet(smk.input.test)["text"]]
     nll = -log_likelihoods(lm, test, torch.zeros(len(test), 0, device=device), vocab.bos,
                            vocab.eos, batch_size=p.batch_size)

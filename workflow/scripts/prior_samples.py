@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 import torch
 
+import textvae
 from textvae.corpora import Vocab
 from textvae.decoding import decode_in_batches
-from textvae.generation import eligible, load_cell, read_prior
+from textvae.device import select_device
+from textvae.generation import eligible, read_prior
 from textvae.judges import length_groups, typical
 from textvae.judging import corpus_judge, split_ids
 from textvae.scripting import cell_name, run
@@ -55,8 +57,9 @@ def filtered_samples(decoder, z: torch.Tensor, vocab: Vocab, p) -> tuple[list[li
 
 def main(smk):
     p = smk.params
-    model, _, vocab, device = load_cell(smk.input.model, smk.input.vocab)
-    decoded, kept = filtered_samples(model.decoder, read_prior(smk.input.prior, device), vocab, p)
+    vae = textvae.load(smk.input.model, vocab=smk.input.vocab, device=select_device(), log=print)
+    vocab, device = vae.vocab, vae.device
+    decoded, kept = filtered_samples(vae.model.decoder, read_prior(smk.input.prior, device), vocab, p)
     sentences = [vocab.decode(s) for s in decoded]
     information, meaningful, is_typical, judge = judged(smk, decoded, vocab, device)
     lengths = np.array([len(s) for s in sentences])

@@ -5,8 +5,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+import textvae
+from textvae.device import select_device
 from textvae.evaluation import log_likelihoods
-from textvae.generation import load_cell, posterior
+from textvae.generation import posterior
 from textvae.scripting import cell_name, run
 from textvae.syntax import pair_accuracies, score_pairs
 from textvae.tables import write_parquet
@@ -14,7 +16,8 @@ from textvae.tables import write_parquet
 
 def main(smk):
     p = smk.params
-    model, settings, vocab, device = load_cell(smk.input.model, smk.input.vocab)
+    vae = textvae.load(smk.input.model, vocab=smk.input.vocab, device=select_device(), log=print)
+    model, settings, vocab, device = vae.model, vae.settings, vae.vocab, vae.device
     pairs = pd.read_parquet(smk.input.pairs)
     ids = {s: vocab.encode(s.split()) for s in set(pairs["good"]) | set(pairs["bad"])}
 

@@ -14,8 +14,9 @@ import pytest
 from conftest import REPO, SMOKE
 
 import textvae
-from textvae import cli
+from textvae import api, cli
 from textvae.api import InputError, ModelFolderError
+from textvae.config import read_schema
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +140,33 @@ def test_a_copy_of_the_model_folder_elsewhere_is_enough(folder, tmp_path):
     copy = shutil.copytree(folder, tmp_path / "elsewhere" / "my-model")
     here, there = textvae.load(folder, device="cpu"), textvae.load(copy, device="cpu")
     assert list(here.sample(5, "top15", seed=4)["sentence"]) == list(there.sample(5, "top15", seed=4)["sentence"])
+
+
+def test_defaults_are_the_runs_own_settings(folder, tmp_path):
+    """Seeds, iw_samples and batch sizes default to the run's (card.json's decoding and evaluation), the
+    keys a card lacks to the schema's; the command defers to the API: no default of their own."""
+    schema = read_schema()["properties"]
+    copy = shutil.copytree(folder, tmp_path / "model")
+    card = json.loads((copy / "card.json").read_text())
+    card.pop("evaluation", None)
+    card["decoding"]["seed"] = 7
+    (copy / "card.json").write_text(json.dumps(card))
+    vae = textvae.load(copy, device="cpu")
+    assert vae.evaluation == schema["evaluation"]["default"]
+    assert vae.sample(3, "top15").equals(vae.sample(3, "top15", seed=7))
+    card["evaluation"] = {"iw_samples": 2, "seed": 5}
+    (copy / "card.json").write_text(json.dumps(card))
+    vae = textvae.load(copy, device="cpu")
+    assert vae.evaluation == {**schema["evaluation"]["default"], "iw_samples": 2, "seed": 5}
+    sentences = ["the children run", "a big book pleases the pilot"]
+    scores = vae.score(sentences)
+    assert scores.equals(vae.score(sentences, iw_samples=2, seed=5, batch_size=schema["evaluation"]["default"][
+        "batch_size"]))
+    assert not scores.equals(vae.score(sentences, iw_samples=2, seed=6))
+    for verb in ("score", "sample"):
+        args = cli.parser().parse_args([verb, *(["in.txt"] if verb == "score" else []), "--model-dir", str(copy)])
+        assert args.seed is None and getattr(args, "iw_samples", None) is None
+    assert args.scheme == api.DEFAULT_SCHEME
 
 
 def test_bad_input_and_bad_folders_get_one_line(folder, tmp_path, capsys):

@@ -13,7 +13,9 @@ syntok tokenising for raw text, the corpus's unknown-word markers), unless `prep
 they are already tokens as the corpus holds them (split on spaces only, as the pipeline's
 splits are); words outside the vocabulary become <unk>.  Every draw is seeded: the same call
 with the same seed gives the same sentences, and so does the pipeline for the same z, scheme,
-seed and batch size.  The `textvae` command (textvae.cli) calls these methods.
+seed and batch size.  Seeds, batch sizes, max_len and iw_samples default to the run's (the
+card's `decoding` and `evaluation` blocks; the schema's defaults for the keys it lacks).  The
+`textvae` command (textvae.cli) calls these methods; the workflow's scripts load cells with `load`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from .evaluation import importance_weighted_nll
 from .settings import DECODING_METHODS
 from .training import load_model
 
-DEFAULT_SEED = 1  # the configs' seeds
+DEFAULT_SCHEME = "greedy"  # a method of every run (textvae.settings.DECODING_METHODS)
 LATENTS = ("mean", "sample")  # z of a sentence: the posterior mean, or z ~ q(z|x)
 SCHEME_TYPES = {"k": int, "p": float, "width": int}  # the value each decoding method takes
 
@@ -57,12 +59,11 @@ def note(message: str) -> None:
 
 
 def load(path: str | Path, *, vocab: str | Path | None = None, device=None, log=note) -> TrainedVAE:
-    """The trained cell of a model folder, in eval mode.
+    """The trained cell of a model folder, in eval mode: a VAE, or a language model (no z).
 
-    The folder, or the model.pt file in it; eval mode on `device` (default: the GPU where
-    there is one, else the CPU).  `vocab`: a vocab.parquet to use instead of the folder's (a
-    folder written before the model_card rule has none).
-    Notes on the input (sentences longer than any the model was trained on) go to `log`."""
+    The folder, or its model.pt, on `device` (default: the GPU where there is one, else the
+    CPU; a job passes textvae.device.select_device's).  `vocab`: a vocab.parquet to use instead of
+    the folder's (required where it has none).  Notes on the input go to `log`."""
     path = Path(path)
     folder = path.parent if path.suffix == ".pt" else path
     model_file = path if path.suffix == ".pt" else path / "model.pt"
@@ -109,14 +110,20 @@ def choose_device(name: str | None) -> torch.device:
     return device
 
 
+def run_block(card: dict, name: str) -> dict:
+    """The run's config block `name` (decoding, evaluation) as the card records it, its missing keys the schema's."""
+    return {**read_schema()["properties"][name]["default"], **(card.get(name) or {})}
+
+
 class TrainedVAE:
-    """A trained VAE with its vocabulary and card (textvae.cards), and the verbs that use it."""
+    """A trained cell (a VAE, or a language model without z) with its vocabulary, card and run settings.
+
+    `model` (eval mode), `settings`, `vocab` and `device` are the pipeline's; the verbs use them."""
 
     def __init__(self, model, settings, vocab: Vocab, device, card: dict, log=note):
         self.model, self.settings, self.vocab, self.device = model, settings, vocab, device
         self.card, self.log = card, log
-        # the run's decoding settings, or the schema's defaults for a folder without a card
-        self.decoding = card.get("decoding") or read_schema()["properties"]["decoding"]["default"]
+        self.decoding, self.evaluation = run_block(card, "decoding"), run_block(card, "evaluation")
 
     def tokens(self, sentences: list[str], prepared: bool = False) -> list[list[str]]:
         """Each sentence's tokens as the model's corpus was prepared.
@@ -145,19 +152,23 @@ class TrainedVAE:
         """Sentences of ids as the model sees them: tokens joined by spaces, <unk> where unknown."""
         return [" ".join(self.vocab.decode(s)) for s in ids]
 
-    def latent(self, ids: list[list[int]], z: str = "mean", seed: int = DEFAULT_SEED) -> torch.Tensor:
+    def latent(self, ids: list[list[int]], z: str = "mean", seed: int | None = None) -> torch.Tensor:
         """One code per sentence of ids.
 
         The posterior mean (z="mean") or z ~ q(z|x) drawn with
-        `seed` (z="sample"), by generation.posterior."""
+        `seed` (z="sample"; default the run's decoding seed), by generation.posterior."""
         if z not in LATENTS:
             raise InputError(f"z {z!r}: expected one of {LATENTS}")
         if not self.settings.z:
             raise InputError("this model is a language model (no z): it has no posterior")
         return generation.posterior(self.model, ids, self.vocab.bos, self.vocab.eos, sample=z == "sample",
-                                    seed=seed, device=self.device)
+                                    seed=self.seed(seed), device=self.device)
 
-    def scheme(self, scheme: str | dict = "greedy", **options) -> dict:
+    def seed(self, seed: int | None) -> int:
+        """`seed`, or by default the run's decoding seed."""
+        return self.decoding["seed"] if seed is None else seed
+
+    def scheme(self, scheme: str | dict = DEFAULT_SCHEME, **options) -> dict:
         """The keyword arguments of textvae.decoding.decode for a decoding scheme.
 
         `scheme` is a dict of them (as the
@@ -188,7 +199,7 @@ class TrainedVAE:
                     "schemes": {"chosen": spec}}
         return named_scheme({"decoding": decoding}, "chosen")
 
-    def decode(self, z, scheme: str | dict = "greedy", *, seed: int = DEFAULT_SEED,
+    def decode(self, z, scheme: str | dict = DEFAULT_SCHEME, *, seed: int | None = None,
                batch_size: int | None = None, **options) -> list[str]:
         """The sentence decoded from each row of z.
 
@@ -198,7 +209,7 @@ class TrainedVAE:
         z = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z, device=self.device)
         with torch.no_grad():
             decoded = decode_in_batches(self.model.decoder, z, self.vocab.bos, self.vocab.eos,
-                                        batch_size or self.decoding["batch_size"], seed=seed,
+                                        batch_size or self.decoding["batch_size"], seed=self.seed(seed),
                                         **self.scheme(scheme, **options))
         return self.seen(decoded)
 
@@ -221,8 +232,8 @@ class TrainedVAE:
         return pd.DataFrame({"sentence": list(sentences), "tokens": self.seen(ids), "n_tokens": [len(s) for s in ids],
                              "kl": kl, "mu": list(mu), "logvar": list(logvar)})
 
-    def reconstruct(self, sentences: list[str], scheme: str | dict = "greedy", *, z: str = "mean",
-                    seed: int = DEFAULT_SEED, batch_size: int | None = None, prepared: bool = False,
+    def reconstruct(self, sentences: list[str], scheme: str | dict = DEFAULT_SCHEME, *, z: str = "mean",
+                    seed: int | None = None, batch_size: int | None = None, prepared: bool = False,
                     **options) -> pd.DataFrame:
         """Each sentence encoded and decoded.
 
@@ -232,7 +243,7 @@ class TrainedVAE:
         decoded = self.decode(self.latent(ids, z, seed), scheme, seed=seed, batch_size=batch_size, **options)
         return pd.DataFrame({"sentence": list(sentences), "tokens": self.seen(ids), "reconstruction": decoded})
 
-    def sample(self, n: int, scheme: str | dict = "greedy", *, seed: int = DEFAULT_SEED,
+    def sample(self, n: int, scheme: str | dict = DEFAULT_SCHEME, *, seed: int | None = None,
                batch_size: int | None = None, **options) -> pd.DataFrame:
         """n sentences sampled from the prior.
 
@@ -240,11 +251,11 @@ class TrainedVAE:
         of the pipeline's prior_draws rule) under `scheme` with `seed`: columns sample, sentence."""
         if n < 1:
             raise InputError(f"-n {n}: expected at least 1 sample")
-        z = generation.prior_draws(n, self.settings.z, seed)
+        z = generation.prior_draws(n, self.settings.z, self.seed(seed))
         return pd.DataFrame({"sample": range(n),
                              "sentence": self.decode(z, scheme, seed=seed, batch_size=batch_size, **options)})
 
-    def paths(self, start, end, steps: int, schemes: dict, *, seed: int = DEFAULT_SEED,
+    def paths(self, start, end, steps: int, schemes: dict, *, seed: int | None = None,
               batch_size: int | None = None) -> pd.DataFrame:
         """The sentences decoded along the paths between two sets of codes.
 
@@ -257,11 +268,11 @@ class TrainedVAE:
         chosen = {name: self.scheme(spec) for name, spec in schemes.items()}
         with torch.no_grad():
             rows = generation.decode_paths(self.model.decoder, start, end, steps, self.vocab, chosen,
-                                           batch_size or self.decoding["batch_size"], seed)
+                                           batch_size or self.decoding["batch_size"], self.seed(seed))
         return pd.DataFrame(rows)
 
     def interpolate(self, a: str | list[str], b: str | list[str], steps: int = 10,
-                    scheme: str | dict = "greedy", *, z: str = "sample", seed: int = DEFAULT_SEED,
+                    scheme: str | dict = DEFAULT_SCHEME, *, z: str = "sample", seed: int | None = None,
                     batch_size: int | None = None, prepared: bool = False, **options) -> pd.DataFrame:
         """Interpolation between sentences in the latent space.
 
@@ -278,14 +289,16 @@ class TrainedVAE:
                            batch_size=batch_size)
         return frame.assign(start=[starts[p] for p in frame["path"]], end=[ends[p] for p in frame["path"]])
 
-    def score(self, sentences: list[str], *, iw_samples: int = 100, seed: int = DEFAULT_SEED,
-              batch_size: int = 256, prepared: bool = False) -> pd.DataFrame:
+    def score(self, sentences: list[str], *, iw_samples: int | None = None, seed: int | None = None,
+              batch_size: int | None = None, prepared: bool = False) -> pd.DataFrame:
         """Scores of sentences, as the evaluation job scores test sentences.
 
-        Per sentence (the same draws for the same sentences, seed and batch size):
-        reconstruction log p(x|z) with one z ~ q(z|x),
+        Per sentence (the same draws for the same sentences, seed and batch size; each by
+        default the run's evaluation's): reconstruction log p(x|z) with one z ~ q(z|x),
         kl, elbo = reconstruction - kl, and iw_nll, the importance-weighted -log p(x) with
         `iw_samples` samples (evaluation.importance_weighted_nll); n_tokens counts </s> too."""
+        iw_samples, seed, batch_size = (self.evaluation[k] if v is None else v for k, v in
+                                        (("iw_samples", iw_samples), ("seed", seed), ("batch_size", batch_size)))
         if iw_samples < 1:
             raise InputError(f"--iw-samples {iw_samples}: expected at least 1")
         ids = self.ids(sentences, prepared)

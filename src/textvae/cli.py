@@ -44,11 +44,11 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--vocab", help="a vocab.parquet, for a model folder that has none (written before "
                                        "textvae kept one there): the input is then split on spaces, as given")
     cell.add_argument("--device", help="cpu, cuda or cuda:N (default: the GPU where there is one)")
-    cell.add_argument("--seed", type=int, default=api.DEFAULT_SEED, help="of every draw (default %(default)s)")
+    cell.add_argument("--seed", type=int, help="of every draw (default: the run's; score: its evaluation's)")
     cell.add_argument("--format", choices=FORMATS, help="text (default; encode: parquet), jsonl or parquet")
     cell.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     decoding = argparse.ArgumentParser(add_help=False)
-    decoding.add_argument("--scheme", default="greedy",
+    decoding.add_argument("--scheme", default=api.DEFAULT_SCHEME,
                           help="greedy, sample, topk:K, nucleus:P, beam:W, or a scheme of the run such as "
                                "nucleus0.9 (default %(default)s)")
     decoding.add_argument("--max-len", type=int, help="longest decoded sentence in tokens (default: the run's)")
@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
                                   "(default %(default)s)")
     score = verbs.add_parser("score", parents=[cell], help="ELBO terms and importance-weighted NLL")
     score.add_argument("file")
-    score.add_argument("--iw-samples", type=int, default=100, help="samples of the IW-NLL (default %(default)s)")
+    score.add_argument("--iw-samples", type=int, help="samples of the IW-NLL (default: the run's evaluation's)")
     return command
 
 

@@ -50,6 +50,7 @@ def test_the_model_folder_holds_its_vocabulary_and_card(results, folder):
     train = pd.read_parquet(results / "data" / "short" / "train.parquet")
     assert card["longest_sentence"] == train["n_tokens"].max()
     assert card["decoding"]["schemes"]["beam"] == {"method": "beam", "width": 3}  # the smoke config's
+    assert card["evaluation"]["iw_samples"] == SMOKE["evaluation"]["iw_samples"]  # score()'s default
     runs = pd.read_parquet(results / "tables" / "runs.parquet").set_index(["corpus", "model"])
     runs = runs.loc["short", "lstm-betac-C3"]
     for name in ("final_kl", "final_held_out_elbo", "test_rate", "test_iw_nll", "test_active_units"):

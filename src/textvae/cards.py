@@ -31,11 +31,11 @@ def key_metrics(last: pd.Series, summary: pd.Series | None = None) -> dict:
     return metrics
 
 
-def card(corpus: str, model: str, preparation: dict, longest_sentence: int, decoding: dict,
+def card(corpus: str, model: str, preparation: dict, longest_sentence: int, decoding: dict, evaluation: dict,
          metrics: dict) -> dict:
-    """The card of a cell (what each key holds: docs/design.md#cards)."""
+    """The card of a cell: the run's `decoding` and `evaluation` blocks among its keys (docs/design.md#cards)."""
     return dict(corpus=corpus, model=model, preparation=preparation, longest_sentence=longest_sentence,
-                decoding=decoding, metrics=metrics)
+                decoding=decoding, evaluation=evaluation, metrics=metrics)
 
 
 def card_json(found: dict) -> str:

@@ -47,6 +47,7 @@ rule model_card:
     params:
         corpus=corpus_entry,
         decoding=DECODING,
+        evaluation=config["evaluation"],
     script:
         "../scripts/model_card.py"
 

@@ -1,6 +1,6 @@
 """Write beside a cell's model.pt what it needs to be used alone (textvae.cards): the corpus
 vocabulary and card.json, with how the corpus's text was prepared, its longest training
-sentence, the run's decoding settings and the cell's key metrics."""
+sentence, the run's decoding and evaluation settings and the cell's key metrics."""
 
 import pandas as pd
 
@@ -16,7 +16,7 @@ def main(smk):
     summary = pd.read_parquet(smk.input.summary).iloc[0] if hasattr(smk.input, "summary") else None
     metrics = key_metrics(pd.read_parquet(smk.input.history).iloc[-1], summary)
     found = card(smk.wildcards.corpus, smk.wildcards.model, preparation(smk.params.corpus), longest,
-                 smk.params.decoding, metrics)
+                 smk.params.decoding, smk.params.evaluation, metrics)
     write_text(card_json(found), smk.output.card)
     print(f"{cell_name(smk)}: card with {len(metrics)} metrics and the vocabulary written beside model.pt")
 

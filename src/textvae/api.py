@@ -1,21 +1,11 @@
-"""Use of a trained cell on sentences of one's own.
+"""Use of a trained cell on sentences of one's own, with the pipeline's own decoding functions.
 
-Encode, reconstruct, sample, interpolate and score, with the same functions the pipeline
-decodes its test sentences and prior draws with.
-
-    import textvae
     vae = textvae.load("results/models/short/lstm-betac-C25")
     vae.reconstruct(["the children run"], scheme="nucleus", p=0.9)
 
-`load` reads a model folder (textvae.cards: model.pt with vocab.parquet and card.json beside
-it).  Sentences are prepared as the model's corpus was (card.json's `preparation`: lower-casing,
-syntok tokenising for raw text, the corpus's unknown-word markers), unless `prepared=True` says
-they are already tokens as the corpus holds them (split on spaces only, as the pipeline's
-splits are); words outside the vocabulary become <unk>.  Every draw is seeded: the same call
-with the same seed gives the same sentences, and so does the pipeline for the same z, scheme,
-seed and batch size.  Seeds, batch sizes, max_len and iw_samples default to the run's (the
-card's `decoding` and `evaluation` blocks; the schema's defaults for the keys it lacks).  The
-`textvae` command (textvae.cli) calls these methods; the workflow's scripts load cells with `load`.
+Sentences are prepared as the model's corpus was (card.json); every draw is seeded; seeds, batch
+sizes, max_len and iw_samples default to the run's (the card's `decoding` and `evaluation`).
+The workflow's scripts load cells with `load`; docs/using-models.md.
 """
 
 from __future__ import annotations
@@ -276,10 +266,9 @@ class TrainedVAE:
                     batch_size: int | None = None, prepared: bool = False, **options) -> pd.DataFrame:
         """Interpolation between sentences in the latent space.
 
-        The path from sentence a to sentence b (or from each of a list a to the same place
-        in a list b): both encoded together (z ~ q(z|x) drawn with `seed` as Mansbridge et al.'s
-        Table 5, or the posterior means), `steps` points decoded under `scheme` (paths);
-        columns scheme, path, point, t, sentence, repeats_previous, start, end."""
+        From a to b (or each of a list a to its place in b): z ~ q(z|x) drawn with `seed`
+        (Mansbridge et al.'s Table 5) or the posterior means, `steps` points decoded under
+        `scheme`; columns scheme, path, point, t, sentence, repeats_previous, start, end."""
         starts, ends = ([a], [b]) if isinstance(a, str) else (list(a), list(b))
         if len(starts) != len(ends):
             raise InputError(f"{len(starts)} start sentences and {len(ends)} end sentences; expected pairs")

@@ -1,18 +1,10 @@
-"""The `textvae` command: a trained cell's verbs on sentences of one's own.
-
-Also `python -m textvae`.  The verbs are textvae.api's; one sentence a line from a file or
-`-` (stdin).
+"""The `textvae` command (also `python -m textvae`): textvae.api's verbs on sentences of one's own.
 
     textvae reconstruct mine.txt --model-dir results/models/short/lstm-betac-C25 --scheme beam
-    textvae sample -n 5 --results results --corpus short --model lstm-betac-C25
-    textvae interpolate "the children run" "a big book pleases the pilot" --model-dir DIR --steps 5
-    textvae encode mine.txt --model-dir DIR -o codes.parquet
     textvae score mine.txt --model-dir DIR --format jsonl
 
-reconstruct, sample and interpolate write one sentence a line by default; encode writes
-Parquet (mu and log sigma^2 per sentence), score tab-separated columns; `--format jsonl|parquet`
-writes the whole table.  Errors (a bad model folder, empty input, an unknown scheme) are one
-line on stderr and exit status 1.
+One sentence a line from a file or `-`; errors are one line on stderr, exit status 1.  More:
+docs/using-models.md.
 """
 
 from __future__ import annotations

@@ -46,8 +46,9 @@ def grammar_judge(grammar, vocab: Vocab) -> Judge:
 
 
 def lm_judge(lm, vocab: Vocab, train: list[list[int]], valid: list[list[int]], split_at: int, device) -> Judge:
-    """A real corpus's judge: SLOR under the reference LM at least the valid sentences' low quantile
-    (textvae.judges.acceptable)."""
+    """A real corpus's judge: SLOR under the reference LM at least the valid sentences' low quantile.
+
+    textvae.judges.acceptable."""
     unigram = unigram_logprobs(train, len(vocab), vocab.eos)
 
     def scored(sentences):

@@ -1,10 +1,8 @@
-"""What the published pages show of a run: docs/results.md and README's results block (the
-default run), docs/results-real.md (real text at the papers' budget): the claims as shown, the
-reproduction scorecard, and the run's commit, hardware, time and cost.
+"""What the published pages show of a run: its claims, the reproduction scorecard, its cost.
 
-A claim (one id, e.g. A1.distortion_falls) has a verdict row per corpus and, for some, per pair of
-C; its scorecard status on a run is `holds` (every row holds), `fails` (every row fails),
-`undecided` (every row undecided), `mixed` (rows disagree) or `not run`."""
+docs/results.md and README's block (the default run), docs/results-real.md (real text).  A
+claim's scorecard status on a run: holds, fails or undecided where every row agrees, `mixed`
+where rows disagree, else `not run`."""
 
 from __future__ import annotations
 
@@ -55,8 +53,7 @@ def tally(outcomes) -> str:
 
 
 def where_reported(experiment: str) -> str:
-    """What the papers report of a claim of the experiment: the papers state each claim of theirs
-    as found (the experiment's table or figure); an implied check is stated by neither."""
+    """What the papers report of a claim of the experiment: its table or figure, or nothing (implied)."""
     if experiment == "implied":
         return "not stated: follows from the method (an implied check)"
     return f"found: {EXPERIMENTS[experiment].title}"
@@ -68,8 +65,9 @@ def claim_rows(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def scorecard(default: pd.DataFrame, real: pd.DataFrame) -> pd.DataFrame:
-    """One row per claim of either run: the paper's finding, the claim's status and row counts on
-    the built-in default and on real text, and the real run's corpora."""
+    """One row per claim of either run: the paper's finding, status and row counts per run.
+
+    The runs: the built-in default and real text, with the real run's corpora."""
     default, real = claim_rows(default), claim_rows(real)
     order = list(dict.fromkeys([*default["claim"], *real["claim"]]))
     rows = []
@@ -90,8 +88,9 @@ def scorecard_counts(card: pd.DataFrame, column: str) -> str:
 
 
 def replace_between(path: Path, start: str, end: str, text: str) -> None:
-    """Rewrite the file with `text` in place of what lies between the markers `start` and `end`
-    (the markers kept, `text` includes them)."""
+    """Rewrite the file with `text` in place of what lies between the markers `start` and `end`.
+
+    `text` includes the markers."""
     head, rest = path.read_text().split(start, 1)
     path.write_text(head + text + rest.split(end, 1)[1])
 
@@ -102,15 +101,17 @@ def read_claims_csv(path: Path) -> pd.DataFrame:
 
 
 def save_claims_csv(claims: pd.DataFrame, path: Path) -> None:
-    """The columns of a run's claims that the scorecard reads, as CSV (kept in docs/ beside the
-    page they come from, so that another page can compare runs)."""
+    """The columns of a run's claims that the scorecard reads, as CSV.
+
+    Kept in docs/ beside the page they come from, so that another page can compare runs."""
     columns = ["claim", "experiment", "corpus", "statement", "outcome", "outcome_fdr", "parent"]
     claims[columns].to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def job_times(results: Path) -> pd.DataFrame:
-    """Every job's benchmark of a run: its rule (the folder under benchmarks/), seconds, peak
-    memory, and when it ended (the file's time)."""
+    """Every job's benchmark of a run: its rule, seconds, peak memory, and when it ended.
+
+    The rule is the folder under benchmarks/; the end, the file's time."""
     rows = []
     for tsv in sorted((results / "benchmarks").rglob("*.tsv")):
         frame = pd.read_csv(tsv, sep="\t")
@@ -121,8 +122,9 @@ def job_times(results: Path) -> pd.DataFrame:
 
 
 def run_facts(results: Path) -> dict:
-    """The commit(s), device(s) and torch of a run's trained cells (its runs table), this machine's
-    processor, the summed job time and the wall time from the first job's start to the last one's end."""
+    """The commit(s), device(s) and torch of a run's cells, the processor, job time and wall time.
+
+    From its runs table; the wall time from the first job's start to the last one's end."""
     runs = pd.read_parquet(results / "tables" / "runs.parquet")
     jobs = job_times(results)
     started = (jobs["ended"] - jobs["seconds"]).min()

@@ -23,6 +23,11 @@ RISES = (("A2.active_units_rise", "active_units", 1, "active units rise with C")
          ("A2.distortion_falls", "distortion", -1, "D falls as C grows"),
          ("A2.logdetcov_falls", "logdetcov", -1, "LogDetCov falls as C grows"))
 
+FIGURE = Figure(name="capacity", table="capacity",
+                title="A2 (Prokhorov et al. 2019, Table 1): BLEU-2 (bars) and BLEU-4 (ticks) of greedy "
+                      "reconstructions by source length, per C",
+                caption="A2: BLEU of greedy reconstructions by source length, per C (Table 1)")
+
 
 def claims(tables: dict, **_) -> list[dict]:
     """Table 1's claims over all lengths.
@@ -47,11 +52,6 @@ def reconstruct(keys: dict, decoding: dict) -> dict:
     """Rule reconstruct's params: z at the posterior mean of every test sentence, the decoding seed."""
     return dict(z="mean", select=None, seed=decoding["seed"])
 
-
-FIGURE = Figure(name="capacity", table="capacity",
-                title="A2 (Prokhorov et al. 2019, Table 1): BLEU-2 (bars) and BLEU-4 (ticks) of greedy "
-                      "reconstructions by source length, per C",
-                caption="A2: BLEU of greedy reconstructions by source length, per C (Table 1)")
 
 EXPERIMENT = Experiment(
     id="A2", title="A2 capacity and reconstructions (Table 1)", rules="decode.smk", tables=("capacity",),

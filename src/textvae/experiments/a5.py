@@ -18,6 +18,11 @@ from .base import Experiment, Figure
 NUCLEUS_RISES, SELF_BLEU_FALLS = "A5.nucleus_fce_rises", "A5.greedy_self_bleu_falls"
 MOSTLY_UNK = 50.0  # % of the test tokens the vocabulary maps to <unk> beyond which FCE compares little
 
+FIGURE = Figure(name="fce", table="fce",
+                title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per decoding "
+                      "scheme, error bars: standard deviation over the seeds' LMs",
+                caption="A5: forward cross entropy per C and decoding scheme (Table 3)")
+
 
 def lm_runs(table: pd.DataFrame) -> pd.DataFrame:
     """A5's runs: each cell's LM seeds, or with training seeds each network's mean over its LMs."""
@@ -79,11 +84,6 @@ def lm_overrides(keys: dict) -> dict:
 No word dropout and bucketed batches: an LM has no KL term for random batches to serve."""
     return {"word_dropout": 0.0, "batches": "bucketed", **keys.get("lm", {})}
 
-
-FIGURE = Figure(name="fce", table="fce",
-                title="A5 (Prokhorov et al. 2019, Table 3): forward cross entropy against C per decoding "
-                      "scheme, error bars: standard deviation over the seeds' LMs",
-                caption="A5: forward cross entropy per C and decoding scheme (Table 3)")
 
 EXPERIMENT = Experiment(
     id="A5", title="A5 forward cross entropy (Table 3)", rules="fce.smk", tables=("fce",),

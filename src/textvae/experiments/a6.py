@@ -26,6 +26,11 @@ KNOWN_SHARE = 0.5  # ... and is decided only where the model knows at least this
 PAIRS = "minimal pairs"
 UNFIT = "the model does not know the construction"  # the reason of a category left out of its claim's summary
 
+FIGURE = Figure(name="syntax", table="syntax",
+                title="A6 (Prokhorov et al. 2019, Table 4): p1 (given z+) and p2 (given z-) per Marvin & "
+                      "Linzen category, one panel per model",
+                caption="A6: p1 and p2 per Marvin & Linzen category (Table 4)")
+
 
 def _share(runs: pd.DataFrame, hits: str) -> stats.Estimate | str:
     """One cell's share `hits` / n_scored with its interval.
@@ -138,11 +143,6 @@ Undecided where it knows fewer than KNOWN_SHARE of them."""
         decision = stats.at_least(known, CATEGORY_SHARE, "categories")
     return verdict(claim, "A6", corpus, statement, decision, evidence)
 
-
-FIGURE = Figure(name="syntax", table="syntax",
-                title="A6 (Prokhorov et al. 2019, Table 4): p1 (given z+) and p2 (given z-) per Marvin & "
-                      "Linzen category, one panel per model",
-                caption="A6: p1 and p2 per Marvin & Linzen category (Table 4)")
 
 EXPERIMENT = Experiment(
     id="A6", title="A6 syntactic evaluation (Table 4)", rules="syntax.smk", tables=("syntax",),

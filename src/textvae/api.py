@@ -100,9 +100,10 @@ def choose_device(name: str | None) -> torch.device:
     return device
 
 
-def run_block(card: dict, name: str) -> dict:
-    """The run's config block `name` (decoding, evaluation) as the card records it, its missing keys the schema's."""
-    return {**read_schema()["properties"][name]["default"], **(card.get(name) or {})}
+def run_blocks(card: dict) -> tuple[dict, dict]:
+    """The run's decoding and evaluation blocks as the card records them, their missing keys the schema's."""
+    schema = read_schema()["properties"]
+    return tuple({**schema[name]["default"], **(card.get(name) or {})} for name in ("decoding", "evaluation"))
 
 
 class TrainedVAE:
@@ -113,7 +114,7 @@ class TrainedVAE:
     def __init__(self, model, settings, vocab: Vocab, device, card: dict, log=note):
         self.model, self.settings, self.vocab, self.device = model, settings, vocab, device
         self.card, self.log = card, log
-        self.decoding, self.evaluation = run_block(card, "decoding"), run_block(card, "evaluation")
+        self.decoding, self.evaluation = run_blocks(card)
 
     def tokens(self, sentences: list[str], prepared: bool = False) -> list[list[str]]:
         """Each sentence's tokens as the model's corpus was prepared.

@@ -404,3 +404,18 @@ def test_learning_rate_schedules():
     assert training.learning_rate(0.1, "cosine", 0, 10) == pytest.approx(0.1)
     assert training.learning_rate(0.1, "cosine", 5, 10) == pytest.approx(0.05)
     assert training.learning_rate(0.1, "cosine", 10, 10) == pytest.approx(0.0)
+
+
+def test_a_training_fraction_trains_on_a_fixed_seeded_subset_in_corpus_order(tmp_path):
+    """train_fraction 0.5 of 40 sentences: 20 of them, the same for every seed and call, in the
+    corpus's order; 1.0 is the whole split as it is; a cell at 0.25 takes a quarter of the steps."""
+    sentences = [[5 + i % 7] * (1 + i % 5) for i in range(40)]  # token ids 5-11 of a vocabulary of 15
+    half = training.training_subset(sentences, 0.5)
+    assert len(half) == 20 and half == training.training_subset(sentences, 0.5)
+    positions = [next(i for i, s in enumerate(sentences) if s is kept) for kept in half]
+    assert positions == sorted(positions)
+    assert training.training_subset(sentences, 1.0) is sentences
+    assert len(training.training_subset(sentences, 0.001)) == 1  # never empty
+    quarter = replace(SETTINGS, train_fraction=0.25, batches="random", history_every=1)
+    history = training.train_cell(quarter, sentences, 15, 2, 3, tmp_path, "c/quarter", log=lambda _: None)
+    assert int(history["step"].max()) == quarter.epochs * math.ceil(10 / quarter.batch_size)  # 10 sentences

@@ -62,6 +62,7 @@ class Settings:
     history_every: int  # steps between history rows
     held_out_sentences: int  # validation sentences scored at each history row
     precision: str  # one of PRECISIONS
+    train_fraction: float = 1.0  # the share of the training split it trains on (training.training_subset)
 
     def __post_init__(self):
         for name, allowed in (("arch", ARCHS), ("objective", OBJECTIVES), ("precision", PRECISIONS),

@@ -33,6 +33,7 @@ from .precision import autocast, check_precision, set_precision
 from .settings import LR_SCHEDULES, Settings, saved_settings
 from .tables import write_parquet
 
+SUBSET_SEED = 0  # the seed of training_subset: one subset per corpus and fraction, whatever the cell's seed
 MODEL_KEYS = ("arch", "emb", "hidden", "z", "cnn_channels", "cnn_inner", "cnn_width", "cnn_blocks", "cnn_dropout",
               "cnn_eval_dropout", "word_dropout", "z_input", "shared_embedding", "encoder_eos")
 
@@ -98,7 +99,8 @@ def train_cell(settings: Settings, sentences: list[list[int]], vocab_size: int, 
     go to `log` and to `tensorboard` when given.  Files: docs/design.md#training."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    run = Run(cell, settings, sentences, bos, eos, device, out_dir / "checkpoint.pt", log,
+    run = Run(cell, settings, training_subset(sentences, settings.train_fraction), bos, eos, device,
+              out_dir / "checkpoint.pt", log,
               held_out_sample(held_out, settings.held_out_sentences, settings.seed))
     model, optimiser, state = resume(run, vocab_size)
     set_precision(settings.precision)
@@ -401,6 +403,14 @@ def learning_rate(lr: float, schedule: str, step: int, total_steps: int) -> floa
     if schedule == "cosine":
         return lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
     raise ValueError(f"unknown lr_schedule {schedule!r}; expected one of {LR_SCHEDULES}")
+
+
+def training_subset(sentences: list[list[int]], fraction: float) -> list[list[int]]:
+    """round(fraction x n) of the sentences (at least 1), a fixed seeded sample in corpus order; all at 1."""
+    if fraction >= 1:
+        return sentences
+    n = max(1, round(fraction * len(sentences)))
+    return [sentences[i] for i in sorted(random.Random(SUBSET_SEED).sample(range(len(sentences)), n))]
 
 
 def held_out_sample(sentences: list[list[int]] | None, n: int, seed: int) -> list[list[int]] | None:

@@ -23,6 +23,7 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/decode.smk"
 include: "workflow/rules/fce.smk"
 include: "workflow/rules/syntax.smk"
+include: "workflow/rules/choose_c.smk"
 include: "workflow/rules/report.smk"
 
 

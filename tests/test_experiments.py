@@ -123,7 +123,7 @@ def test_docs_name_every_claim_id_the_modules_can_emit():
     assert [claim for claim in claim_ids() if f"`{claim}`" not in page] == []
 
 
-QUOTED_ID = re.compile(r"([\"'])([AB]\d)\1")
+QUOTED_ID = re.compile(r"([\"'])([A-C]\d)\1")
 
 
 def test_an_experiment_id_is_written_only_in_its_own_module_and_rule_file():

@@ -54,15 +54,21 @@ def test_smoke_tables_and_figures(smoke_run):
     assert list(ap["model"]) == ["gru-betac-C3", "gru-betac-C10"]
     b1 = pd.read_parquet(tables / "autogen_training.parquet")
     assert set(b1["model"]) == set(SMOKE["experiments"]["B1"]["models"])
-    for name in ("rate_distortion", "logdetcov", "autogen_training", "capacity", "fce", "syntax"):
+    for name in ("rate_distortion", "logdetcov", "autogen_training", "capacity", "fce", "syntax", "choose_c"):
         for ext in ("png", "pdf"):
             assert (smoke_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 1000
     for name in ("rate_distortion", "aggregate_posterior", "autogen_training", "autogen_evaluation", "capacity",
                  "homotopy",
                  "autogen_reconstructions", "autogen_preference", "autogen_samples", "autogen_judge",
                  "autogen_interpolation", "syntax", "fce", "claims", "runs", "capacity_paper", "fce_paper",
-        "syntax_paper", "autogen_preference_paper", "autogen_samples_paper"):
+        "syntax_paper", "autogen_preference_paper", "autogen_samples_paper", "choose_c", "choose_c_pick"):
         assert (tables / f"{name}.md").read_text().startswith("# ")
+    # C1: every C of its ladder for each training seed, and one pick on the ladder
+    c1 = SMOKE["experiments"]["C1"]
+    runs = pd.read_parquet(tables / "choose_c_runs.parquet")
+    assert sorted(zip(runs["C"], runs["seed"])) == sorted((float(C), s) for C in c1["C"] for s in c1["train_seeds"])
+    pick = pd.read_parquet(tables / "choose_c_pick.parquet").iloc[0]
+    assert pick["pick"] in c1["C"] and pick["lo"] <= pick["hi"] and pick["seeds"] == 2
     # the decoding experiments: every model and scheme of the config
     a2 = pd.read_parquet(tables / "capacity.parquet")
     assert sorted(set(a2["C"])) == [3.0, 10.0]
@@ -256,7 +262,7 @@ def test_default_config_plans_every_cell(tmp_path):
     assert rules.count("syntax_scores") == 2 and rules.count("syntax_pairs") == 1
     # A5: 3 C x 3 schemes x 3 seeds on one corpus
     assert rules.count("fce_lm") == 27 and rules.count("fce_generate") == 3 and rules.count("fce_vocab") == 3
-    assert len(jobs) == 165
+    assert len(jobs) == 165 and "choose_c_samples" not in rules  # C1 runs with configs/choose-c.yaml
     assert rules.count("prepare_corpus") == 2 and rules.count("figure") == 7
 
 

@@ -1,5 +1,7 @@
 """The `textvae` command (also `python -m textvae`): textvae.api's verbs on sentences of one's own.
 
+`textvae choose-c --corpus NAME` runs experiment C1 on a corpus of a config instead.
+
     textvae reconstruct mine.txt --model-dir results/models/short/lstm-betac-C25 --scheme beam
     textvae score mine.txt --model-dir DIR --format jsonl
 
@@ -11,13 +13,17 @@ from __future__ import annotations
 
 import argparse
 import io
+import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from . import api
+from .experiments import c1
 
+SNAKEFILE = Path(__file__).resolve().parents[2] / "Snakefile"  # the repository's, beside src/
 SENTENCES = {"reconstruct": "reconstruction", "sample": "sentence", "interpolate": "sentence"}
 FORMATS = ("text", "jsonl", "parquet")
 
@@ -67,6 +73,13 @@ def parser() -> argparse.ArgumentParser:
     score = verbs.add_parser("score", parents=[cell], help="ELBO terms and importance-weighted NLL")
     score.add_argument("file")
     score.add_argument("--iw-samples", type=int, help="samples of the IW-NLL (default: the run's evaluation's)")
+    choose = verbs.add_parser("choose-c", help="recommend a target rate C for a corpus (experiment C1)")
+    choose.add_argument("--corpus", required=True, help="a corpus of the config")
+    choose.add_argument("--configfile", nargs="+", default=["config.yaml", "configs/choose-c.yaml"],
+                        help="config files, later over earlier, with an experiments.C1 block (default: %(default)s)")
+    choose.add_argument("--cores", type=int, default=2, help="snakemake's --cores (default %(default)s)")
+    choose.add_argument("--top", type=float, help="the ladder's top C (default: the corpus's entropy per "
+                                                  "sentence where its grammar gives it, else 128)")
     return command
 
 
@@ -156,6 +169,8 @@ def write(data: bytes, output: str, fmt: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line `argv` (default sys.argv[1:]); 0 on success, 1 with one error line."""
     args = parser().parse_args(argv)
+    if args.verb == "choose-c":
+        return choose_c(args)
     fmt = args.format or ("parquet" if args.verb == "encode" else "text")
     try:
         vae = api.load(model_folder(args), vocab=args.vocab, device=args.device)
@@ -164,3 +179,64 @@ def main(argv: list[str] | None = None) -> int:
         print(f"textvae {args.verb}: error: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def snakemake(configfile: Path, cores: int, *targets: str) -> None:
+    """Run the workflow of this package's repository on `configfile` for `targets`, in this folder."""
+    command = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE), "--configfile", str(configfile),
+               "--cores", str(cores), *targets]
+    if subprocess.run(command).returncode:
+        raise api.InputError(f"snakemake failed ({' '.join(command)}); its log says why")
+
+
+def choose_c(args) -> int:
+    """`textvae choose-c`: experiment C1 on one corpus of a config; prints the pick and the figure's path."""
+    files = " ".join(args.configfile)
+    try:
+        config = read_configs(args.configfile)
+    except FileNotFoundError as err:
+        print(f"textvae choose-c: error: {err.filename}: no such config file", file=sys.stderr)
+        return 1
+    if args.corpus not in config.get("corpora", {}):
+        print(f"textvae choose-c: error: corpus {args.corpus!r} is not under corpora in {files} "
+              f"(there: {', '.join(config.get('corpora', {}))})", file=sys.stderr)
+        return 1
+    if not c1.block(config):
+        print(f"textvae choose-c: error: {files} has no experiments.C1 block; add configs/choose-c.yaml "
+              f"(the default's search) or a block of your own", file=sys.stderr)
+        return 1
+    results = Path(config.get("results", "results"))
+    search = results / "choose_c" / args.corpus / "config.yaml"
+    search.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        top = args.top or corpus_entropy(config, args.corpus, search, args.cores) or c1.REAL_TOP
+        search.write_text(yaml.safe_dump(c1.search_config(config, args.corpus, top)))
+        snakemake(search, args.cores, f"{results}/tables/choose_c_pick.parquet", f"{results}/figures/choose_c.png")
+    except api.InputError as err:
+        print(f"textvae choose-c: error: {err}", file=sys.stderr)
+        return 1
+    row = pd.read_parquet(results / "tables" / "choose_c_pick.parquet").set_index("corpus").loc[args.corpus]
+    print(f"{args.corpus}: recommended C = {row['pick']:g} over the ladder {row['ladder']}; the seeds' picks "
+          f"{row['seed_picks']}: [{row['lo']:g}, {row['hi']:g}], an interval of {100 * row['coverage']:.0f} % "
+          f"coverage for their median; figure: {results / 'figures' / 'choose_c.png'}")
+    return 0
+
+
+def read_configs(paths: list[str]) -> dict:
+    """The config files merged as snakemake merges them, later over earlier (snakemake.utils.update_config)."""
+    from snakemake.utils import update_config  # not at import: the other verbs do without it
+
+    config: dict = {}
+    for path in paths:
+        update_config(config, yaml.safe_load(Path(path).read_text()) or {})
+    return config
+
+
+def corpus_entropy(config: dict, corpus: str, search: Path, cores: int) -> float | None:
+    """The corpus's entropy per sentence, -mean log p(x) of its test split, where a grammar gives it."""
+    if "grammar" not in config["corpora"][corpus]:
+        return None
+    search.write_text(yaml.safe_dump(c1.search_config(config, corpus, c1.REAL_TOP)))
+    test = Path(config.get("results", "results"), "data", corpus, "test.parquet")
+    snakemake(search, cores, str(test))
+    return float(-pd.read_parquet(test, columns=["logp_true"])["logp_true"].mean())

@@ -320,13 +320,14 @@ def check_config(config: dict, files: bool = True) -> None:
 
 
 def _check_bootstrap(config: dict) -> None:
-    """Enough bootstrap replicates for a check over every cell of a corpus to decide.
+    """Enough bootstrap replicates for a check over every claimed cell of a corpus to decide.
 
     A bootstrap p-value is at least 2 / (B + 1), and a check over k cells fails one beyond
     ALPHA / k (Bonferroni), so B must be at least 2 k / ALPHA."""
     replicates = config.get("bootstrap", {}).get("replicates")
     per_corpus: dict[str, int] = {}
-    for corpus, _ in all_cells(config):
+    claimed = {cell for name in declaring(config, "claims") for cell in experiment_cells(config, name)}
+    for corpus, _ in sorted(claimed):
         per_corpus[corpus] = per_corpus.get(corpus, 0) + 1
     if replicates is None or not per_corpus:
         return

@@ -165,6 +165,28 @@ def capacity(table):
     return fig
 
 
+def choose_c(table):
+    """C1: prior samples' per-token NLL (top) and D (bottom) against C, the pick and the seeds' range marked."""
+    corpora = list(dict.fromkeys(table["corpus"]))
+    fig, axes = _panels(len(corpora), rows=2)
+    for col, corpus in enumerate(corpora):
+        rows = table[table["corpus"] == corpus].sort_values("C")
+        first = rows.iloc[0]
+        for row, (column, label) in enumerate((("sample_nll", "prior samples: NLL per token (nats)"),
+                                               ("distortion", "distortion D (nats)"))):
+            ax = axes[row, col]
+            ax.errorbar(rows["C"], rows[column], yerr=rows[f"{column}_sd"], marker="o", capsize=3)
+            ax.axvline(first["pick"], color="black", linestyle="--", label=f"pick C={first['pick']:g}")
+            ax.axvspan(first["lo"], first["hi"], color="grey", alpha=0.2, label="seeds' picks")
+            ax.set(xscale="log", xlabel="target rate C (nats)", ylabel=label)
+        axes[0, col].axhline(first["best_nll"] + first["delta"], color="red", linestyle=":",
+                             label=f"best + delta ({first['delta']:g})")
+        axes[0, col].set(title=corpus)
+        axes[0, col].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def save(fig, png, pdf) -> None:
     """Save as PNG and PDF through temporary names, then close the figure."""
     for path in (png, pdf):

@@ -26,12 +26,15 @@ CELLS = tvconfig.all_cells(config)
 BOOTSTRAP = config["bootstrap"]  # the params of every rule that draws bootstrap replicates
 # from the registry, for the experiments the config runs: {figure: (figure, experiment)},
 # {table: experiment} of the tables with the paper's values, the experiments with claims, and
-# the cells that are evaluated
+# the cells that are evaluated (and of those, the ones the claims check: its implied checks)
 FIGURES = registry.figures(config)
 PAPER_TABLES = {e.paper_table: e.id for e in registry.chosen(config) if e.paper_table}
 CLAIMED = registry.claimed(config)
 EVALUATED = sorted(
     {cell for e in registry.chosen(config) if e.evaluated for cell in tvconfig.experiment_cells(config, e.id)}
+)
+CLAIMED_EVALUATED = sorted(
+    {cell for e in CLAIMED if e.evaluated for cell in tvconfig.experiment_cells(config, e.id)}
 )
 
 
@@ -59,7 +62,10 @@ def cell_files(experiment, pattern, largest_c=False):
 
 def cell_settings(wildcards):
     """A cell's settings as plain values: the params of its training job (textvae.settings)."""
-    return asdict(tvconfig.cell_settings(config, wildcards.corpus, wildcards.model))
+    values = asdict(tvconfig.cell_settings(config, wildcards.corpus, wildcards.model))
+    if values["train_fraction"] == 1:  # left out at its default: its arrival retrained no cell
+        del values["train_fraction"]
+    return values
 
 
 def card_summary(wildcards):

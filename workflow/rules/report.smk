@@ -63,8 +63,8 @@ rule effective_config:
 rule table_claims:
     input:
         tables=sorted({f"{RESULTS}/tables/{name}.parquet" for e in CLAIMED for name in e.claims_tables}),
-        summaries=[f"{RESULTS}/eval/{c}/{m}/summary.parquet" for c, m in EVALUATED],
-        bootstrap=[f"{RESULTS}/eval/{c}/{m}/bootstrap.parquet" for c, m in EVALUATED],
+        summaries=[f"{RESULTS}/eval/{c}/{m}/summary.parquet" for c, m in CLAIMED_EVALUATED],
+        bootstrap=[f"{RESULTS}/eval/{c}/{m}/bootstrap.parquet" for c, m in CLAIMED_EVALUATED],
     output:
         parquet=f"{RESULTS}/tables/claims.parquet",
         md=report(f"{RESULTS}/tables/claims.md", **report_item("all", "claims.md")),

@@ -75,6 +75,8 @@ def paper_lines(claims: pd.DataFrame) -> list[str]:
     lines = []
     for paper in dict.fromkeys(papers.values()):
         mine = rows[rows["experiment"].map(papers) == paper]
+        if mine.empty:  # C1's search has no claims
+            continue
         each = [f"{e} {int((g['outcome'] == 'holds').sum())} of {len(g)}"
                 for e, g in mine.groupby("experiment", sort=True)]
         lines.append(f"- **{paper}**: {held(mine)} ({', '.join(each)})")

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PAPERS = {"A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)", "B": "Paper B: Mansbridge et al. 2018 (AutoGen)"}
+PAPERS = {"A": "Paper A: Prokhorov et al. 2019 (beta_C-VAE)", "B": "Paper B: Mansbridge et al. 2018 (AutoGen)",
+          "C": "Beyond the papers: choosing C (paper A's future work)"}
 
 
 @dataclass(frozen=True)

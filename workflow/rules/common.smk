@@ -33,9 +33,7 @@ CLAIMED = registry.claimed(config)
 EVALUATED = sorted(
     {cell for e in registry.chosen(config) if e.evaluated for cell in tvconfig.experiment_cells(config, e.id)}
 )
-CLAIMED_EVALUATED = sorted(
-    {cell for e in CLAIMED if e.evaluated for cell in tvconfig.experiment_cells(config, e.id)}
-)
+CLAIMED_EVALUATED = sorted({cell for e in CLAIMED if e.evaluated for cell in tvconfig.experiment_cells(config, e.id)})
 
 
 wildcard_constraints:

@@ -111,7 +111,8 @@ def test_a_model_card_of_a_raw_text_corpus_makes_the_api_tokenise_as_syntok(corp
         input=dict(model=str(folder / "model.pt"), history=str(trained / "history.parquet"),
                    train=str(corpus / "train.parquet"), vocab=str(corpus / "vocab.parquet")),
         output=dict(vocab=str(folder / "vocab.parquet"), card=str(folder / "card.json")),
-        params=dict(corpus=raw, decoding=SMOKE["decoding"]), wildcards=dict(corpus="web", model="lstm-betac-C3")))
+        params=dict(corpus=raw, decoding=SMOKE["decoding"], evaluation=SMOKE["evaluation"]),
+        wildcards=dict(corpus="web", model="lstm-betac-C3")))
     card = yaml.safe_load((folder / "card.json").read_text())
     assert card["preparation"] == dict(lowercase=True, tokenized=False, unk_markers=["_UNK"], split_chars="")
     last = pd.read_parquet(trained / "history.parquet").iloc[-1]

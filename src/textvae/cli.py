@@ -21,7 +21,6 @@ import pandas as pd
 import yaml
 
 from . import api
-from .experiments import c1
 
 SNAKEFILE = Path(__file__).resolve().parents[2] / "Snakefile"  # the repository's, beside src/
 SENTENCES = {"reconstruct": "reconstruction", "sample": "sentence", "interpolate": "sentence"}
@@ -191,6 +190,8 @@ def snakemake(configfile: Path, cores: int, *targets: str) -> None:
 
 def choose_c(args) -> int:
     """`textvae choose-c`: experiment C1 on one corpus of a config; prints the pick and the figure's path."""
+    from .experiments import c1  # here: the registry imports the claims (scipy), which the other verbs do without
+
     files = " ".join(args.configfile)
     try:
         config = read_configs(args.configfile)
@@ -234,6 +235,7 @@ def read_configs(paths: list[str]) -> dict:
 
 def corpus_entropy(config: dict, corpus: str, search: Path, cores: int) -> float | None:
     """The corpus's entropy per sentence, -mean log p(x) of its test split, where a grammar gives it."""
+    from .experiments import c1
     if "grammar" not in config["corpora"][corpus]:
         return None
     search.write_text(yaml.safe_dump(c1.search_config(config, corpus, c1.REAL_TOP)))

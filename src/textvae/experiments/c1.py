@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import model_ids
 from .base import Experiment, Figure
 
 FIGURE = Figure(name="choose_c", table="choose_c",
@@ -71,7 +72,7 @@ def runs_table(summaries: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     quality = samples.groupby(["corpus", "model"], as_index=False).agg(
         sample_nll=("nll_per_token", "mean"), derivable=("derivable", "mean"))
     runs = summaries.merge(quality, on=["corpus", "model"])
-    runs["seed"] = runs["model"].str.extract(r"-s(\d+)$", expand=False).fillna("1").astype(int)
+    runs["seed"] = [model_ids.parse(model).seed or 1 for model in runs["model"]]  # no -s: the default seed 1
     return runs[["corpus", "model", "C", "seed", *MEASURES]].sort_values(["corpus", "C", "seed"], ignore_index=True)
 
 
